@@ -1,0 +1,1 @@
+console.log('The benchmark harness arrives with issue 7; nothing to run yet.');

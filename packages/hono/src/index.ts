@@ -1,0 +1,1 @@
+export { sendAuthError } from './send-auth-error.js';
