@@ -1,1 +1,5 @@
-export { PROTECTED_RESOURCE_WELL_KNOWN, protectedResourceMetadataPaths } from './well-known-paths.js';
+export {
+  PROTECTED_RESOURCE_WELL_KNOWN,
+  protectedResourceMetadataPaths,
+  protectedResourceMetadataUrl,
+} from '@mcp-warden/core';
