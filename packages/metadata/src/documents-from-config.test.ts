@@ -112,7 +112,10 @@ describe('documents from the seed configuration examples (R2, R3)', () => {
   });
 
   it('adds registration_endpoint when MCP_OAUTH_REGISTRATION_ENDPOINT is set', () => {
-    const config = loadConfig({ ...seedCustom, MCP_OAUTH_REGISTRATION_ENDPOINT: 'https://your-oauth-server.com/register' });
+    const config = loadConfig({
+      ...seedCustom,
+      MCP_OAUTH_REGISTRATION_ENDPOINT: 'https://your-oauth-server.com/register',
+    });
     expect(authorizationServerMetadataFromConfig(config)?.registration_endpoint).toBe(
       'https://your-oauth-server.com/register',
     );

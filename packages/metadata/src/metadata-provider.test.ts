@@ -21,7 +21,12 @@ async function provider(...args: Parameters<typeof createMetadataProvider>): Pro
   cleanups.push(() => created.close());
   return created;
 }
-const get = (metadata: MetadataProvider, path: string) => metadata.handle(new Request(`http://127.0.0.1:8000${path}`));
+const request = (path: string) => new Request(`http://127.0.0.1:8000${path}`);
+async function get(metadata: MetadataProvider, path: string): Promise<Response> {
+  const response = await metadata.handle(request(path));
+  if (response === undefined) throw new Error(`${path} was not handled`);
+  return response;
+}
 
 /** What Auth0 publishes at /.well-known/openid-configuration, for a tenant served at `base`. */
 function auth0Document(base: string): Record<string, unknown> {
@@ -97,11 +102,11 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
     );
 
     const response = await get(metadata, ASM);
-    expect(response?.status).toBe(200);
-    expect(response?.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(await response?.text()).toBe(served);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await response.text()).toBe(served);
 
-    const prm = await (await get(metadata, `${PRM}/mcp`))?.json();
+    const prm = await (await get(metadata, `${PRM}/mcp`)).json();
     expect(prm.authorization_servers).toEqual([publish(upstream.base).issuer]);
   });
 
@@ -121,17 +126,17 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
     );
 
     const fallback = await get(metadata, ASM);
-    expect(fallback?.status).toBe(200);
+    expect(fallback.status).toBe(200);
     // Awaiting a retry: cached briefly so clients pick up the real document soon.
-    expect(fallback?.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(await fallback?.json()).toMatchObject({
+    expect(fallback.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await fallback.json()).toMatchObject({
       issuer: `${upstream.base}/`,
       token_endpoint: `${upstream.base}/token`,
     });
 
     up = true;
     await vi.waitFor(async () => {
-      expect(await (await get(metadata, ASM))?.json()).toEqual(auth0Document(upstream.base));
+      expect(await (await get(metadata, ASM)).json()).toEqual(auth0Document(upstream.base));
     });
   });
 
@@ -147,17 +152,19 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
     expect(attempts()).toBe(3);
 
     const response = await get(metadata, ASM);
-    expect(response?.headers.get('cache-control')).toBe('public, max-age=300');
-    expect((await response?.json()).token_endpoint).toBe(`${upstream.base}/token`);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect((await response.json()).token_endpoint).toBe(`${upstream.base}/token`);
   });
 
   it('gives up at once when the provider names another issuer, and never mirrors it', async () => {
-    const upstream = await server(publishing(() => ({ ...auth0Document('https://evil.example'), issuer: 'https://evil.example/' })));
+    const upstream = await server(
+      publishing(() => ({ ...auth0Document('https://evil.example'), issuer: 'https://evil.example/' })),
+    );
     const metadata = await provider(
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
       { retryAfterMs: 5 },
     );
-    const document = await (await get(metadata, ASM))?.json();
+    const document = await (await get(metadata, ASM)).json();
     expect(document.issuer).toBe(upstream.base);
     expect(document.token_endpoint).toBe(`${upstream.base}/token`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -171,7 +178,7 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
       { timeoutMs: 100, maxRetries: 0, logger: { warn: (obj) => warnings.push(obj) } },
     );
-    expect((await (await get(metadata, ASM))?.json()).issuer).toBe(upstream.base);
+    expect((await (await get(metadata, ASM)).json()).issuer).toBe(upstream.base);
     expect(warnings).toEqual([expect.objectContaining({ issuer: upstream.base, reason: 'timeout', willRetry: false })]);
   });
 
@@ -193,15 +200,20 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
       { discover: false },
     );
-    expect((await (await get(metadata, ASM))?.json()).token_endpoint).toBe(`${upstream.base}/token`);
+    expect((await (await get(metadata, ASM)).json()).token_endpoint).toBe(`${upstream.base}/token`);
     expect(upstream.seen).toEqual([]);
   });
 
   it('serves given upstream metadata as is, without fetching', async () => {
-    const devIssuer = { issuer: 'http://localhost:8000/oidc', authorization_endpoint: 'http://localhost:8000/oidc/auth', token_endpoint: 'http://localhost:8000/oidc/token', response_types_supported: ['code'] };
+    const devIssuer = {
+      issuer: 'http://localhost:8000/oidc',
+      authorization_endpoint: 'http://localhost:8000/oidc/auth',
+      token_endpoint: 'http://localhost:8000/oidc/token',
+      response_types_supported: ['code'],
+    };
     const metadata = await provider(loadConfig({}), { upstream: devIssuer });
-    expect(await (await get(metadata, ASM))?.json()).toEqual(devIssuer);
-    expect((await (await get(metadata, `${PRM}/mcp`))?.json()).authorization_servers).toEqual([
+    expect(await (await get(metadata, ASM)).json()).toEqual(devIssuer);
+    expect((await (await get(metadata, `${PRM}/mcp`)).json()).authorization_servers).toEqual([
       'http://localhost:8000/oidc',
     ]);
   });
@@ -209,7 +221,10 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
 
 describe('createMetadataProvider: routes (R1, R3 c)', () => {
   it('serves the protected-resource metadata at the path-inserted and root paths', async () => {
-    const metadata = await provider(loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }), { discover: false });
+    const metadata = await provider(
+      loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
+      { discover: false },
+    );
     expect(metadata.documents().map(({ path, kind }) => [path, kind])).toEqual([
       [`${PRM}/mcp`, 'protected-resource'],
       [PRM, 'protected-resource'],
@@ -217,15 +232,15 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
     ]);
     for (const path of [`${PRM}/mcp`, PRM]) {
       const response = await get(metadata, path);
-      expect(response?.status).toBe(200);
-      expect(response?.headers.get('cache-control')).toBe('public, max-age=300');
-      expect(await response?.json()).toEqual({
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(await response.json()).toEqual({
         resource: 'https://mcp.example.com/mcp',
         authorization_servers: ['https://as.example.com'],
         bearer_methods_supported: ['header'],
       });
     }
-    expect(await get(metadata, '/mcp')).toBeUndefined();
+    expect(await metadata.handle(request('/mcp'))).toBeUndefined();
     expect(metadata.respond('GET', '/mcp')).toBeUndefined();
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });
@@ -233,12 +248,12 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
   it("answers the seed's 404 when no authorization server is configured", async () => {
     const metadata = await provider(loadConfig({ MCP_API_KEYS: 'dev-key-123' }));
     const response = await get(metadata, ASM);
-    expect(response?.status).toBe(404);
-    expect(await response?.json()).toEqual({
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
       error: 'not_found',
       error_description: 'OAuth authorization server not configured',
     });
-    expect((await get(metadata, PRM))?.status).toBe(200);
+    expect((await get(metadata, PRM)).status).toBe(200);
   });
 });
 
@@ -271,7 +286,7 @@ describe('createMetadataProvider: start-up validation', () => {
       MCP_JWT_ISSUER: 'http://as.internal',
     });
     const metadata = await provider(config, { discover: false });
-    expect((await get(metadata, `${PRM}/mcp`))?.status).toBe(200);
+    expect((await get(metadata, `${PRM}/mcp`)).status).toBe(200);
   });
 
   it.each([

@@ -6,13 +6,13 @@
  * @module
  */
 
-import { protectedResourceMetadataPaths, type WardenConfig } from '@mcp-warden/core';
+import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
 import {
   authorizationServerMetadataFromConfig,
   configuredIssuer,
   protectedResourceMetadataFromConfig,
 } from './documents-from-config.js';
-import { validateDiscoveryUrls } from './validate-discovery-urls.js';
+import { resolveProviderConfig } from './resolve-provider-config.js';
 import { type MetadataLogger, mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
 import { createWellKnownHandler } from './well-known-handler.js';
 import { createWellKnownResponder, type WellKnownAnswer, type WellKnownDocument } from './well-known-responder.js';
@@ -78,9 +78,14 @@ const MIRROR_CACHE = 'public, max-age=60';
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
  *
+ * `input` is a configuration from core's `loadConfig` / `defineConfig`, or programmatic options
+ * for `defineConfig`; either way it goes through core's validation once more, so a hand-built
+ * object gets the same checks as the environment.
+ *
  * Never rejects because the provider is down; rejects with core's `ConfigError` when the resource
  * or issuer URL is not an absolute https URL (loopback hosts and `MCP_ALLOW_INSECURE_HTTP`
- * excepted), and with a `TypeError` for unusable options.
+ * excepted) or anything else in the configuration is unusable, and with a `TypeError` for
+ * unusable options.
  *
  * @example
  * ```ts
@@ -93,7 +98,7 @@ const MIRROR_CACHE = 'public, max-age=60';
  * ```
  */
 export async function createMetadataProvider(
-  config: WardenConfig,
+  input: WardenConfig | WardenOptions,
   options: MetadataProviderOptions = {},
 ): Promise<MetadataProvider> {
   const timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
@@ -106,8 +111,8 @@ export async function createMetadataProvider(
   if (upstream !== undefined && typeof upstream.issuer !== 'string') {
     throw new TypeError('createMetadataProvider: upstream metadata must have a string "issuer"');
   }
+  const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
   const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
-  validateDiscoveryUrls(config, issuer === undefined ? [] : [{ name: 'authorization server issuer', url: issuer }]);
 
   const resourceMetadata = Object.freeze(
     protectedResourceMetadataFromConfig(config, issuer === undefined ? [] : [issuer]),
@@ -127,8 +132,7 @@ export async function createMetadataProvider(
     });
   }
 
-  const authorizationServerDocument = (): Record<string, unknown> | undefined =>
-    upstream ?? mirror?.current() ?? built;
+  const authorizationServerDocument = (): Record<string, unknown> | undefined => upstream ?? mirror?.current() ?? built;
   const authorizationServerCache = (): string =>
     upstream !== undefined || mirror?.current() !== undefined || mirror?.pending() ? MIRROR_CACHE : STABLE_CACHE;
 

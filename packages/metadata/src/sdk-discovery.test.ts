@@ -22,7 +22,10 @@ async function mcpServer(build: (base: string) => Promise<MetadataProvider>): Pr
   const server = await startTestServer();
   const metadata = await build(server.base);
   server.setHandler((request) => metadata.handle(request));
-  cleanups.push(() => server.close(), () => metadata.close());
+  cleanups.push(
+    () => server.close(),
+    () => metadata.close(),
+  );
   return server;
 }
 
