@@ -133,6 +133,15 @@ describe('a running dev issuer', () => {
     expect((error as Error).message).not.toContain('not-the-secret');
   });
 
+  it('answers unknown endpoints with a JSON 404', async () => {
+    const response = await fetch(`${issuer.url}/no-such-endpoint`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: 'not_found',
+      error_description: 'no such endpoint: GET /no-such-endpoint',
+    });
+  });
+
   it('registers client_credentials clients dynamically (RFC 7591) without redirect URIs', async () => {
     const { status, body } = await register(issuer.registrationEndpoint, {
       client_name: 'a service',
@@ -280,6 +289,9 @@ describe('options', () => {
     try {
       const token = await issuer.clientCredentialsToken({ clientId: 'resource-server', scope: 'mcp:tools' });
       expect((await verify(issuer, token)).payload.client_id).toBe('resource-server');
+      // Without a scope parameter the client gets its registered scope (RFC 6749 §3.3 default).
+      const byDefault = await issuer.clientCredentialsToken({ clientId: 'resource-server' });
+      expect((await verify(issuer, byDefault)).payload.scope).toBe('mcp:tools');
       // The client's registered scope bounds what it may ask for.
       await expect(
         issuer.clientCredentialsToken({ clientId: 'resource-server', scope: 'mcp:admin' }),

@@ -161,6 +161,15 @@ export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIs
     });
     const provider = withProviderNoticesRouted(logger, () => new oidc.Provider(issuer, configuration));
     attachLogging(provider, resolved);
+    provider.use(async (ctx, next) => {
+      await next();
+      // Koa answers unknown routes with a text/plain 404; answer in the same JSON shape as every
+      // other error.
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: 'not_found', error_description: `no such endpoint: ${ctx.method} ${ctx.path}` };
+      }
+    });
     return { provider, callback: provider.callback() };
   };
 

@@ -90,6 +90,25 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
     }
   }
 
+  // RFC 6749 §3.3: without a scope parameter the server either fails or uses a documented default.
+  // oidc-provider would grant nothing (and then deny the authorization), which breaks MCP clients
+  // that send no scope when the server advertises none. The default is every configured scope the
+  // client may use. It applies to new authorizations and client credentials requests only; a
+  // refresh without scope keeps the scope originally granted (RFC 6749 §6).
+  function applyDefaultScope(ctx: KoaContextWithOIDC): void {
+    const params = ctx.oidc.params as Record<string, unknown> | undefined;
+    if (!params || params.scope !== undefined) return;
+    const route = ctx.oidc.route;
+    const isNewGrant =
+      route === 'authorization' ||
+      route === 'pushed_authorization_request' ||
+      (route === 'token' && params.grant_type === 'client_credentials');
+    if (!isNewGrant) return;
+    const allowed = typeof ctx.oidc.client?.scope === 'string' ? new Set(ctx.oidc.client.scope.split(' ')) : undefined;
+    const scope = options.scopes.filter((candidate) => !allowed || allowed.has(candidate)).join(' ');
+    if (scope) params.scope = scope;
+  }
+
   const user = options.user;
   const account: Account = {
     accountId: user.id,
@@ -181,8 +200,11 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
         },
         // The token request may omit `resource`; the one granted at the authorization step applies.
         useGrantedResource: () => true,
+        // Called once the request's resource is known, before its scopes are evaluated: the one
+        // hook with the request context at that point, hence the scope checks here.
         getResourceServerInfo: (ctx, resourceIndicator) => {
           refuseUnknownScopes(ctx);
+          applyDefaultScope(ctx);
           const audience = resourceByIdentifier.get(withoutTrailingSlash(resourceIndicator));
           if (audience === undefined) {
             throw new errors.InvalidTarget('the requested resource is not served by this issuer');

@@ -10,6 +10,7 @@
 import { type DevIssuerLogger, log } from './logger.js';
 
 // oidc-provider prefixes every notice this way, wrapped in ANSI colours when writing to a terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ESC of those ANSI colour codes
 const NOTICE = /^(?:\x1b\[[0-9;]*m)?oidc-provider (?:WARNING|NOTICE): (.*?)(?:\x1b\[[0-9;]*m)?$/s;
 
 type ConsoleMethod = (...args: unknown[]) => void;

@@ -8,7 +8,7 @@ import type { ResolvedDevIssuerOptions } from './options.js';
 
 /** Options of {@link DevIssuer.clientCredentialsToken}. */
 export interface ClientCredentialsTokenOptions {
-  /** Space-separated scopes. Default: every scope the issuer is configured with. */
+  /** Space-separated scopes. Default: every configured scope the client may use. */
   scope?: string;
   /** The resource (RFC 8707) the token is for, its `aud`. Default: the issuer's default resource. */
   resource?: string;
@@ -67,9 +67,10 @@ export async function requestClientCredentialsToken(
 
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
-    scope: request.scope ?? options.scopes.join(' '),
     resource: request.resource ?? (options.resources[0] as string),
   });
+  // Without a scope the issuer grants its default: every configured scope the client may use.
+  if (request.scope !== undefined) body.set('scope', request.scope);
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
     accept: 'application/json',

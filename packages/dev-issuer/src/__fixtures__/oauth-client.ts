@@ -39,7 +39,9 @@ export async function postForm(
     ).toString('base64')}`;
   }
   const response = await fetch(endpoint, { method: 'POST', headers, body: new URLSearchParams(form) });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  // RFC 7009 §2.2: a successful revocation answers 200 with an empty body.
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 /** The cookies a browser would keep for one site. */
