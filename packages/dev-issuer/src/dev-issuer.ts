@@ -163,6 +163,14 @@ export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIs
     attachLogging(provider, resolved);
     provider.use(async (ctx, next) => {
       await next();
+      // One line per request at debug level: what a developer needs to follow a client's flow (and
+      // what a test counts, e.g. introspection calls). The path only: queries can carry codes.
+      log(
+        logger,
+        'debug',
+        { method: ctx.method, path: ctx.path, route: ctx.oidc?.route, status: ctx.status },
+        'request handled',
+      );
       // Koa answers unknown routes with a text/plain 404; answer in the same JSON shape as every
       // other error.
       if (ctx.status === 404 && ctx.body === undefined) {

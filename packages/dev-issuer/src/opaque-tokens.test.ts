@@ -8,6 +8,7 @@ const REDIRECT_URI = 'http://127.0.0.1:33418/callback';
 
 describe('opaque access tokens and introspection (RFC 7662)', () => {
   let issuer: DevIssuer;
+  const handled: { route?: unknown; status?: unknown }[] = [];
   // The credentials a resource server would hold to call the introspection endpoint.
   const resourceServer = { clientId: 'mcp-server', clientSecret: 'mcp-server-secret' };
 
@@ -17,6 +18,11 @@ describe('opaque access tokens and introspection (RFC 7662)', () => {
       accessTokenFormat: 'opaque',
       accessTokenTtl: 900,
       clients: [{ ...resourceServer, grantTypes: ['client_credentials'] }],
+      logger: {
+        debug: (fields, message) => {
+          if (message === 'request handled') handled.push(fields);
+        },
+      },
     });
   });
   afterAll(() => issuer.close());
@@ -85,6 +91,15 @@ describe('opaque access tokens and introspection (RFC 7662)', () => {
       aud: RESOURCE,
       scope: 'mcp:tools mcp:admin',
     });
+  });
+
+  it('logs each introspection request at debug level, so a test can count them', async () => {
+    const token = await issuer.clientCredentialsToken();
+    const before = handled.filter((entry) => entry.route === 'introspection').length;
+    await Promise.all([1, 2, 3].map(() => postForm(issuer.introspectionEndpoint, { token }, resourceServer)));
+    const after = handled.filter((entry) => entry.route === 'introspection');
+    expect(after.length - before).toBe(3);
+    expect(after.at(-1)).toMatchObject({ method: 'POST', path: '/token/introspection', status: 200 });
   });
 
   it('reports unknown and revoked tokens as inactive', async () => {

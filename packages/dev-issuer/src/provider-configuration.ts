@@ -172,6 +172,9 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
     },
     features: {
       devInteractions: { enabled: false },
+      // Bearer tokens only: mcp-warden validates `Authorization: Bearer` (RFC 6750); a client that
+      // chose DPoP because the metadata offered it would hold tokens the server cannot accept.
+      dPoP: { enabled: false },
       clientCredentials: { enabled: true },
       // RFC 7591: open registration, no initial access token, as MCP clients expect.
       registration: { enabled: true, initialAccessToken: false },
