@@ -6,7 +6,6 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
@@ -16,8 +15,9 @@ import { sendJsonError } from './http-response.js';
 import { handleInteraction, isInteractionPath } from './interactions.js';
 import { log } from './logger.js';
 import { MemoryStore } from './memory-adapter.js';
-import { type DevIssuerOptions, type ResolvedDevIssuerOptions, resolveOptions } from './options.js';
+import { type DevIssuerOptions, resolveOptions } from './options.js';
 import { providerConfiguration } from './provider-configuration.js';
+import { answerUnknownRoutesWithJson, attachLogging } from './provider-logging.js';
 import { loadOidcProvider, withProviderNoticesRouted } from './provider-notices.js';
 import { generateSigningKey } from './signing-key.js';
 import { type ClientCredentialsTokenOptions, requestClientCredentialsToken } from './token-request.js';
@@ -80,20 +80,6 @@ export interface DevIssuer {
 
 // A rotation keeps the previous keys published, bounded so repeated rotations cannot grow the JWKS.
 const MAX_PUBLISHED_KEYS = 5;
-const ERROR_EVENTS = [
-  'authorization.error',
-  'grant.error',
-  'introspection.error',
-  'revocation.error',
-  'registration_create.error',
-  'registration_read.error',
-  'registration_update.error',
-  'registration_delete.error',
-  'pushed_authorization_request.error',
-  'userinfo.error',
-  'discovery.error',
-  'jwks.error',
-];
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -160,24 +146,8 @@ export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIs
       errors: oidc.errors,
     });
     const provider = withProviderNoticesRouted(logger, () => new oidc.Provider(issuer, configuration));
-    attachLogging(provider, resolved);
-    provider.use(async (ctx, next) => {
-      await next();
-      // One line per request at debug level: what a developer needs to follow a client's flow (and
-      // what a test counts, e.g. introspection calls). The path only: queries can carry codes.
-      log(
-        logger,
-        'debug',
-        { method: ctx.method, path: ctx.path, route: ctx.oidc?.route, status: ctx.status },
-        'request handled',
-      );
-      // Koa answers unknown routes with a text/plain 404; answer in the same JSON shape as every
-      // other error.
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { error: 'not_found', error_description: `no such endpoint: ${ctx.method} ${ctx.path}` };
-      }
-    });
+    attachLogging(provider, resolved.logger);
+    answerUnknownRoutesWithJson(provider);
     return { provider, callback: provider.callback() };
   };
 
@@ -278,46 +248,4 @@ async function fetchOwnMetadata(url: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`dev-issuer metadata answered HTTP ${response.status}`);
   return (await response.json()) as Record<string, unknown>;
-}
-
-/** Routes oidc-provider's events to the logger: errors at debug (they are the client's), failures at error. */
-function attachLogging(provider: Provider, options: ResolvedDevIssuerOptions): void {
-  const { logger } = options;
-  // oidc-provider's typings list its own events only; Koa's `error` and the per-endpoint error
-  // events are plain EventEmitter events.
-  const events = provider as unknown as EventEmitter;
-  // Koa prints unhandled errors to stderr unless someone listens.
-  events.on('error', (error: Error) => {
-    log(logger, 'error', { error: error.message }, 'request failed');
-  });
-  provider.on('server_error', (ctx: { method?: string; path?: string }, error: Error) => {
-    log(logger, 'error', { method: ctx.method, path: ctx.path, error: error.message }, 'oidc-provider server error');
-  });
-  for (const event of ERROR_EVENTS) {
-    events.on(
-      event,
-      (ctx: { method?: string; path?: string }, error: { error?: string; error_description?: string }) => {
-        log(
-          logger,
-          'debug',
-          { event, method: ctx.method, path: ctx.path, error: error.error, description: error.error_description },
-          'request refused',
-        );
-      },
-    );
-  }
-  provider.on(
-    'grant.success',
-    (ctx: { oidc?: { client?: { clientId?: string }; params?: { grant_type?: unknown } } }) => {
-      log(
-        logger,
-        'debug',
-        { clientId: ctx.oidc?.client?.clientId, grantType: ctx.oidc?.params?.grant_type },
-        'token issued',
-      );
-    },
-  );
-  provider.on('registration_create.success', (_ctx: unknown, client: { clientId?: string }) => {
-    log(logger, 'info', { clientId: client.clientId }, 'client registered');
-  });
 }

@@ -23,7 +23,7 @@ const GRANT_BOUND = new Set([
   'BackchannelAuthenticationRequest',
 ]);
 
-/** The storage behind every model; evicts expired entries first, then the oldest, beyond `maxEntries`. */
+/** The storage behind every model, bounded to `maxEntries`. */
 export class MemoryStore {
   readonly #entries = new Map<string, Entry>();
   readonly #sessionsByUid = new Map<string, string>();
@@ -84,12 +84,20 @@ export class MemoryStore {
     this.#grantMembers.delete(grantId);
   }
 
+  // At capacity, make room for a tenth more at once, so the scan is not repeated on every insert.
+  // Expired entries go first, then the oldest short-lived ones (codes, sessions, tokens), and only
+  // then entries without a lifetime: registered clients, which a developer expects to keep.
   #evict(): void {
+    const target = Math.floor(this.#maxEntries * 0.9);
     const now = Date.now();
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.delete(key);
     // Map iteration follows insertion order, so the first keys are the oldest.
+    for (const [key, entry] of this.#entries) {
+      if (this.#entries.size <= target) return;
+      if (Number.isFinite(entry.expiresAt)) this.delete(key);
+    }
     for (const key of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxEntries) break;
+      if (this.#entries.size <= target) return;
       this.delete(key);
     }
   }

@@ -290,7 +290,11 @@ export function resolveOptions(options: DevIssuerOptions = {}): ResolvedDevIssue
     issuer,
     resources,
     scopes,
-    user: { id: user.id, name: user.name, email: user.email },
+    user: {
+      id: user.id,
+      ...(user.name === undefined ? {} : { name: user.name }),
+      ...(user.email === undefined ? {} : { email: user.email }),
+    },
     accessTokenTtl,
     accessTokenFormat,
     clients,
