@@ -12,7 +12,17 @@ export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A curl command that obtains a client credentials access token from `issuer`. */
+/**
+ * A ready-to-paste curl command that obtains a client credentials access token from `issuer` with
+ * its development client, every configured scope and the default resource. It contains the
+ * client's secret: print it for the developer, never log it.
+ *
+ * @example
+ * ```ts
+ * const issuer = await createDevIssuer();
+ * console.log(`Get a token:\n  ${clientCredentialsCurl(issuer)}`);
+ * ```
+ */
 export function clientCredentialsCurl(issuer: DevIssuer): string {
   const { clientId, clientSecret } = issuer.devClient;
   return [

@@ -108,7 +108,9 @@ describe('runCli', () => {
 
   it('starts the issuer and prints its URL and a curl command that really gets a token', async () => {
     const output = capture();
-    const outcome = await runCli(['--port', '0'], { MCP_RESOURCE_URL: 'http://localhost:8123/mcp' }, output.io);
+    // A secret with a quote and a space proves the command is quoted for the shell.
+    const env = { MCP_RESOURCE_URL: 'http://localhost:8123/mcp', MCP_DEV_ISSUER_CLIENT_SECRET: "it's a dev secret" };
+    const outcome = await runCli(['--port', '0'], env, output.io);
     if (!('issuer' in outcome)) throw new Error(`the CLI did not start: ${output.stderr()}`);
     const { issuer } = outcome;
     try {

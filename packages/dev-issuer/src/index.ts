@@ -4,6 +4,7 @@
  *
  * @module
  */
+export { clientCredentialsCurl } from './cli-banner.js';
 export type { CompleteAuthorizationOptions } from './complete-authorization.js';
 export type { DevIssuer, RotateKeysOptions } from './dev-issuer.js';
 export { createDevIssuer } from './dev-issuer.js';
