@@ -135,6 +135,27 @@ describe('a running dev issuer', () => {
     expect((error as Error).message).not.toContain('not-the-secret');
   });
 
+  it('lets browser-based clients (MCP Inspector) call the token endpoint cross-origin', async () => {
+    const origin = 'http://localhost:6274';
+    const preflight = await fetch(issuer.tokenEndpoint, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    const response = await fetch(issuer.tokenEndpoint, {
+      method: 'POST',
+      headers: {
+        origin,
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${issuer.devClient.clientId}:${issuer.devClient.clientSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+  });
+
   it('answers unknown endpoints with a JSON 404', async () => {
     const response = await fetch(`${issuer.url}/no-such-endpoint`);
     expect(response.status).toBe(404);
