@@ -93,9 +93,11 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     instance.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.routeOptions.config.warden === false) return;
       if (request.method === 'OPTIONS') return answerPreflight(reply);
-      if (!reply.hasHeader('access-control-allow-origin')) reply.header('access-control-allow-origin', '*');
+      // Set on the raw response: an MCP handler mounted with reply.hijack() + toNodeHandler writes
+      // its own headers to reply.raw, and Node merges these into them (reply.header would be lost).
+      if (!reply.hasHeader('access-control-allow-origin')) reply.raw.setHeader('access-control-allow-origin', '*');
       const exposed = reply.getHeader('access-control-expose-headers')?.toString();
-      reply.header('access-control-expose-headers', mergeExposedHeaders(exposed));
+      reply.raw.setHeader('access-control-expose-headers', mergeExposedHeaders(exposed));
     });
   }
 
