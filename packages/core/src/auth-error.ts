@@ -4,8 +4,12 @@
  * @module
  */
 
-/** OAuth 2.0 error codes a resource server may answer with (RFC 6750 §3.1). */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/**
+ * OAuth 2.0 error codes a resource server may answer with: the three of RFC 6750 §3.1, plus
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1) for a 503 when the verifier's infrastructure (JWKS,
+ * discovery, introspection) cannot be reached and no usable key is cached.
+ */
+export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
 
 const AUTH_ERROR_BRAND: unique symbol = Symbol.for('mcp-warden.AuthError') as never;
 
@@ -21,6 +25,8 @@ export interface AuthErrorOptions {
   description: string;
   /** The underlying failure, for server logs only. */
   cause?: unknown;
+  /** Seconds after which a retry may succeed; answered as `Retry-After` with a 503. */
+  retryAfter?: number;
 }
 
 /**
@@ -43,6 +49,7 @@ export class AuthError extends Error {
   readonly error: OAuthErrorCode;
   readonly status: number;
   readonly description: string;
+  readonly retryAfter: number | undefined;
 
   constructor(options: AuthErrorOptions) {
     super(options.description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -51,6 +58,7 @@ export class AuthError extends Error {
     this.error = options.error;
     this.status = options.status;
     this.description = options.description;
+    this.retryAfter = options.retryAfter;
   }
 
   /** The JSON body to answer with: `{ error, error_description }`. */

@@ -1,9 +1,36 @@
 export type { AuthErrorOptions, OAuthErrorCode } from './auth-error.js';
 export { AuthError, isAuthError } from './auth-error.js';
+export type { AuthErrorCode } from './auth-failures.js';
+export type {
+  AuthErrorBody,
+  Authenticator,
+  AuthenticatorOptions,
+  AuthInfo,
+  AuthLogger,
+  AuthMethod,
+  AuthRequest,
+  AuthResult,
+  JwksClientOptions,
+  RouteAuthOptions,
+} from './authenticator-types.js';
+export type { ConfigIssue } from './config-error.js';
+export { ConfigError, isConfigError } from './config-error.js';
+export type { HttpFramework, LogLevel, WardenConfig, WardenOptions } from './config-schema.js';
+export { CONFIG_ENV_VARIABLES, wardenConfigSchema } from './config-schema.js';
+export { createAuthenticator } from './create-authenticator.js';
+export { describeConfig } from './describe-config.js';
+export type { DiscoverAuthorizationServerOptions } from './discover-authorization-server.js';
+export { authorizationServerMetadataUrls, discoverAuthorizationServer } from './discover-authorization-server.js';
 export type { FetchJsonFailure, FetchJsonOptions } from './fetch-json.js';
 export { FetchJsonError, fetchJson } from './fetch-json.js';
+export { hasAuthSource } from './has-auth-source.js';
+export type { JwtAlgorithm } from './jwt-algorithms.js';
+export { SUPPORTED_JWT_ALGORITHMS } from './jwt-algorithms.js';
+export { defineConfig, loadConfig } from './load-config.js';
 export {
   PROTECTED_RESOURCE_WELL_KNOWN,
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
 } from './protected-resource-metadata-url.js';
+export type { WwwAuthenticateParams } from './www-authenticate.js';
+export { buildWwwAuthenticate } from './www-authenticate.js';

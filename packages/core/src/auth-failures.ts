@@ -1,0 +1,79 @@
+/**
+ * The failures core produces, each with its stable code, OAuth error, status and the client-safe
+ * description the original description uses ("Could not validate credentials", "Invalid token
+ * audience", "JWT authentication is not enabled"). Details go to `cause`, for logs only.
+ *
+ * @module
+ */
+
+import { AuthError } from './auth-error.js';
+
+/** Every `AuthError.code` core produces; switch on it in logs and tests. */
+export type AuthErrorCode =
+  | 'ERR_CREDENTIALS_INVALID'
+  | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_TOKEN_TYPE_INVALID'
+  | 'ERR_AUDIENCE_MISMATCH'
+  | 'ERR_ISSUER_MISMATCH'
+  | 'ERR_JWT_DISABLED'
+  | 'ERR_API_KEY_DISABLED'
+  | 'ERR_API_KEY_INVALID'
+  | 'ERR_CREDENTIALS_MISSING'
+  | 'ERR_INSUFFICIENT_SCOPE'
+  | 'ERR_MALFORMED_AUTHORIZATION'
+  | 'ERR_VERIFIER_UNAVAILABLE'
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH';
+
+/** The generic description: says nothing an attacker could use. */
+export const COULD_NOT_VALIDATE = 'Could not validate credentials';
+
+/** A 401 `invalid_token`. */
+export function invalidToken(code: AuthErrorCode, description: string, cause?: unknown): AuthError {
+  return new AuthError({ code, error: 'invalid_token', status: 401, description, cause });
+}
+
+/** 401 without an error code: the request carried no credentials (RFC 6750 §3.1). */
+export function credentialsMissing(): AuthError {
+  return new AuthError({
+    code: 'ERR_CREDENTIALS_MISSING',
+    error: 'invalid_token',
+    status: 401,
+    description: 'Authentication required',
+  });
+}
+
+/** 400 `invalid_request`: the Authorization header is not `Bearer <token68>` (RFC 6750 §3.1). */
+export function malformedAuthorization(reason: 'scheme' | 'token'): AuthError {
+  return new AuthError({
+    code: 'ERR_MALFORMED_AUTHORIZATION',
+    error: 'invalid_request',
+    status: 400,
+    description:
+      reason === 'scheme'
+        ? 'The Authorization header must use the Bearer scheme'
+        : 'The Authorization header must be "Bearer <token>"',
+  });
+}
+
+/** 403 `insufficient_scope` (RFC 6750 §3.1, R6). */
+export function insufficientScope(): AuthError {
+  return new AuthError({
+    code: 'ERR_INSUFFICIENT_SCOPE',
+    error: 'insufficient_scope',
+    status: 403,
+    description: 'The access token does not grant the scope this operation requires',
+  });
+}
+
+/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (R16). Never a pass. */
+export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthError {
+  return new AuthError({
+    code: 'ERR_VERIFIER_UNAVAILABLE',
+    error: 'temporarily_unavailable',
+    status: 503,
+    description: 'The token verification keys are temporarily unavailable; retry later',
+    retryAfter,
+    cause,
+  });
+}

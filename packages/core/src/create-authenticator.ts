@@ -1,0 +1,306 @@
+/**
+ * The authenticate decision (design.md "Semantics that must hold everywhere"), built once from
+ * configuration and then run per request by every adapter.
+ *
+ * | situation                                           | answer                                            |
+ * | --------------------------------------------------- | ------------------------------------------------- |
+ * | auth disabled                                       | anonymous                                         |
+ * | enabled, not required, no credentials               | anonymous                                         |
+ * | enabled, invalid credentials (required or not)      | 401 `invalid_token`: never downgraded             |
+ * | required (or a scoped `tools/call`), no credentials | 401, challenge without `error=` (RFC 6750 §3.1)    |
+ * | valid credentials lacking a scope                   | 403 `insufficient_scope` with every needed scope   |
+ * | malformed Authorization header                      | 400 `invalid_request` with the challenge           |
+ * | keys unavailable, none cached                       | 503 `temporarily_unavailable` + `Retry-After`      |
+ *
+ * @module
+ */
+
+import { decodeProtectedHeader } from 'jose';
+import { type ApiKeyVerifier, createApiKeyVerifier } from './api-key-verifier.js';
+import { type AuthError, isAuthError } from './auth-error.js';
+import {
+  COULD_NOT_VALIDATE,
+  credentialsMissing,
+  insufficientScope,
+  invalidToken,
+  malformedAuthorization,
+} from './auth-failures.js';
+import type {
+  Authenticator,
+  AuthenticatorOptions,
+  AuthInfo,
+  AuthLogger,
+  AuthRequest,
+  AuthResult,
+  RouteAuthOptions,
+} from './authenticator-types.js';
+import { parseAuthorization } from './bearer-credentials.js';
+import { ConfigError } from './config-error.js';
+import { CONFIG_ENV_VARIABLES, type WardenConfig, type WardenOptions } from './config-schema.js';
+import { isSymmetricAlgorithm } from './jwt-algorithms.js';
+import { createJwtVerifier, type VerifiedJwt } from './jwt-verifier.js';
+import { defineConfig } from './load-config.js';
+import { type ToolScopes, toolCallScopes } from './operation-scopes.js';
+import { protectedResourceMetadataUrl } from './protected-resource-metadata-url.js';
+import { KeyFileError, readKeyFile } from './read-key-file.js';
+import { RemoteJwks } from './remote-jwks.js';
+import { importPublicKeys, type JwtKeyResolver, NoUsableKeyError, secretKeyResolver } from './static-jwt-keys.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+import { buildWwwAuthenticate } from './www-authenticate.js';
+
+const ANONYMOUS: AuthResult = Object.freeze({ outcome: 'anonymous' });
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const SILENT: AuthLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
+/** A compact JWS whose first segment decodes to a JSON object header; anything else is opaque. */
+function looksLikeJwt(token: string): boolean {
+  if (!JWT_SHAPE.test(token)) return false;
+  try {
+    decodeProtectedHeader(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasEntries(record: ToolScopes): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
+/**
+ * Builds the authenticator: validates the configuration and imports every static key up front, so
+ * a broken setup fails at start-up rather than on the first request.
+ *
+ * @throws {ConfigError} when the configuration or a configured key is unusable.
+ * @example
+ * ```ts
+ * const authenticator = await createAuthenticator(loadConfig(process.env));
+ * const result = await authenticator.authenticate({
+ *   authorization: req.headers.authorization,
+ *   apiKey: req.headers['x-api-key'],
+ *   method: req.method,
+ *   body: req.body,
+ * });
+ * if (result.outcome === 'rejected') return res.status(result.status).set(result.headers).json(result.body);
+ * ```
+ */
+export async function createAuthenticator(
+  input: WardenConfig | WardenOptions,
+  options: AuthenticatorOptions = {},
+): Promise<Authenticator> {
+  const config = defineConfig(input);
+  const logger = options.logger ?? SILENT;
+  const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
+  const cache = new VerifiedTokenCache(config.tokenCacheMaxEntries, config.jwtClockTolerance);
+  const inflight = new Map<string, Promise<AuthInfo>>();
+
+  const apiKeys: ApiKeyVerifier | undefined =
+    config.apiKeyEnabled && config.apiKeys.length > 0 ? await createApiKeyVerifier(config.apiKeys) : undefined;
+  // API keys are full-access credentials: they carry every scope the configuration knows about, and
+  // the per-operation scope check does not apply to them (R18 defines no scopes for keys).
+  const apiKeyScopes = Object.freeze([
+    ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
+  ]) as string[];
+
+  const { resolveKey, remoteJwks } = await buildKeyResolver(config, options, logger);
+  const verifyJwt = resolveKey
+    ? createJwtVerifier({
+        algorithms: config.jwtAlgorithms,
+        issuer: config.jwtIssuer,
+        audiences: config.jwtAudience,
+        clockTolerance: config.jwtClockTolerance,
+        requireAtJwtType: config.jwtRequireAtJwtType,
+        resourceUrl: config.resourceUrl,
+        resolveKey,
+      })
+    : undefined;
+  if (config.authEnabled && config.jwtEnabled && !verifyJwt) {
+    logger.warn({}, 'JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured');
+  }
+
+  const defaultToolScopesSet = hasEntries(config.toolScopes);
+
+  async function verifyApiKey(key: string): Promise<AuthInfo> {
+    if (!config.apiKeyEnabled) {
+      throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
+    }
+    const position = apiKeys ? await apiKeys.match(key) : 0;
+    if (position === 0) throw invalidToken('ERR_API_KEY_INVALID', COULD_NOT_VALIDATE);
+    return Object.freeze({
+      token: key,
+      clientId: `api_key:${position}`,
+      scopes: apiKeyScopes,
+      resource: new URL(config.resourceUrl),
+      extra: Object.freeze({ method: 'api_key' as const }),
+    });
+  }
+
+  async function verifyJwtUncached(token: string): Promise<AuthInfo> {
+    if (!config.jwtEnabled) {
+      if (apiKeys && (await apiKeys.match(token)) !== 0) return verifyApiKey(token);
+      throw invalidToken('ERR_JWT_DISABLED', 'JWT authentication is not enabled');
+    }
+    if (!verifyJwt) {
+      throw invalidToken(
+        'ERR_CREDENTIALS_INVALID',
+        COULD_NOT_VALIDATE,
+        new Error('no JWT verification key is configured'),
+      );
+    }
+    const verified: VerifiedJwt = await verifyJwt(token);
+    cache.set(token, verified.authInfo, verified.exp, verified.nbf);
+    return verified.authInfo;
+  }
+
+  /** A bearer token: cache hit, shared in-flight verification, or a fresh one (JWT or API key). */
+  function verifyBearer(token: string): Promise<AuthInfo> {
+    const hit = cache.get(token, Date.now() / 1000);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const pending = inflight.get(token);
+    if (pending !== undefined) return pending;
+    if (!looksLikeJwt(token)) return verifyApiKey(token);
+    const verification = verifyJwtUncached(token).finally(() => inflight.delete(token));
+    inflight.set(token, verification);
+    return verification;
+  }
+
+  function reject(error: AuthError, scope: readonly string[]): AuthResult {
+    const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
+    const headers: Record<string, string> = {
+      'WWW-Authenticate': buildWwwAuthenticate({
+        resourceMetadata: resourceMetadataUrl,
+        scope,
+        ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
+      }),
+    };
+    if (error.status === 503) headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
+    return { outcome: 'rejected', error, status: error.status, headers, body: error.toJSON() };
+  }
+
+  async function decide(request: AuthRequest, route: RouteAuthOptions | undefined): Promise<AuthResult> {
+    if (!config.authEnabled) return ANONYMOUS;
+    const requiredScopes = route?.requiredScopes ?? config.requiredScopes;
+    const toolScopes = route?.toolScopes ?? config.toolScopes;
+    const toolScopesSet = route?.toolScopes === undefined ? defaultToolScopesSet : hasEntries(toolScopes);
+    const extraScopes = toolScopesSet && request.body !== undefined ? toolCallScopes(request.body, toolScopes) : [];
+    const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
+
+    const credentials = parseAuthorization(request.authorization);
+    const apiKey =
+      typeof request.apiKey === 'string' && request.apiKey.trim() !== '' ? request.apiKey.trim() : undefined;
+    let authInfo: AuthInfo;
+    try {
+      if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
+      else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
+      else if (credentials.kind === 'malformed') return reject(malformedAuthorization(credentials.reason), needed);
+      else if (request.method === 'OPTIONS')
+        return ANONYMOUS; // R8: a CORS preflight never carries credentials
+      else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
+        return reject(credentialsMissing(), needed);
+      } else return ANONYMOUS;
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      logger.debug({ code: error.code, status: error.status, method: request.method, path: request.path }, 'rejected');
+      if (error.status === 503) logger.warn({ code: error.code, cause: describeCause(error.cause) }, error.description);
+      return reject(error, needed);
+    }
+
+    if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
+      for (const scope of needed) {
+        if (!authInfo.scopes.includes(scope)) {
+          logger.debug({ code: 'ERR_INSUFFICIENT_SCOPE', method: request.method, path: request.path }, 'rejected');
+          return reject(insufficientScope(), needed);
+        }
+      }
+    }
+    return { outcome: 'authenticated', authInfo };
+  }
+
+  return {
+    config,
+    resourceMetadataUrl,
+    async authenticate(request, route) {
+      try {
+        return await decide(request ?? { method: 'GET' }, route);
+      } catch (error) {
+        // A bug must not become a pass or a 500: fail closed with the generic 401.
+        logger.error({ cause: describeCause(error) }, 'unexpected failure while authenticating');
+        return reject(invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error), []);
+      }
+    },
+    async verifyAccessToken(token) {
+      if (typeof token !== 'string' || token === '') throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
+      return verifyBearer(token);
+    },
+    async close() {
+      cache.clear();
+      inflight.clear();
+      remoteJwks?.close();
+    },
+  };
+}
+
+/** Error name and message for logs; jose and fetch messages carry no token material. */
+function describeCause(cause: unknown): string | undefined {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return cause === undefined ? undefined : String(cause);
+}
+
+/**
+ * The key resolver for the configuration: HS* tokens get the shared secret only, everything else
+ * gets the public key (inline or file) or the remote JWKS (configured or discovered). Dispatching
+ * on the allowlisted `alg` keeps a public key from ever being used as an HMAC secret (R12).
+ */
+async function buildKeyResolver(
+  config: WardenConfig,
+  options: AuthenticatorOptions,
+  logger: AuthLogger,
+): Promise<{ resolveKey?: JwtKeyResolver; remoteJwks?: RemoteJwks }> {
+  if (!config.jwtEnabled) return {};
+  const secret = config.jwtAlgorithms.some(isSymmetricAlgorithm) ? secretKeyResolver(config.jwtSecret) : undefined;
+  let asymmetric: JwtKeyResolver | undefined;
+  let remoteJwks: RemoteJwks | undefined;
+  const hasAsymmetric = config.jwtAlgorithms.some((alg) => !isSymmetricAlgorithm(alg));
+
+  if (hasAsymmetric && (config.jwtPublicKey !== undefined || config.jwtPublicKeyFile !== undefined)) {
+    const variable =
+      config.jwtPublicKey !== undefined ? CONFIG_ENV_VARIABLES.jwtPublicKey : CONFIG_ENV_VARIABLES.jwtPublicKeyFile;
+    let text: string;
+    try {
+      text = config.jwtPublicKey ?? readKeyFile(config.jwtPublicKeyFile!);
+    } catch (error) {
+      if (error instanceof KeyFileError) throw new ConfigError([{ variable, message: error.message }]);
+      throw error;
+    }
+    asymmetric = await importPublicKeys(text, config.jwtAlgorithms, variable);
+    if (config.oauthJwksUri !== undefined) {
+      logger.warn(
+        { variable },
+        `${variable} is set: ${CONFIG_ENV_VARIABLES.oauthJwksUri} is not used to verify tokens`,
+      );
+    }
+  } else if (hasAsymmetric) {
+    const issuer = config.jwtIssuer ?? config.oauthServerUrl;
+    if (config.oauthJwksUri !== undefined || issuer !== undefined) {
+      remoteJwks = new RemoteJwks({
+        jwksUri: config.oauthJwksUri,
+        issuer,
+        allowInsecureHttp: config.allowInsecureHttp,
+        fetch: options.fetch,
+        logger,
+        ...options.jwks,
+      });
+      asymmetric = remoteJwks.getKey;
+    }
+  }
+
+  if (!secret && !asymmetric) return {};
+  const resolveKey: JwtKeyResolver = (header, token) => {
+    const resolver = isSymmetricAlgorithm(header.alg ?? '') ? secret : asymmetric;
+    if (!resolver) throw new NoUsableKeyError(`no key configured for ${header.alg}`);
+    return resolver(header, token);
+  };
+  return { resolveKey, remoteJwks };
+}

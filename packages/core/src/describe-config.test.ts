@@ -1,0 +1,72 @@
+import { exportSPKI, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { describeConfig } from './describe-config.js';
+import { hasAuthSource } from './has-auth-source.js';
+import { defineConfig, loadConfig } from './load-config.js';
+
+const SECRET = 'a-very-long-shared-secret-of-at-least-32-bytes!';
+
+describe('describeConfig (redacted for start-up logs, R18)', () => {
+  it('shows secrets as *** and never prints them', () => {
+    const config = defineConfig({
+      apiKeys: ['plain-key-1', 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
+      jwtAlgorithms: ['HS256'],
+      jwtSecret: SECRET,
+      oauthClientId: 'client',
+      oauthClientSecret: 'client-secret-value',
+      oauthIntrospectionEndpoint: 'https://user:pass@auth.example.com/introspect',
+    });
+    const described = describeConfig(config);
+    const text = JSON.stringify(described);
+    expect(described).toMatchObject({
+      apiKeys: ['***', '***'],
+      jwtSecret: '***',
+      oauthClientSecret: '***',
+      oauthClientId: 'client',
+      jwtAlgorithms: ['HS256'],
+    });
+    for (const secret of ['plain-key-1', '9f86d081', SECRET, 'client-secret-value', 'pass@']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('shows a public key as its kind and a stable fingerprint', async () => {
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportSPKI(publicKey);
+    const a = describeConfig(loadConfig({ MCP_JWT_PUBLIC_KEY: pem, MCP_JWT_ALGORITHM: 'ES256' }));
+    const b = describeConfig(
+      loadConfig({ MCP_JWT_PUBLIC_KEY: pem.trim().replace(/\n/g, '\\n'), MCP_JWT_ALGORITHM: 'ES256' }),
+    );
+    expect(a.jwtPublicKey).toMatch(/^SPKI PEM, fingerprint [0-9a-f]{8}$/);
+    expect(b.jwtPublicKey).toBe(a.jwtPublicKey);
+    expect(JSON.stringify(a)).not.toContain(pem.split('\n')[1]);
+  });
+
+  it('leaves unset options out and copies the rest', () => {
+    const described = describeConfig(loadConfig({}));
+    expect(described).not.toHaveProperty('jwtSecret');
+    expect(described).toMatchObject({ authEnabled: true, resourceUrl: 'http://localhost:8000/mcp', port: 8000 });
+  });
+});
+
+describe('hasAuthSource', () => {
+  it('is false for an empty configuration', () => {
+    expect(hasAuthSource(loadConfig({}))).toBe(false);
+  });
+  it.each([
+    [{ MCP_API_KEYS: 'k' }],
+    [{ MCP_JWT_ALGORITHM: 'HS256', MCP_JWT_SECRET: SECRET }],
+    [{ MCP_OAUTH_JWKS_URI: 'https://a.example.com/jwks' }],
+    [{ MCP_JWT_ISSUER: 'https://a.example.com' }],
+    [{ MCP_OAUTH_SERVER_URL: 'https://a.example.com' }],
+    [{ MCP_OAUTH_INTROSPECTION_ENDPOINT: 'https://a.example.com/introspect' }],
+  ])('is true for %j', (env) => {
+    expect(hasAuthSource(loadConfig(env))).toBe(true);
+  });
+  it('ignores sources of disabled methods', () => {
+    expect(hasAuthSource(loadConfig({ MCP_API_KEYS: 'k', MCP_API_KEY_ENABLED: 'false' }))).toBe(false);
+    expect(
+      hasAuthSource(loadConfig({ MCP_OAUTH_JWKS_URI: 'https://a.example.com/jwks', MCP_JWT_ENABLED: 'false' })),
+    ).toBe(false);
+  });
+});

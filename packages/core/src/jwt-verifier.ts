@@ -1,0 +1,140 @@
+/**
+ * JWT access-token verification (R10, R12–R15) with jose: signature with an algorithm allowlist
+ * from configuration (never from the token), `exp` required, `nbf`/`iat` honoured with one clock
+ * tolerance, issuer exact, audience per R10, `typ` per RFC 9068, then the SDK-shaped AuthInfo.
+ * Everything that can be prepared is prepared once in {@link createJwtVerifier}.
+ *
+ * @module
+ */
+
+import { type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from 'jose';
+import { isAuthError } from './auth-error.js';
+import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from './auth-failures.js';
+import type { AuthInfo } from './authenticator-types.js';
+import type { JwtKeyResolver } from './static-jwt-keys.js';
+import { audienceMatches, clientIdFromClaims, normalizeAudience, scopesFromClaims } from './token-claims.js';
+
+/** What {@link createJwtVerifier} needs. */
+export interface JwtVerifierOptions {
+  algorithms: readonly string[];
+  issuer?: string;
+  audiences: readonly string[];
+  clockTolerance: number;
+  requireAtJwtType: boolean;
+  resourceUrl: string;
+  resolveKey: JwtKeyResolver;
+}
+
+/** A verified token: the AuthInfo plus the time claims the cache re-checks on a hit. */
+export interface VerifiedJwt {
+  authInfo: AuthInfo;
+  exp: number;
+  nbf: number | undefined;
+}
+
+/** RFC 9068 §4: `at+jwt`; RFC 7519 §5.1: `JWT`; both with or without `application/`. */
+const ACCEPTED_TYP = new Set(['jwt', 'at+jwt']);
+/** How many candidate keys to try when a JWKS has several keys matching a token without `kid`. */
+const MAX_CANDIDATE_KEYS = 5;
+
+function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}
+
+/**
+ * Builds the verify function. Throws {@link AuthError}s only: 401 `invalid_token` for anything
+ * wrong with the token, or the resolver's own AuthError (503 when keys are unavailable).
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<VerifiedJwt> {
+  const expected = new Set(options.audiences.map(normalizeAudience));
+  const { issuer, clockTolerance, requireAtJwtType, resourceUrl, resolveKey } = options;
+  const verifyOptions: JWTVerifyOptions = {
+    algorithms: [...options.algorithms],
+    clockTolerance,
+    requiredClaims: ['exp'],
+    ...(issuer === undefined ? {} : { issuer }),
+  };
+
+  async function verifySignature(token: string): Promise<JWTVerifyResult> {
+    try {
+      return await jwtVerify(token, resolveKey, verifyOptions);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') throw error;
+      // A JWKS with several keys fitting a token without `kid`: jose hands them over to try in turn.
+      let tried = 0;
+      for await (const key of error as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
+        if (++tried > MAX_CANDIDATE_KEYS) break;
+        try {
+          return await jwtVerify(token, key as Uint8Array, verifyOptions);
+        } catch (candidateError) {
+          if ((candidateError as { code?: unknown }).code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
+            throw candidateError;
+          }
+        }
+      }
+      throw error;
+    }
+  }
+
+  return async function verify(token: string): Promise<VerifiedJwt> {
+    let result: JWTVerifyResult;
+    try {
+      result = await verifySignature(token);
+    } catch (error) {
+      throw classifyJoseError(error);
+    }
+    const { payload, protectedHeader } = result;
+    // R10: tokens minted for another resource are refused, after the signature check so unsigned
+    // input learns nothing.
+    if (!audienceMatches(payload.aud, expected)) {
+      throw invalidToken('ERR_AUDIENCE_MISMATCH', 'Invalid token audience');
+    }
+    if (protectedHeader.typ !== undefined) {
+      const typ = normalizeTyp(protectedHeader.typ);
+      if (!ACCEPTED_TYP.has(typ) || (requireAtJwtType && typ !== 'at+jwt')) {
+        throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
+      }
+    } else if (requireAtJwtType) {
+      throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
+    }
+    // R13: an `iat` in the future (beyond the tolerance) is as suspicious as an `nbf` there.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockTolerance) {
+      throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid');
+    }
+    return { authInfo: toAuthInfo(token, payload, resourceUrl), exp: payload.exp!, nbf: payload.nbf };
+  };
+}
+
+function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string): AuthInfo {
+  const claims = payload as Record<string, unknown>;
+  const extra: NonNullable<AuthInfo['extra']> = { method: 'jwt', claims: Object.freeze({ ...claims }) };
+  if (typeof payload.sub === 'string') extra.subject = payload.sub;
+  if (typeof payload.iss === 'string') extra.issuer = payload.iss;
+  return Object.freeze({
+    token,
+    clientId: clientIdFromClaims(claims),
+    scopes: Object.freeze(scopesFromClaims(claims)) as string[],
+    expiresAt: payload.exp,
+    resource: new URL(resourceUrl),
+    extra: Object.freeze(extra),
+  });
+}
+
+const CLAIM_FAILURES: Record<string, [AuthErrorCode, string]> = {
+  iss: ['ERR_ISSUER_MISMATCH', 'Invalid token issuer'],
+  nbf: ['ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid'],
+};
+
+/** Maps jose's failures to client-safe AuthErrors; jose's own message stays in `cause`. */
+function classifyJoseError(error: unknown): unknown {
+  if (isAuthError(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_JWT_EXPIRED') return invalidToken('ERR_TOKEN_EXPIRED', 'Token has expired', error);
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+    const claim = String((error as { claim?: unknown }).claim);
+    const [failure, description] = CLAIM_FAILURES[claim] ?? ['ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE];
+    return invalidToken(failure, description, error);
+  }
+  return invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error);
+}

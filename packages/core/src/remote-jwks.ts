@@ -1,0 +1,197 @@
+/**
+ * The remote JWKS client (R16). Keys are fetched through {@link fetchJson} (timeout, size cap,
+ * no redirects) and handed to jose's `createLocalJWKSet`, so this module owns every network
+ * decision:
+ *
+ * - fetched on first use and cached; refetched on next use once older than `maxAgeMs`;
+ * - an unknown `kid` triggers a refresh at most once per `cooldownMs` (rotation without letting
+ *   random `kid`s turn into a request flood against the provider);
+ * - one fetch in flight at a time: concurrent misses wait for the same fetch;
+ * - a failed refresh keeps the last good keys; with no usable key the failure is a 503-class
+ *   {@link AuthError} (`ERR_VERIFIER_UNAVAILABLE`), never `invalid_token` and never a pass;
+ * - after a failure with no keys at all, new attempts wait a short back-off so a dead provider is
+ *   not hammered at the request rate;
+ * - without a configured JWKS URI, `jwks_uri` is discovered from the issuer.
+ *
+ * @module
+ */
+
+import { createLocalJWKSet, type FlattenedJWSInput, type JWK, type JWTHeaderParameters } from 'jose';
+import type { AuthError } from './auth-error.js';
+import { verifierUnavailable } from './auth-failures.js';
+import type { AuthLogger, JwksClientOptions } from './authenticator-types.js';
+import { discoverAuthorizationServer } from './discover-authorization-server.js';
+import { fetchJson } from './fetch-json.js';
+import type { JwtKeyResolver } from './static-jwt-keys.js';
+
+/** Options of {@link RemoteJwks}: where the keys are and how to fetch them. */
+export interface RemoteJwksOptions extends JwksClientOptions {
+  /** The JWKS URI; when absent it is discovered from `issuer`. */
+  jwksUri?: string;
+  /** The issuer to discover `jwks_uri` from (RFC 8414 / OIDC Discovery). */
+  issuer?: string;
+  /** Whether a discovered `jwks_uri` may be plain http off loopback. */
+  allowInsecureHttp?: boolean;
+  fetch?: typeof globalThis.fetch;
+  logger?: AuthLogger;
+}
+
+const DEFAULTS = { timeoutMs: 5000, cooldownMs: 30_000, maxAgeMs: 600_000, maxBytes: 256 * 1024 };
+/** A JWKS with more keys than this is refused: no real provider publishes that many. */
+const MAX_KEYS = 100;
+const MAX_FAILURE_BACKOFF_MS = 5000;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+type LocalSet = ReturnType<typeof createLocalJWKSet>;
+
+/** A cached, rate-limited view of a remote JWK set. */
+export class RemoteJwks {
+  readonly #options: Required<JwksClientOptions>;
+  readonly #issuer: string | undefined;
+  readonly #allowInsecureHttp: boolean;
+  readonly #fetch: typeof globalThis.fetch | undefined;
+  readonly #logger: AuthLogger | undefined;
+  #jwksUri: string | undefined;
+  #keys: LocalSet | undefined;
+  #fetchedAt = 0;
+  #lastAttemptAt = Number.NEGATIVE_INFINITY;
+  #lastFailure: unknown;
+  #inflight: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(options: RemoteJwksOptions) {
+    if (options.jwksUri === undefined && options.issuer === undefined) {
+      throw new TypeError('RemoteJwks needs a jwksUri or an issuer');
+    }
+    this.#options = {
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      cooldownMs: options.cooldownMs ?? DEFAULTS.cooldownMs,
+      maxAgeMs: options.maxAgeMs ?? DEFAULTS.maxAgeMs,
+      maxBytes: options.maxBytes ?? DEFAULTS.maxBytes,
+    };
+    this.#jwksUri = options.jwksUri;
+    this.#issuer = options.issuer;
+    this.#allowInsecureHttp = options.allowInsecureHttp ?? false;
+    this.#fetch = options.fetch;
+    this.#logger = options.logger;
+  }
+
+  /** The jose key resolver: a bound arrow so it can be handed around. */
+  readonly getKey: JwtKeyResolver = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+    const now = Date.now();
+    if (this.#keys === undefined) {
+      // Join a fetch in flight; otherwise start one unless the last attempt failed moments ago.
+      if (this.#inflight === undefined && now - this.#lastAttemptAt < this.#failureBackoffMs()) {
+        throw this.#unavailable(now);
+      }
+      await this.#refresh();
+      if (this.#keys === undefined) throw this.#unavailable(Date.now());
+    } else if (
+      now - this.#fetchedAt >= this.#options.maxAgeMs &&
+      now - this.#lastAttemptAt >= this.#failureBackoffMs()
+    ) {
+      await this.#refresh(); // On failure the last good keys stay in place.
+    }
+
+    const keys = this.#keys!;
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+      // Unknown kid: maybe a rotation. Refresh at most once per cooldown window (R16); a refresh
+      // already in flight is joined rather than counted against the window.
+      if (this.#inflight === undefined && Date.now() - this.#lastAttemptAt < this.#options.cooldownMs) throw error;
+      const before = this.#fetchedAt;
+      await this.#refresh();
+      if (this.#fetchedAt === before) throw this.#unavailable(Date.now());
+      return this.#keys!(header, token);
+    }
+  };
+
+  /** Forgets the keys; later calls fail as unavailable. */
+  close(): void {
+    this.#closed = true;
+    this.#keys = undefined;
+  }
+
+  #failureBackoffMs(): number {
+    return Math.min(this.#options.cooldownMs, MAX_FAILURE_BACKOFF_MS);
+  }
+
+  #unavailable(now: number): AuthError {
+    const waitMs = Math.max(0, this.#lastAttemptAt + this.#failureBackoffMs() - now);
+    return verifierUnavailable(Math.max(1, Math.ceil(waitMs / 1000)), this.#lastFailure);
+  }
+
+  /** One fetch in flight: every caller awaits the same promise. Never rejects. */
+  #refresh(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#inflight ??= this.#load().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #load(): Promise<void> {
+    this.#lastAttemptAt = Date.now();
+    try {
+      const uri = this.#jwksUri ?? (await this.#discoverJwksUri());
+      const body = await fetchJson(uri, {
+        timeoutMs: this.#options.timeoutMs,
+        maxBytes: this.#options.maxBytes,
+        fetch: this.#fetch,
+      });
+      const keys = usableKeys(body);
+      if (this.#closed) return;
+      this.#keys = createLocalJWKSet({ keys });
+      this.#fetchedAt = Date.now();
+      this.#lastFailure = undefined;
+      this.#logger?.debug({ keys: keys.length }, 'JWKS fetched');
+    } catch (error) {
+      this.#lastFailure = error;
+      this.#logger?.warn(
+        { cause: error instanceof Error ? `${error.name}: ${error.message}` : String(error), keptKeys: !!this.#keys },
+        'JWKS refresh failed',
+      );
+    }
+  }
+
+  async #discoverJwksUri(): Promise<string> {
+    const metadata = await discoverAuthorizationServer(this.#issuer!, {
+      fetch: this.#fetch,
+      timeoutMs: this.#options.timeoutMs,
+      maxBytes: this.#options.maxBytes,
+    });
+    const uri = metadata.jwks_uri;
+    if (typeof uri !== 'string') throw new Error('the authorization server metadata has no jwks_uri');
+    const url = new URL(uri);
+    if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || this.#allowInsecureHttp))
+    ) {
+      throw new Error('the discovered jwks_uri is not https');
+    }
+    this.#jwksUri = uri;
+    return uri;
+  }
+}
+
+/**
+ * The signing keys of a JWKS document: public keys only, never symmetric (`oct`) ones (R12: an
+ * HMAC key from the network would let anyone who can serve the JWKS mint tokens), `use` absent or
+ * `sig`.
+ */
+function usableKeys(body: unknown): JWK[] {
+  const keys = (body as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new Error('the JWKS has no "keys" array');
+  if (keys.length > MAX_KEYS) throw new Error(`the JWKS has more than ${MAX_KEYS} keys`);
+  return keys.filter(
+    (key): key is JWK =>
+      typeof key === 'object' &&
+      key !== null &&
+      typeof key.kty === 'string' &&
+      key.kty !== 'oct' &&
+      !('d' in key) &&
+      (key.use === undefined || key.use === 'sig'),
+  );
+}
