@@ -1,0 +1,300 @@
+import { isConfigError, loadConfig } from '@mcp-warden/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type FetchHandler, startTestServer, type TestServer } from './__fixtures__/http-server.js';
+import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
+
+const PRM = '/.well-known/oauth-protected-resource';
+const ASM = '/.well-known/oauth-authorization-server';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function server(handler?: FetchHandler): Promise<TestServer> {
+  const started = await startTestServer(handler);
+  cleanups.push(() => started.close());
+  return started;
+}
+async function provider(...args: Parameters<typeof createMetadataProvider>): Promise<MetadataProvider> {
+  const created = await createMetadataProvider(...args);
+  cleanups.push(() => created.close());
+  return created;
+}
+const request = (path: string) => new Request(`http://127.0.0.1:8000${path}`);
+async function get(metadata: MetadataProvider, path: string): Promise<Response> {
+  const response = await metadata.handle(request(path));
+  if (response === undefined) throw new Error(`${path} was not handled`);
+  return response;
+}
+
+/** What Auth0 publishes at /.well-known/openid-configuration, for a tenant served at `base`. */
+function auth0Document(base: string): Record<string, unknown> {
+  return {
+    issuer: `${base}/`,
+    authorization_endpoint: `${base}/authorize`,
+    token_endpoint: `${base}/oauth/token`,
+    device_authorization_endpoint: `${base}/oauth/device/code`,
+    userinfo_endpoint: `${base}/userinfo`,
+    mfa_challenge_endpoint: `${base}/mfa/challenge`,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    registration_endpoint: `${base}/oidc/register`,
+    revocation_endpoint: `${base}/oauth/revoke`,
+    scopes_supported: ['openid', 'profile', 'offline_access', 'name', 'email'],
+    response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token'],
+    code_challenge_methods_supported: ['S256', 'plain'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['public'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    id_token_signing_alg_values_supported: ['HS256', 'RS256', 'PS256'],
+    request_uri_parameter_supported: false,
+  };
+}
+
+/** What Google publishes at /.well-known/openid-configuration, for accounts served at `base`. */
+function googleDocument(base: string): Record<string, unknown> {
+  return {
+    issuer: base,
+    authorization_endpoint: `${base}/o/oauth2/v2/auth`,
+    device_authorization_endpoint: `${base}/device/code`,
+    token_endpoint: `${base}/token`,
+    userinfo_endpoint: `${base}/v1/userinfo`,
+    revocation_endpoint: `${base}/revoke`,
+    jwks_uri: `${base}/oauth2/v3/certs`,
+    response_types_supported: ['code', 'token', 'id_token', 'code token', 'code id_token', 'none'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    scopes_supported: ['openid', 'email', 'profile'],
+    code_challenge_methods_supported: ['plain', 'S256'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+  };
+}
+
+/** A provider stand-in answering `/.well-known/openid-configuration` with `document`. */
+const publishing =
+  (document: () => Record<string, unknown>): FetchHandler =>
+  (request) =>
+    new URL(request.url).pathname === '/.well-known/openid-configuration' ? Response.json(document()) : undefined;
+
+describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
+  it.each([
+    ['Auth0', auth0Document, (base: string) => ({ MCP_OAUTH_SERVER_URL: base, MCP_JWT_ISSUER: `${base}/` })],
+    [
+      'Google',
+      googleDocument,
+      (base: string) => ({
+        MCP_OAUTH_SERVER_URL: base,
+        MCP_JWT_ISSUER: base,
+        MCP_OAUTH_AUTHORIZATION_ENDPOINT: `${base}/o/oauth2/v2/auth`,
+        MCP_OAUTH_TOKEN_ENDPOINT: `${base}/token`,
+      }),
+    ],
+  ])("%s: serves the provider's real document unchanged", async (_name, publish, env) => {
+    let served = '';
+    const upstream = await server();
+    upstream.setHandler((request) => {
+      const response = publishing(() => publish(upstream.base))(request);
+      if (response) served = JSON.stringify(publish(upstream.base));
+      return response;
+    });
+    const metadata = await provider(
+      loadConfig({ ...env(upstream.base), MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
+    );
+
+    const response = await get(metadata, ASM);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await response.text()).toBe(served);
+
+    const prm = await (await get(metadata, `${PRM}/mcp`)).json();
+    expect(prm.authorization_servers).toEqual([publish(upstream.base).issuer]);
+  });
+
+  it('serves the configured document while the provider is down, then the mirror once it is up', async () => {
+    let up = false;
+    const upstream = await server();
+    upstream.setHandler((request) =>
+      up ? publishing(() => auth0Document(upstream.base))(request) : new Response('down', { status: 503 }),
+    );
+    const metadata = await provider(
+      loadConfig({
+        MCP_OAUTH_SERVER_URL: upstream.base,
+        MCP_JWT_ISSUER: `${upstream.base}/`,
+        MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp',
+      }),
+      { retryAfterMs: 20 },
+    );
+
+    const fallback = await get(metadata, ASM);
+    expect(fallback.status).toBe(200);
+    // Awaiting a retry: cached briefly so clients pick up the real document soon.
+    expect(fallback.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(await fallback.json()).toMatchObject({
+      issuer: `${upstream.base}/`,
+      token_endpoint: `${upstream.base}/token`,
+    });
+
+    up = true;
+    await vi.waitFor(async () => {
+      expect(await (await get(metadata, ASM)).json()).toEqual(auth0Document(upstream.base));
+    });
+  });
+
+  it('retries a bounded number of times, then keeps the configured document', async () => {
+    const upstream = await server(() => new Response('down', { status: 503 }));
+    const attempts = () => upstream.seen.filter((path) => path === '/.well-known/openid-configuration').length;
+    const metadata = await provider(
+      loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
+      { retryAfterMs: 5, maxRetries: 2 },
+    );
+    await vi.waitFor(() => expect(attempts()).toBe(3));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(attempts()).toBe(3);
+
+    const response = await get(metadata, ASM);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect((await response.json()).token_endpoint).toBe(`${upstream.base}/token`);
+  });
+
+  it('gives up at once when the provider names another issuer, and never mirrors it', async () => {
+    const upstream = await server(
+      publishing(() => ({ ...auth0Document('https://evil.example'), issuer: 'https://evil.example/' })),
+    );
+    const metadata = await provider(
+      loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
+      { retryAfterMs: 5 },
+    );
+    const document = await (await get(metadata, ASM)).json();
+    expect(document.issuer).toBe(upstream.base);
+    expect(document.token_endpoint).toBe(`${upstream.base}/token`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(upstream.seen.filter((path) => path === '/.well-known/openid-configuration')).toHaveLength(1);
+  });
+
+  it('starts within the timeout when the provider never answers', async () => {
+    const upstream = await server(() => new Promise<Response>(() => {}));
+    const warnings: object[] = [];
+    const metadata = await provider(
+      loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
+      { timeoutMs: 100, maxRetries: 0, logger: { warn: (obj) => warnings.push(obj) } },
+    );
+    expect((await (await get(metadata, ASM)).json()).issuer).toBe(upstream.base);
+    expect(warnings).toEqual([expect.objectContaining({ issuer: upstream.base, reason: 'timeout', willRetry: false })]);
+  });
+
+  it('stops retrying on close()', async () => {
+    const upstream = await server(() => new Response('down', { status: 503 }));
+    const metadata = await createMetadataProvider(
+      loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
+      { retryAfterMs: 30 },
+    );
+    metadata.close();
+    const seen = upstream.seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(upstream.seen.length).toBe(seen);
+  });
+
+  it('never contacts the provider with discover: false', async () => {
+    const upstream = await server(publishing(() => auth0Document(upstream.base)));
+    const metadata = await provider(
+      loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
+      { discover: false },
+    );
+    expect((await (await get(metadata, ASM)).json()).token_endpoint).toBe(`${upstream.base}/token`);
+    expect(upstream.seen).toEqual([]);
+  });
+
+  it('serves given upstream metadata as is, without fetching', async () => {
+    const devIssuer = {
+      issuer: 'http://localhost:8000/oidc',
+      authorization_endpoint: 'http://localhost:8000/oidc/auth',
+      token_endpoint: 'http://localhost:8000/oidc/token',
+      response_types_supported: ['code'],
+    };
+    const metadata = await provider(loadConfig({}), { upstream: devIssuer });
+    expect(await (await get(metadata, ASM)).json()).toEqual(devIssuer);
+    expect((await (await get(metadata, `${PRM}/mcp`)).json()).authorization_servers).toEqual([
+      'http://localhost:8000/oidc',
+    ]);
+  });
+});
+
+describe('createMetadataProvider: routes (R1, R3 c)', () => {
+  it('serves the protected-resource metadata at the path-inserted and root paths', async () => {
+    const metadata = await provider(
+      loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
+      { discover: false },
+    );
+    expect(metadata.documents().map(({ path, kind }) => [path, kind])).toEqual([
+      [`${PRM}/mcp`, 'protected-resource'],
+      [PRM, 'protected-resource'],
+      [ASM, 'authorization-server'],
+    ]);
+    for (const path of [`${PRM}/mcp`, PRM]) {
+      const response = await get(metadata, path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(await response.json()).toEqual({
+        resource: 'https://mcp.example.com/mcp',
+        authorization_servers: ['https://as.example.com'],
+        bearer_methods_supported: ['header'],
+      });
+    }
+    expect(await metadata.handle(request('/mcp'))).toBeUndefined();
+    expect(metadata.respond('GET', '/mcp')).toBeUndefined();
+    expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
+  });
+
+  it("answers the seed's 404 when no authorization server is configured", async () => {
+    const metadata = await provider(loadConfig({ MCP_API_KEYS: 'dev-key-123' }));
+    const response = await get(metadata, ASM);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: 'not_found',
+      error_description: 'OAuth authorization server not configured',
+    });
+    expect((await get(metadata, PRM)).status).toBe(200);
+  });
+});
+
+describe('createMetadataProvider: start-up validation', () => {
+  it.each([
+    ['a plain-http resource off loopback', { resourceUrl: 'http://mcp.example.com/mcp' }],
+    ['a plain-http issuer off loopback', { jwtIssuer: 'http://as.example.com' }],
+    ['a relative resource', { resourceUrl: '/mcp' }],
+  ])('rejects %s with a ConfigError', async (_name, override) => {
+    const config = { ...loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }), ...override };
+    const error = await createMetadataProvider(config, { discover: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConfigError(error)).toBe(true);
+  });
+
+  it('rejects upstream metadata from a plain-http issuer off loopback', async () => {
+    const error = await createMetadataProvider(loadConfig({}), { upstream: { issuer: 'http://as.example.com' } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConfigError(error)).toBe(true);
+  });
+
+  it('accepts plain http anywhere with MCP_ALLOW_INSECURE_HTTP', async () => {
+    const config = loadConfig({
+      MCP_ALLOW_INSECURE_HTTP: 'true',
+      MCP_RESOURCE_URL: 'http://mcp.internal/mcp',
+      MCP_JWT_ISSUER: 'http://as.internal',
+    });
+    const metadata = await provider(config, { discover: false });
+    expect((await get(metadata, `${PRM}/mcp`)).status).toBe(200);
+  });
+
+  it.each([
+    [{ timeoutMs: 0 }],
+    [{ retryAfterMs: -1 }],
+    [{ maxRetries: 1.5 }],
+    [{ upstream: { authorization_endpoint: 'https://as.example.com/authorize' } }],
+  ])('rejects unusable options %j with a TypeError', async (options) => {
+    await expect(createMetadataProvider(loadConfig({}), options)).rejects.toThrow(TypeError);
+  });
+});

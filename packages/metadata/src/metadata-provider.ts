@@ -1,0 +1,172 @@
+/**
+ * Everything a server needs to publish its discovery documents from one configuration: the
+ * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
+ * (R1–R4). Built once at start-up; per request it only looks up a path.
+ *
+ * @module
+ */
+
+import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
+import {
+  authorizationServerMetadataFromConfig,
+  configuredIssuer,
+  protectedResourceMetadataFromConfig,
+} from './documents-from-config.js';
+import { resolveProviderConfig } from './resolve-provider-config.js';
+import { type MetadataLogger, mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
+import { createWellKnownHandler } from './well-known-handler.js';
+import { createWellKnownResponder, type WellKnownAnswer, type WellKnownDocument } from './well-known-responder.js';
+
+/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (R3). */
+export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
+
+/** Options for {@link createMetadataProvider}. */
+export interface MetadataProviderOptions {
+  /** The fetch used to reach the provider (default: the global one). */
+  fetch?: typeof globalThis.fetch;
+  /** Budget for each attempt to fetch the provider's metadata (default 5000 ms). */
+  timeoutMs?: number;
+  /** Delay before retrying a failed fetch; doubles per retry, capped at 15 minutes (default 30000 ms). */
+  retryAfterMs?: number;
+  /** Background retries after the start-up attempt (default 8). */
+  maxRetries?: number;
+  /**
+   * Fetch and mirror the provider's own metadata (default `true`). `false` serves the document
+   * built from the `MCP_OAUTH_*` variables and never contacts the provider.
+   */
+  discover?: boolean;
+  /**
+   * Authorization-server metadata already at hand, e.g. the embedded development issuer's: it is
+   * mirrored as is (no fetch) and its `issuer` becomes the `authorization_servers` entry.
+   */
+  upstream?: Record<string, unknown>;
+  /** Receives a warning when the provider's metadata cannot be fetched. Never sees a secret. */
+  logger?: MetadataLogger;
+}
+
+/** The discovery documents of one configured server. */
+export interface MetadataProvider {
+  /**
+   * The well-known routes, for adapters that register native routes: the protected-resource
+   * metadata at its path-inserted and root paths, then the authorization-server metadata.
+   * `document()` is `undefined` when there is nothing to serve (answer 404).
+   */
+  documents(): WellKnownDocument[];
+  /** Answers a well-known request, or `undefined` when the path is not a well-known one. */
+  handle(request: Request): Promise<Response | undefined>;
+  /** The same answer as plain data, for frameworks that write responses themselves. */
+  respond(method: string, pathname: string): WellKnownAnswer | undefined;
+  /** Stops background retries. */
+  close(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_RETRY_AFTER_MS = 30_000;
+const DEFAULT_MAX_RETRIES = 8;
+/** Documents that only change with a redeploy. */
+const STABLE_CACHE = 'public, max-age=300';
+/** Someone else's document, or a fallback that a successful retry will replace: cached briefly. */
+const MIRROR_CACHE = 'public, max-age=60';
+
+/**
+ * Builds the discovery documents for a configuration and fetches the provider's metadata once.
+ *
+ * - Protected-resource metadata (RFC 9728, R1/R2) at `/.well-known/oauth-protected-resource<path>`
+ *   and at the root; `authorization_servers` holds the provider's exact issuer string.
+ * - Authorization-server metadata (RFC 8414, R3) at `/.well-known/oauth-authorization-server`:
+ *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
+ *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
+ *   the background), else 404 "OAuth authorization server not configured".
+ *
+ * `input` is a configuration from core's `loadConfig` / `defineConfig`, or programmatic options
+ * for `defineConfig`; either way it goes through core's validation once more, so a hand-built
+ * object gets the same checks as the environment.
+ *
+ * Never rejects because the provider is down; rejects with core's `ConfigError` when the resource
+ * or issuer URL is not an absolute https URL (loopback hosts and `MCP_ALLOW_INSECURE_HTTP`
+ * excepted) or anything else in the configuration is unusable, and with a `TypeError` for
+ * unusable options.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from '@mcp-warden/core';
+ * import { createMetadataProvider } from '@mcp-warden/metadata';
+ *
+ * const metadata = await createMetadataProvider(loadConfig(process.env));
+ * // Fetch-API servers (Hono, Bun, Deno):
+ * const response = (await metadata.handle(request)) ?? (await app.fetch(request));
+ * ```
+ */
+export async function createMetadataProvider(
+  input: WardenConfig | WardenOptions,
+  options: MetadataProviderOptions = {},
+): Promise<MetadataProvider> {
+  const timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
+  const retryAfterMs = positive(options.retryAfterMs, DEFAULT_RETRY_AFTER_MS, 'retryAfterMs');
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new TypeError('createMetadataProvider: maxRetries must be a non-negative integer');
+  }
+  const upstream = options.upstream === undefined ? undefined : Object.freeze({ ...options.upstream });
+  if (upstream !== undefined && typeof upstream.issuer !== 'string') {
+    throw new TypeError('createMetadataProvider: upstream metadata must have a string "issuer"');
+  }
+  const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
+  const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
+
+  const resourceMetadata = Object.freeze(
+    protectedResourceMetadataFromConfig(config, issuer === undefined ? [] : [issuer]),
+  );
+  const configured = authorizationServerMetadataFromConfig(config);
+  const built = configured === undefined ? undefined : Object.freeze(configured);
+
+  let mirror: UpstreamMirror | undefined;
+  if (upstream === undefined && issuer !== undefined && options.discover !== false) {
+    mirror = await mirrorUpstreamMetadata({
+      issuer,
+      timeoutMs,
+      retryAfterMs,
+      maxRetries,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+  }
+
+  const authorizationServerDocument = (): Record<string, unknown> | undefined => upstream ?? mirror?.current() ?? built;
+  const authorizationServerCache = (): string =>
+    upstream !== undefined || mirror?.current() !== undefined || mirror?.pending() ? MIRROR_CACHE : STABLE_CACHE;
+
+  const routes: WellKnownDocument[] = [
+    ...protectedResourceMetadataPaths(config.resourceUrl).map(
+      (path): WellKnownDocument => ({
+        path,
+        kind: 'protected-resource',
+        document: () => resourceMetadata as unknown as Record<string, unknown>,
+        cacheControl: () => STABLE_CACHE,
+      }),
+    ),
+    {
+      path: AUTHORIZATION_SERVER_WELL_KNOWN,
+      kind: 'authorization-server',
+      document: authorizationServerDocument,
+      cacheControl: authorizationServerCache,
+    },
+  ];
+  const respond = createWellKnownResponder(routes);
+  const handle = createWellKnownHandler(routes);
+
+  return {
+    documents: () => routes.map((route) => ({ ...route })),
+    handle,
+    respond,
+    close: () => mirror?.close(),
+  };
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`createMetadataProvider: ${name} must be a positive number of milliseconds`);
+  }
+  return value;
+}

@@ -1,0 +1,29 @@
+/**
+ * The framework-free `Request -> Response` handler for the discovery documents (R1, R3, R4), for
+ * runtimes and frameworks built on the Fetch API (Hono, Bun, Deno, workers, Next.js).
+ *
+ * @module
+ */
+
+import { createWellKnownResponder, type WellKnownDocument } from './well-known-responder.js';
+
+/**
+ * Builds a handler that answers the given well-known routes and returns `undefined` for every
+ * other path, so it can sit in front of any application: `(await handle(req)) ?? next(req)`.
+ *
+ * @example
+ * ```ts
+ * const handle = createWellKnownHandler(provider.documents());
+ * const response = await handle(new Request('https://mcp.example.com/.well-known/oauth-protected-resource/mcp'));
+ * ```
+ */
+export function createWellKnownHandler(
+  documents: readonly WellKnownDocument[],
+): (request: Request) => Promise<Response | undefined> {
+  const respond = createWellKnownResponder(documents);
+  return async (request) => {
+    const answer = respond(request.method, new URL(request.url).pathname);
+    if (answer === undefined) return undefined;
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  };
+}
