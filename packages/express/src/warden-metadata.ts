@@ -20,7 +20,9 @@ export interface WardenMetadataOptions {
 export function respondWithMetadata(metadata: MetadataProvider, req: Request, res: Response): boolean {
   const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/');
   if (answer === undefined) return false;
-  res.status(answer.status).set(answer.headers);
+  res.status(answer.status);
+  // setHeader, not res.set: Express would append "; charset=utf-8" to the Content-Type.
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
   res.end(answer.body ?? undefined);
   return true;
 }

@@ -41,10 +41,11 @@ export function registerMetadataRoutes(instance: FastifyInstance, metadata: Meta
       handler(request, reply) {
         const answer = metadata.respond(request.method, path);
         if (answer === undefined) return reply.callNotFound();
+        // A Buffer, not a string: Fastify would append "; charset=utf-8" to the Content-Type.
         return reply
           .code(answer.status)
           .headers(answer.headers)
-          .send(answer.body ?? undefined);
+          .send(answer.body === null ? undefined : Buffer.from(answer.body));
       },
     });
   }

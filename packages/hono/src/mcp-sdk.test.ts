@@ -3,6 +3,7 @@
 // exercised with the official SDK client over real HTTP.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
 import { createMetadataProvider, type MetadataProvider } from '@mcp-warden/metadata';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';

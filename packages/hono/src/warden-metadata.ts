@@ -6,7 +6,7 @@
  */
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Context, MiddlewareHandler } from 'hono';
-import type { StatusCode } from 'hono/utils/http-status';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
@@ -21,7 +21,9 @@ export interface WardenMetadataOptions {
 export function respondWithMetadata(metadata: MetadataProvider, c: Context): Response | undefined {
   const answer = metadata.respond(c.req.method, c.req.path);
   if (answer === undefined) return undefined;
-  return c.body(answer.body, answer.status as StatusCode, answer.headers);
+  return answer.body === null
+    ? c.body(null, answer.status as StatusCode, answer.headers)
+    : c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
 }
 
 /**
