@@ -34,7 +34,10 @@ export function planAuth(config: WardenConfig, nodeEnv: string | undefined): Aut
   if (!config.authEnabled) return { mode: 'disabled' };
   if (config.devIssuer === true) {
     if (production) {
-      return { mode: 'refused', reason: 'MCP_DEV_ISSUER=true is for development only and refused with NODE_ENV=production.' };
+      return {
+        mode: 'refused',
+        reason: 'MCP_DEV_ISSUER=true is for development only and refused with NODE_ENV=production.',
+      };
     }
     return { mode: 'embedded-issuer' };
   }

@@ -17,6 +17,8 @@ describe('DNS rebinding guard', () => {
   });
 
   it('does nothing when the server is not bound to loopback', () => {
-    expect(createRebindingGuard('0.0.0.0', 'https://mcp.example.com/mcp')('anything', 'https://x.example')).toBeUndefined();
+    expect(
+      createRebindingGuard('0.0.0.0', 'https://mcp.example.com/mcp')('anything', 'https://x.example'),
+    ).toBeUndefined();
   });
 });

@@ -19,7 +19,12 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
       censor: '***',
     },
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' },
+          },
+        }
       : {}),
   });
 }

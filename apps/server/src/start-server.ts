@@ -29,7 +29,10 @@ export class StartupError extends Error {
 
 const DEV_SCOPES = ['mcp:tools', ADMIN_SCOPE];
 
-async function withEmbeddedIssuer(config: WardenConfig, logger: Logger): Promise<{ config: WardenConfig; issuer: DevIssuer }> {
+async function withEmbeddedIssuer(
+  config: WardenConfig,
+  logger: Logger,
+): Promise<{ config: WardenConfig; issuer: DevIssuer }> {
   const issuer = await createDevIssuer({
     host: config.host,
     // Next to the MCP port so the banner's URLs stay predictable; random when PORT is 0.
@@ -65,7 +68,11 @@ function authMethods(config: WardenConfig): string[] {
  * Starts everything; rejects with {@link StartupError} (or the core's `ConfigError`) when the
  * configuration cannot run.
  */
-export async function startServer(initial: WardenConfig, logger: Logger, nodeEnv = process.env.NODE_ENV): Promise<RunningServer> {
+export async function startServer(
+  initial: WardenConfig,
+  logger: Logger,
+  nodeEnv = process.env.NODE_ENV,
+): Promise<RunningServer> {
   const plan = planAuth(initial, nodeEnv);
   if (plan.mode === 'refused') throw new StartupError(plan.reason);
 
