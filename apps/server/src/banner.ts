@@ -4,31 +4,31 @@
  *
  * @module
  */
-import type { DevIssuer } from '@mcp-warden/dev-issuer';
+import { clientCredentialsCurl, type DevIssuer } from '@mcp-warden/dev-issuer';
 
-/** Renders the banner text. The client secret shown is the development issuer's own, made at start. */
+/**
+ * Renders the banner text. The token command carries the development issuer's own client secret,
+ * made at start: printed once to the terminal that started the server, never logged.
+ */
 export function devIssuerBanner(mcpUrl: string, issuer: DevIssuer): string {
-  const { clientId, clientSecret } = issuer.devClient;
-  const getToken =
-    `TOKEN=$(curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials ` +
-    `-d 'scope=mcp:tools' --data-urlencode 'resource=${mcpUrl}' ${issuer.tokenEndpoint} ` +
-    `| node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')`;
+  const extractToken = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token'`;
   const listTools =
     `curl -s ${mcpUrl} -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ` +
     `-d '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'`;
   return [
     '',
-    '  mcp-warden: development mode (embedded OAuth issuer; not for production)',
+    '  mcp-warden: development mode (embedded OAuth issuer; NOT FOR PRODUCTION)',
     '',
     `  MCP endpoint   ${mcpUrl}`,
     `  OAuth issuer   ${issuer.issuer}`,
+    `  Sign in as     ${issuer.user.id}`,
     '',
     '  Get a token and list the tools:',
     '',
-    `    ${getToken}`,
+    `    TOKEN=$(${clientCredentialsCurl(issuer)} | ${extractToken})`,
     `    ${listTools}`,
     '',
-    '  Configure MCP_API_KEYS, MCP_JWT_* or MCP_OAUTH_* to use your own authentication.',
+    '  Set MCP_API_KEYS, MCP_JWT_* or MCP_OAUTH_* to use your own authentication.',
     '',
   ].join('\n');
 }
