@@ -27,6 +27,8 @@ export { hasAuthSource } from './has-auth-source.js';
 export type { JwtAlgorithm } from './jwt-algorithms.js';
 export { SUPPORTED_JWT_ALGORITHMS } from './jwt-algorithms.js';
 export { defineConfig, loadConfig } from './load-config.js';
+export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './oauth-token-verifier.js';
+export { toOAuthTokenVerifier } from './oauth-token-verifier.js';
 export {
   PROTECTED_RESOURCE_WELL_KNOWN,
   protectedResourceMetadataPaths,
