@@ -1,6 +1,7 @@
 export type { AuthErrorOptions, OAuthErrorCode } from './auth-error.js';
 export { AuthError, isAuthError } from './auth-error.js';
 export type { AuthErrorCode } from './auth-failures.js';
+export { AUTHORIZATION_SERVER_NOT_CONFIGURED, COULD_NOT_VALIDATE } from './auth-failures.js';
 export type {
   AuthErrorBody,
   Authenticator,
