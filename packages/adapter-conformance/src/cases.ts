@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { CaseRequest } from './http-exchange.js';
+
 import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
+import type { CaseRequest } from './http-exchange.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
