@@ -37,7 +37,10 @@ describe('under register(..., { prefix })', () => {
     await app.register(
       async (api) => {
         await api.register(wardenPlugin, { authenticator });
-        api.post('/mcp', async (request) => ({ auth: request.auth ?? null, raw: request.raw.auth === request.auth }));
+        api.post('/mcp', async (request) => ({
+          auth: request.auth ?? null,
+          raw: (request.raw as { auth?: unknown }).auth === request.auth,
+        }));
         api.get('/status', { config: { warden: false } }, async () => ({ status: 'ok' }));
         api.get('/admin', { config: { warden: { requiredScopes: ['mcp:admin'], required: false } } }, async (r) => ({
           auth: r.auth ?? null,
