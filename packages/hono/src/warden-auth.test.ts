@@ -114,3 +114,21 @@ describe('with hono/cors', () => {
     expect(res.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
   });
 });
+
+describe('after a middleware that already read the body', () => {
+  it('still checks tools/call against the tool scopes, from Hono body cache', async () => {
+    const app = new Hono<WardenEnv>();
+    app.use(async (c, next) => {
+      await c.req.json();
+      await next();
+    });
+    app.post('/mcp', wardenAuth({ authenticator, required: false }), (c) => c.json({ reached: true }));
+    const res = await fetch(`${await listen(app)}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'deploy' } }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('scope="mcp:deploy"');
+  });
+});
