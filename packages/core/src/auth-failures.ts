@@ -25,7 +25,25 @@ export type AuthErrorCode =
   | 'ERR_VERIFIER_UNAVAILABLE'
   | 'ERR_DISCOVERY_ISSUER_MISMATCH';
 
-/** The generic description: says nothing an attacker could use. */
+/**
+ * The original description's answer when authorization-server metadata is requested but no OAuth
+ * server is configured (used by `@mcp-warden/metadata`, R3).
+ *
+ * @example
+ * ```ts
+ * return Response.json({ error: 'not_found', error_description: AUTHORIZATION_SERVER_NOT_CONFIGURED }, { status: 404 });
+ * ```
+ */
+export const AUTHORIZATION_SERVER_NOT_CONFIGURED = 'OAuth authorization server not configured';
+
+/**
+ * The generic description of a failed credential check: says nothing an attacker could use.
+ *
+ * @example
+ * ```ts
+ * if (result.outcome === 'rejected') console.log(result.body.error_description); // 'Could not validate credentials'
+ * ```
+ */
 export const COULD_NOT_VALIDATE = 'Could not validate credentials';
 
 /** A 401 `invalid_token`. */

@@ -346,6 +346,12 @@ function toolScopesField() {
  * The zod schema of every option, each field accepting the env string form or the typed form.
  * `resourceUrl` and `jwtAudience` come out unresolved here (their defaults depend on other
  * fields); {@link defineConfig} and {@link loadConfig} apply them.
+ *
+ * @example
+ * ```ts
+ * wardenConfigSchema.shape.authRequired.parse('yes'); // true
+ * wardenConfigSchema.shape.jwtAlgorithms.parse('rs256, ES256'); // ['RS256', 'ES256']
+ * ```
  */
 export const wardenConfigSchema = z.object({
   authEnabled: booleanField(true),

@@ -37,6 +37,7 @@ import type {
 import { parseAuthorization } from './bearer-credentials.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_ENV_VARIABLES, type WardenConfig, type WardenOptions } from './config-schema.js';
+import { createIntrospectionVerifier } from './introspection-verifier.js';
 import { isSymmetricAlgorithm } from './jwt-algorithms.js';
 import { createJwtVerifier, type VerifiedJwt } from './jwt-verifier.js';
 import { defineConfig } from './load-config.js';
@@ -116,7 +117,23 @@ export async function createAuthenticator(
         resolveKey,
       })
     : undefined;
-  if (config.authEnabled && config.jwtEnabled && !verifyJwt) {
+
+  const introspect =
+    config.oauthIntrospectionEndpoint === undefined
+      ? undefined
+      : createIntrospectionVerifier({
+          endpoint: config.oauthIntrospectionEndpoint,
+          clientId: config.oauthClientId,
+          clientSecret: config.oauthClientSecret,
+          issuer: config.jwtIssuer,
+          audiences: config.jwtAudience,
+          resourceUrl: config.resourceUrl,
+          clockTolerance: config.jwtClockTolerance,
+          timeoutMs: options.jwks?.timeoutMs ?? 5000,
+          fetch: options.fetch,
+        });
+
+  if (config.authEnabled && config.jwtEnabled && !verifyJwt && !introspect) {
     logger.warn({}, 'JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured');
   }
 
@@ -137,12 +154,19 @@ export async function createAuthenticator(
     });
   }
 
+  async function introspectUncached(token: string): Promise<AuthInfo> {
+    const { authInfo, cacheUntil } = await introspect!(token);
+    cache.set(token, authInfo, cacheUntil, undefined);
+    return authInfo;
+  }
+
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
       if (apiKeys && (await apiKeys.match(token)) !== 0) return verifyApiKey(token);
       throw invalidToken('ERR_JWT_DISABLED', 'JWT authentication is not enabled');
     }
     if (!verifyJwt) {
+      if (introspect) return introspectUncached(token);
       throw invalidToken(
         'ERR_CREDENTIALS_INVALID',
         COULD_NOT_VALIDATE,
@@ -154,14 +178,28 @@ export async function createAuthenticator(
     return verified.authInfo;
   }
 
-  /** A bearer token: cache hit, shared in-flight verification, or a fresh one (JWT or API key). */
+  /**
+   * An opaque bearer token: a configured API key first (so keys are never sent to the
+   * authorization server), then introspection.
+   */
+  async function verifyOpaqueUncached(token: string): Promise<AuthInfo> {
+    if (apiKeys && (await apiKeys.match(token)) !== 0) return verifyApiKey(token);
+    return introspectUncached(token);
+  }
+
+  /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
   function verifyBearer(token: string): Promise<AuthInfo> {
     const hit = cache.get(token, Date.now() / 1000);
     if (hit !== undefined) return Promise.resolve(hit);
     const pending = inflight.get(token);
     if (pending !== undefined) return pending;
-    if (!looksLikeJwt(token)) return verifyApiKey(token);
-    const verification = verifyJwtUncached(token).finally(() => inflight.delete(token));
+    const isJwt = looksLikeJwt(token);
+    // Without introspection an opaque token can only be an API key: checked fresh every time, in
+    // constant time, never cached or shared.
+    if (!isJwt && !introspect) return verifyApiKey(token);
+    const verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
+      inflight.delete(token),
+    );
     inflight.set(token, verification);
     return verification;
   }

@@ -1,6 +1,7 @@
 export type { AuthErrorOptions, OAuthErrorCode } from './auth-error.js';
 export { AuthError, isAuthError } from './auth-error.js';
 export type { AuthErrorCode } from './auth-failures.js';
+export { AUTHORIZATION_SERVER_NOT_CONFIGURED, COULD_NOT_VALIDATE } from './auth-failures.js';
 export type {
   AuthErrorBody,
   Authenticator,
@@ -27,6 +28,8 @@ export { hasAuthSource } from './has-auth-source.js';
 export type { JwtAlgorithm } from './jwt-algorithms.js';
 export { SUPPORTED_JWT_ALGORITHMS } from './jwt-algorithms.js';
 export { defineConfig, loadConfig } from './load-config.js';
+export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './oauth-token-verifier.js';
+export { toOAuthTokenVerifier } from './oauth-token-verifier.js';
 export {
   PROTECTED_RESOURCE_WELL_KNOWN,
   protectedResourceMetadataPaths,

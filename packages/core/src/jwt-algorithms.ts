@@ -5,7 +5,14 @@
  * @module
  */
 
-/** Every JWS algorithm accepted in `MCP_JWT_ALGORITHM`. `none` is deliberately absent (R12). */
+/**
+ * Every JWS algorithm accepted in `MCP_JWT_ALGORITHM`. `none` is deliberately absent (R12).
+ *
+ * @example
+ * ```ts
+ * SUPPORTED_JWT_ALGORITHMS.includes('ES256'); // true
+ * ```
+ */
 export const SUPPORTED_JWT_ALGORITHMS = [
   'HS256',
   'HS384',

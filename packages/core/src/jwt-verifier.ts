@@ -37,6 +37,28 @@ const ACCEPTED_TYP = new Set(['jwt', 'at+jwt']);
 /** How many candidate keys to try when a JWKS has several keys matching a token without `kid`. */
 const MAX_CANDIDATE_KEYS = 5;
 
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * RFC 7515 §2 / RFC 4648 §3.5: the last character of an unpadded base64url segment may carry
+ * unused bits, which decoders ignore. A token whose segments set them is a second spelling of a
+ * signed token; refusing it keeps tokens non-malleable (one token, one string), which matters for a
+ * cache keyed by the token string and for replay detection downstream.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  const remainder = segment.length % 4;
+  if (remainder === 0) return true;
+  if (remainder === 1) return false;
+  const value = BASE64URL_ALPHABET.indexOf(segment.charAt(segment.length - 1));
+  const unusedBits = remainder === 2 ? 4 : 2;
+  return value >= 0 && (value & ((1 << unusedBits) - 1)) === 0;
+}
+
+function isCanonicalCompactJws(token: string): boolean {
+  for (const segment of token.split('.')) if (!isCanonicalBase64url(segment)) return false;
+  return true;
+}
+
 function normalizeTyp(typ: string): string {
   const lower = typ.toLowerCase();
   return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
@@ -78,6 +100,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
   }
 
   return async function verify(token: string): Promise<VerifiedJwt> {
+    if (!isCanonicalCompactJws(token)) {
+      throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, new Error('non-canonical base64url'));
+    }
     let result: JWTVerifyResult;
     try {
       result = await verifySignature(token);

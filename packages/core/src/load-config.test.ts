@@ -421,6 +421,7 @@ describe('defineConfig', () => {
       'jwtSecrte',
       'authRequired',
     ]);
+    expect(variablesOf(() => defineConfig({ constructor: 'x' } as never))).toEqual(['constructor']);
     expect(issuesOf(() => defineConfig({ jwtIssuer: 'http://auth.example.com' }))[0]!.message).toContain(
       'allowInsecureHttp=true',
     );

@@ -75,7 +75,7 @@ export function defineConfig(options: WardenOptions = {}): WardenConfig {
     throw new TypeError('defineConfig expects an options object');
   }
   const unknown = Object.keys(options)
-    .filter((key) => !(key in CONFIG_ENV_VARIABLES))
+    .filter((key) => !Object.hasOwn(CONFIG_ENV_VARIABLES, key))
     .map((key) => ({ variable: key.slice(0, 60), message: 'is not a known option (check the spelling)' }));
   return resolveConfig(options as Record<string, unknown>, 'option', unknown);
 }

@@ -258,25 +258,46 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
 });
 
 describe('createMetadataProvider: start-up validation', () => {
-  it.each([
-    ['a plain-http resource off loopback', { resourceUrl: 'http://mcp.example.com/mcp' }],
-    ['a plain-http issuer off loopback', { jwtIssuer: 'http://as.example.com' }],
-    ['a relative resource', { resourceUrl: '/mcp' }],
-  ])('rejects %s with a ConfigError', async (_name, override) => {
-    const config = { ...loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }), ...override };
-    const error = await createMetadataProvider(config, { discover: false }).then(
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
       () => undefined,
       (e: unknown) => e,
     );
+
+  it.each([
+    ['a plain-http resource off loopback', { resourceUrl: 'http://mcp.example.com/mcp' }, 'resourceUrl'],
+    ['a plain-http issuer off loopback', { jwtIssuer: 'http://as.example.com' }, 'jwtIssuer'],
+    ['a relative resource', { resourceUrl: '/mcp' }, 'resourceUrl'],
+  ])('rejects %s with a ConfigError naming it', async (_name, override, variable) => {
+    const config = { ...loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }), ...override };
+    const error = await failure(createMetadataProvider(config, { discover: false }));
     expect(isConfigError(error)).toBe(true);
+    expect(isConfigError(error) && error.issues.map((issue) => issue.variable)).toEqual([variable]);
   });
 
-  it('rejects upstream metadata from a plain-http issuer off loopback', async () => {
-    const error = await createMetadataProvider(loadConfig({}), { upstream: { issuer: 'http://as.example.com' } }).then(
-      () => undefined,
-      (e: unknown) => e,
+  it('lists every problem at once, including an upstream issuer over plain http off loopback', async () => {
+    const error = await failure(
+      createMetadataProvider(
+        { resourceUrl: 'http://mcp.example.com/mcp' },
+        { upstream: { issuer: 'http://as.example.com' } },
+      ),
     );
-    expect(isConfigError(error)).toBe(true);
+    expect(isConfigError(error) && error.issues.map((issue) => issue.variable)).toEqual([
+      'resourceUrl',
+      'upstream.issuer',
+    ]);
+  });
+
+  it('accepts programmatic options the way defineConfig does', async () => {
+    const metadata = await provider(
+      { resourceUrl: 'https://mcp.example.com/api/mcp', jwtIssuer: 'https://as.example.com/' },
+      { discover: false },
+    );
+    const document = await (await get(metadata, `${PRM}/api/mcp`)).json();
+    expect(document).toMatchObject({
+      resource: 'https://mcp.example.com/api/mcp',
+      authorization_servers: ['https://as.example.com/'],
+    });
   });
 
   it('accepts plain http anywhere with MCP_ALLOW_INSECURE_HTTP', async () => {

@@ -78,7 +78,7 @@ export async function mirrorUpstreamMetadata(options: UpstreamMirrorOptions): Pr
       const willRetry = retryable && !closed && retries < options.maxRetries;
       options.logger?.warn?.(
         { issuer: options.issuer, reason: describe(error), willRetry },
-        'authorization server metadata unavailable; serving the configured document',
+        'authorization server metadata unavailable; serving the document built from the configuration, if any',
       );
       if (willRetry) {
         const delay = Math.min(options.retryAfterMs * 2 ** retries, MAX_RETRY_DELAY_MS);

@@ -1,0 +1,125 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import type { Authenticator, AuthInfo, AuthResult } from './authenticator-types.js';
+import type { WardenOptions } from './config-schema.js';
+import { createAuthenticator } from './create-authenticator.js';
+
+let rsa: TestKeyPair;
+let authenticator: Authenticator | undefined;
+
+beforeAll(async () => {
+  rsa = await testKeyPair('RS256');
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await authenticator?.close();
+  authenticator = undefined;
+});
+
+async function start(options: WardenOptions = {}): Promise<Authenticator> {
+  authenticator = await createAuthenticator({
+    resourceUrl: RESOURCE,
+    jwtIssuer: ISSUER,
+    jwtPublicKey: rsa.spki,
+    jwtClockTolerance: 0,
+    ...options,
+  });
+  return authenticator;
+}
+
+async function infoOf(auth: Authenticator, token: string): Promise<AuthInfo> {
+  const result: AuthResult = await auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` });
+  if (result.outcome !== 'authenticated') throw new Error(`expected authenticated, got ${result.outcome}`);
+  return result.authInfo;
+}
+
+// Identity of the returned AuthInfo is what a caller can observe of the cache: a hit returns the
+// object verified earlier, a fresh verification builds a new one.
+describe('verified-token cache', () => {
+  it('serves a repeat token from the cache', async () => {
+    const auth = await start();
+    const token = await mint(rsa.privateKey, 'RS256');
+    expect(await infoOf(auth, token)).toBe(await infoOf(auth, token));
+  });
+
+  it('is bounded in entries (oldest evicted first)', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 2 });
+    const [t1, t2, t3] = await Promise.all(['1', '2', '3'].map((sub) => mint(rsa.privateKey, 'RS256', { sub })));
+    const first = await infoOf(auth, t1!);
+    await infoOf(auth, t2!);
+    const third = await infoOf(auth, t3!);
+    expect(await infoOf(auth, t1!)).not.toBe(first); // evicted, verified again
+    expect(await infoOf(auth, t3!)).toBe(third);
+  });
+
+  it('can be disabled (0 entries)', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 0 });
+    const token = await mint(rsa.privateKey, 'RS256');
+    expect(await infoOf(auth, token)).not.toBe(await infoOf(auth, token));
+  });
+
+  it('never serves an entry past the token exp: time claims are re-checked on a hit (R13)', async () => {
+    const auth = await start();
+    const now = Date.now();
+    const token = await mint(rsa.privateKey, 'RS256', { exp: Math.floor(now / 1000) + 60 });
+    await infoOf(auth, token);
+    vi.useFakeTimers({ toFake: ['Date'], now: now + 61_000 });
+    const result = await auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` });
+    expect(result.outcome === 'rejected' && result.error.code).toBe('ERR_TOKEN_EXPIRED');
+  });
+
+  it('honours the clock tolerance on a hit like on a fresh verification', async () => {
+    const auth = await start({ jwtClockTolerance: 30 });
+    const now = Date.now();
+    const token = await mint(rsa.privateKey, 'RS256', { exp: Math.floor(now / 1000) + 60 });
+    const first = await infoOf(auth, token);
+    vi.useFakeTimers({ toFake: ['Date'], now: now + 75_000 });
+    expect(await infoOf(auth, token)).toBe(first);
+  });
+
+  it('is keyed by the whole token: a token differing only in its last byte is verified on its own', async () => {
+    const auth = await start();
+    const token = await mint(rsa.privateKey, 'RS256');
+    await infoOf(auth, token);
+    const last = token.at(-1)!;
+    const twin = token.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+    const result = await auth.authenticate({ method: 'POST', authorization: `Bearer ${twin}` });
+    expect(result.outcome).toBe('rejected');
+  });
+
+  it('is never filled by invalid tokens', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 1 });
+    const good = await mint(rsa.privateKey, 'RS256');
+    const cached = await infoOf(auth, good);
+    const other = await testKeyPair('RS256');
+    for (let i = 0; i < 3; i++) {
+      const forged = await mint(other.privateKey, 'RS256', { sub: `x${i}` });
+      expect((await auth.authenticate({ method: 'POST', authorization: `Bearer ${forged}` })).outcome).toBe('rejected');
+    }
+    expect(await infoOf(auth, good)).toBe(cached);
+  });
+
+  it('shares one verification between concurrent requests with the same token', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 0 });
+    const token = await mint(rsa.privateKey, 'RS256');
+    const infos = await Promise.all(Array.from({ length: 10 }, () => infoOf(auth, token)));
+    for (const info of infos) expect(info).toBe(infos[0]);
+  });
+
+  it('shares a failure too, and does not remember it', async () => {
+    const auth = await start();
+    const token = await mint(rsa.privateKey, 'RS256', { aud: 'elsewhere' });
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` })),
+    );
+    for (const result of results)
+      expect(result.outcome === 'rejected' && result.error.code).toBe('ERR_AUDIENCE_MISMATCH');
+  });
+
+  it('does not cache API keys', async () => {
+    const auth = await start({ apiKeys: ['k1'] });
+    const a = await auth.authenticate({ method: 'POST', apiKey: 'k1' });
+    const b = await auth.authenticate({ method: 'POST', apiKey: 'k1' });
+    expect(a.outcome === 'authenticated' && b.outcome === 'authenticated' && a.authInfo !== b.authInfo).toBe(true);
+  });
+});
