@@ -1,1 +1,4 @@
-export { sendAuthError } from './send-auth-error.js';
+export type { WardenAdapterOptions, WardenEnv } from './warden-auth.js';
+export { wardenAuth } from './warden-auth.js';
+export type { WardenMetadataOptions } from './warden-metadata.js';
+export { wardenMetadata } from './warden-metadata.js';

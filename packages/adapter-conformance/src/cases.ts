@@ -1,0 +1,620 @@
+/**
+ * The behaviour every adapter must show, as data: a request in, and what a client observes
+ * (status, headers, challenge, JSON body) plus the `AuthInfo` the route handler received. Each
+ * case names the design.md semantics-table row or the spec-notes requirement it covers.
+ *
+ * @module
+ */
+
+import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
+import type { CaseRequest } from './http-exchange.js';
+import type { ScenarioName } from './scenarios.js';
+
+/** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
+export interface Expectation {
+  status: number;
+  /** On a 200 from a route: the `AuthInfo` the handler saw (partial match), `null` when anonymous. */
+  auth?: Record<string, unknown> | null;
+  /** On a rejection: the JSON body's `error`. */
+  error?: string;
+  /** On a rejection: the exact `error_description`, where the seed or design promises one. */
+  description?: string;
+  /** `WWW-Authenticate` parameters besides `resource_metadata` (always checked): `null` = absent. */
+  challenge?: { error?: string | null; scope?: string | null };
+  /** Exact header values (`RegExp` to match, `null` = absent). Names lower-case. */
+  headers?: Record<string, string | RegExp | null>;
+  /** Header lists (comma-separated) that must contain these entries, case-insensitively. */
+  headerLists?: Record<string, string[]>;
+  /** The exact JSON body. */
+  json?: unknown;
+  /** No body at all (HEAD, 204). */
+  empty?: boolean;
+}
+
+export interface ConformanceCase {
+  name: string;
+  /** design.md table rows (`table: ...`) and spec-notes ids (`R5`). */
+  covers: string[];
+  scenario: ScenarioName;
+  request: (fx: Fixtures) => CaseRequest;
+  expect: Expectation;
+}
+
+const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
+const apiKey = (key: string): [string, string] => ['X-API-Key', key];
+const rpc = (method: string, params?: Record<string, unknown>) => ({ jsonrpc: '2.0', id: 1, method, params });
+const toolsCall = (name: string) => rpc('tools/call', { name, arguments: {} });
+const post = (path: string, headers: [string, string][] = [], json: unknown = rpc('tools/list')): CaseRequest => ({
+  method: 'POST',
+  path,
+  headers,
+  json,
+});
+
+const PRM_PATH = '/.well-known/oauth-protected-resource/mcp';
+const PRM_ROOT_PATH = '/.well-known/oauth-protected-resource';
+const AS_PATH = '/.well-known/oauth-authorization-server';
+/** RFC 9728 §2 document for the configured resource (R2): exact strings, no `offline_access`. */
+const PRM_DOCUMENT = {
+  resource: RESOURCE_URL,
+  authorization_servers: [ISSUER],
+  bearer_methods_supported: ['header'],
+  scopes_supported: SCOPES_SUPPORTED,
+};
+const R8_ALLOWED_HEADERS = [
+  'Authorization',
+  'X-API-Key',
+  'Content-Type',
+  'Mcp-Protocol-Version',
+  'Mcp-Session-Id',
+  'Last-Event-ID',
+];
+const PREFLIGHT: CaseRequest = {
+  method: 'OPTIONS',
+  path: '/mcp',
+  headers: [
+    ['Origin', 'https://inspector.example.org'],
+    ['Access-Control-Request-Method', 'POST'],
+    ['Access-Control-Request-Headers', 'authorization, content-type, mcp-protocol-version'],
+  ],
+};
+const JWT_CALLER = {
+  clientId: 'client-full',
+  scopes: SCOPES_SUPPORTED,
+  extra: { method: 'jwt', subject: 'user-42', issuer: ISSUER },
+};
+const API_KEY_CALLER = { clientId: 'api_key:1', extra: { method: 'api_key' } };
+
+export const CASES: ConformanceCase[] = [
+  // ---- design.md: MCP_AUTH_ENABLED=false -------------------------------------------------------
+  {
+    name: 'auth disabled: a request without credentials passes as anonymous',
+    covers: ['table: MCP_AUTH_ENABLED=false'],
+    scenario: 'disabled',
+    request: () => post('/mcp'),
+    expect: { status: 200, auth: null },
+  },
+  {
+    name: 'auth disabled: even invalid credentials pass as anonymous',
+    covers: ['table: MCP_AUTH_ENABLED=false'],
+    scenario: 'disabled',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.expired)]),
+    expect: { status: 200, auth: null },
+  },
+  {
+    name: 'auth disabled: tools/call of a scoped tool and a required-auth route pass as anonymous',
+    covers: ['table: MCP_AUTH_ENABLED=false', 'R7'],
+    scenario: 'disabled',
+    request: () => post('/strict', [], toolsCall('deploy')),
+    expect: { status: 200, auth: null },
+  },
+
+  // ---- design.md: enabled, not required --------------------------------------------------------
+  {
+    name: 'optional auth: no credentials pass as anonymous',
+    covers: ['table: enabled, not required, no credentials'],
+    scenario: 'optional',
+    request: () => post('/mcp'),
+    expect: { status: 200, auth: null },
+  },
+  {
+    name: 'optional auth: a valid JWT still authenticates',
+    covers: ['table: enabled, not required, no credentials'],
+    scenario: 'optional',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: { status: 200, auth: JWT_CALLER },
+  },
+  {
+    name: 'optional auth: an invalid API key is a 401, never downgraded to anonymous',
+    covers: ['table: enabled, not required, invalid credentials', 'R5'],
+    scenario: 'optional',
+    request: () => post('/mcp', [apiKey('not-the-key')]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'optional auth: an expired JWT is a 401, never downgraded to anonymous',
+    covers: ['table: enabled, not required, invalid credentials', 'R13'],
+    scenario: 'optional',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.expired)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'optional auth: tools/call of a scoped tool without credentials gets the 401 with its scope',
+    covers: ['table: auth required, no credentials', 'R5', 'R7'],
+    scenario: 'optional',
+    request: () => post('/mcp', [], toolsCall('deploy')),
+    expect: { status: 401, challenge: { error: null, scope: 'mcp:deploy' } },
+  },
+  {
+    name: 'optional auth: tools/call of an unscoped tool without credentials passes as anonymous',
+    covers: ['R7'],
+    scenario: 'optional',
+    request: () => post('/mcp', [], toolsCall('echo')),
+    expect: { status: 200, auth: null },
+  },
+  {
+    name: 'route override required: true turns optional auth into required',
+    covers: ['table: auth required, no credentials', 'route overrides'],
+    scenario: 'optional',
+    request: () => post('/strict'),
+    expect: { status: 401, challenge: { error: null } },
+  },
+
+  // ---- design.md: auth required ----------------------------------------------------------------
+  {
+    name: 'required auth: no credentials get 401 with resource_metadata and no error code',
+    covers: ['table: auth required, no credentials', 'R5'],
+    scenario: 'required',
+    request: () => post('/mcp'),
+    expect: {
+      status: 401,
+      challenge: { error: null, scope: null },
+      headerLists: { 'access-control-expose-headers': ['WWW-Authenticate'] },
+    },
+  },
+  {
+    name: 'required auth: a GET (SSE stream) without credentials is challenged too',
+    covers: ['table: auth required, no credentials', 'R9'],
+    scenario: 'required',
+    request: () => ({ method: 'GET', path: '/mcp', headers: [['Accept', 'text/event-stream']] }),
+    expect: { status: 401, challenge: { error: null } },
+  },
+  {
+    name: 'required auth: a valid JWT reaches the handler with its AuthInfo',
+    covers: ['API key and JWT side by side', 'R15'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: {
+      status: 200,
+      auth: JWT_CALLER,
+      headerLists: { 'access-control-expose-headers': ['WWW-Authenticate'] },
+    },
+  },
+  {
+    name: 'required auth: a valid API key reaches the handler with its AuthInfo',
+    covers: ['API key and JWT side by side', 'R18'],
+    scenario: 'required',
+    request: () => post('/mcp', [apiKey(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'required auth: the API key also works as a Bearer token',
+    covers: ['API key and JWT side by side', 'R18'],
+    scenario: 'required',
+    request: () => post('/mcp', [bearer(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'required auth: two X-API-Key headers are refused, not first-wins',
+    covers: ['table: invalid token', 'R18'],
+    scenario: 'required',
+    request: () => post('/mcp', [apiKey(API_KEY), apiKey('another-key')]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'required auth: a wrong API key is 401 invalid_token',
+    covers: ['table: invalid token', 'R18'],
+    scenario: 'required',
+    request: () => post('/mcp', [apiKey(`${API_KEY}x`)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'required auth: an expired JWT is 401 invalid_token, never 403',
+    covers: ['table: invalid token', 'R6', 'R13'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.expired)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'required auth: a JWT for another audience is 401 "Invalid token audience"',
+    covers: ['table: invalid token', 'R10'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.wrongAudience)]),
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      description: 'Invalid token audience',
+      challenge: { error: 'invalid_token' },
+    },
+  },
+  {
+    name: 'required auth: a JWT from another issuer is 401 invalid_token',
+    covers: ['table: invalid token'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.wrongIssuer)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'required auth: a JWT signed with an unknown key is 401 invalid_token',
+    covers: ['table: invalid token'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.foreignKey)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'required auth: an unsigned (alg none) JWT is 401 invalid_token',
+    covers: ['table: invalid token', 'R12'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.unsigned)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'JWT disabled: a JWT is 401 "JWT authentication is not enabled" while the API key works',
+    covers: ['table: invalid token', 'API key and JWT side by side'],
+    scenario: 'jwt-disabled',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: { status: 401, error: 'invalid_token', description: 'JWT authentication is not enabled' },
+  },
+  {
+    name: 'JWT disabled: the API key still authenticates',
+    covers: ['API key and JWT side by side'],
+    scenario: 'jwt-disabled',
+    request: () => post('/mcp', [apiKey(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+
+  // ---- design.md: malformed Authorization (400 invalid_request) -------------------------------
+  {
+    name: 'malformed Authorization: another scheme is 400 invalid_request',
+    covers: ['table: malformed Authorization header'],
+    scenario: 'required',
+    request: () => post('/mcp', [['Authorization', 'Basic dXNlcjpwYXNz']]),
+    expect: { status: 400, error: 'invalid_request', challenge: { error: 'invalid_request' } },
+  },
+  {
+    name: 'malformed Authorization: Bearer without a token is 400 invalid_request',
+    covers: ['table: malformed Authorization header'],
+    scenario: 'required',
+    request: () => post('/mcp', [['Authorization', 'Bearer ']]),
+    expect: { status: 400, error: 'invalid_request', challenge: { error: 'invalid_request' } },
+  },
+  {
+    name: 'malformed Authorization: two Authorization headers are 400 invalid_request, not first-wins',
+    covers: ['table: malformed Authorization header'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full), bearer(fx.tokens.read)]),
+    expect: { status: 400, error: 'invalid_request', challenge: { error: 'invalid_request' } },
+  },
+  {
+    name: 'lenient Authorization: scheme in any case and several spaces still authenticate',
+    covers: ['table: malformed Authorization header'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [['Authorization', `bEaReR   ${fx.tokens.full}`]]),
+    expect: { status: 200, auth: JWT_CALLER },
+  },
+
+  // ---- R6: scopes (403) -------------------------------------------------------------------------
+  {
+    name: 'required scopes: no credentials get 401 naming every required scope, no error code',
+    covers: ['table: auth required, no credentials', 'R5'],
+    scenario: 'scoped',
+    request: () => post('/mcp'),
+    expect: { status: 401, challenge: { error: null, scope: 'mcp:read mcp:write' } },
+  },
+  {
+    name: 'required scopes: a token lacking one gets 403 insufficient_scope listing all needed scopes',
+    covers: ['table: valid token lacking a required scope', 'R6'],
+    scenario: 'scoped',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.read)]),
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      challenge: { error: 'insufficient_scope', scope: 'mcp:read mcp:write' },
+    },
+  },
+  {
+    name: 'required scopes: a token with all of them passes',
+    covers: ['R6'],
+    scenario: 'scoped',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)]),
+    expect: { status: 200, auth: { clientId: 'client-read-write', scopes: ['mcp:read', 'mcp:write'] } },
+  },
+  {
+    name: 'route override requiredScopes: the admin route asks for mcp:admin',
+    covers: ['R6', 'route overrides'],
+    scenario: 'required',
+    request: (fx) => post('/admin', [bearer(fx.tokens.deploy)]),
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      challenge: { error: 'insufficient_scope', scope: 'mcp:admin' },
+    },
+  },
+  {
+    name: 'route override requiredScopes: no credentials on the admin route get the scope in the 401',
+    covers: ['R5', 'route overrides'],
+    scenario: 'required',
+    request: () => post('/admin'),
+    expect: { status: 401, challenge: { error: null, scope: 'mcp:admin' } },
+  },
+  {
+    name: 'route override required: false makes one route optional under required auth',
+    covers: ['table: enabled, not required, no credentials', 'route overrides'],
+    scenario: 'required',
+    request: () => post('/optional'),
+    expect: { status: 200, auth: null },
+  },
+  {
+    name: 'a public route is never authenticated',
+    covers: ['route overrides'],
+    scenario: 'required',
+    request: () => post('/public', [bearer('garbage')]),
+    expect: { status: 200, auth: null },
+  },
+
+  // ---- R7: tools/call step-up ------------------------------------------------------------------
+  {
+    name: 'tools/call step-up: a token without the tool scope gets HTTP 403, not a JSON-RPC error',
+    covers: ['R7', 'R6'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)], toolsCall('deploy')),
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      challenge: { error: 'insufficient_scope', scope: 'mcp:deploy' },
+    },
+  },
+  {
+    name: 'tools/call step-up: a token with the tool scope reaches the handler',
+    covers: ['R7'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.deploy)], toolsCall('deploy')),
+    expect: { status: 200, auth: { clientId: 'client-deploy' } },
+  },
+  {
+    name: 'tools/call step-up: the 403 lists the route scopes and the tool scopes together',
+    covers: ['R7', 'R6'],
+    scenario: 'scoped',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)], toolsCall('deploy')),
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      challenge: { error: 'insufficient_scope', scope: 'mcp:read mcp:write mcp:deploy' },
+    },
+  },
+  {
+    name: 'tools/call step-up: a batch is checked message by message',
+    covers: ['R7'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)], [rpc('tools/list'), toolsCall('deploy')]),
+    expect: { status: 403, challenge: { error: 'insufficient_scope', scope: 'mcp:deploy' } },
+  },
+  {
+    name: 'tools/call step-up: a route toolScopes override replaces the configured map',
+    covers: ['R7', 'route overrides'],
+    scenario: 'required',
+    request: (fx) => post('/tools', [bearer(fx.tokens.deploy)], toolsCall('wipe')),
+    expect: { status: 403, challenge: { error: 'insufficient_scope', scope: 'mcp:admin' } },
+  },
+  {
+    name: 'tools/call step-up: other methods are not checked against tool scopes',
+    covers: ['R7'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.read)], rpc('tools/list')),
+    expect: { status: 200, auth: { clientId: 'client-read' } },
+  },
+
+  // ---- design.md: verifier infrastructure down -------------------------------------------------
+  {
+    name: 'JWKS down: a JWT gets 503 temporarily_unavailable with Retry-After, never a pass',
+    covers: ['table: verifier infrastructure down'],
+    scenario: 'jwks-down',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: { status: 503, error: 'temporarily_unavailable', headers: { 'retry-after': /^\d+$/ } },
+  },
+  {
+    name: 'JWKS down: the API key still authenticates',
+    covers: ['table: verifier infrastructure down', 'API key and JWT side by side'],
+    scenario: 'jwks-down',
+    request: () => post('/mcp', [apiKey(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'an authenticator that throws is answered 503 JSON without a stack, never 500',
+    covers: ['never a 500'],
+    scenario: 'broken-authenticator',
+    request: () => post('/mcp', [apiKey(API_KEY)]),
+    expect: {
+      status: 503,
+      error: 'temporarily_unavailable',
+      description: 'Authentication is temporarily unavailable',
+      headers: { 'retry-after': '5' },
+    },
+  },
+
+  // ---- R8: CORS --------------------------------------------------------------------------------
+  {
+    name: 'preflight: answered 204 before authentication with the MCP request headers allowed',
+    covers: ['table: CORS preflight', 'R8'],
+    scenario: 'required',
+    request: () => PREFLIGHT,
+    expect: {
+      status: 204,
+      empty: true,
+      headers: { 'access-control-allow-origin': '*', 'www-authenticate': null },
+      headerLists: {
+        'access-control-allow-headers': R8_ALLOWED_HEADERS,
+        'access-control-allow-methods': ['GET', 'POST', 'DELETE', 'OPTIONS'],
+        'access-control-expose-headers': ['WWW-Authenticate'],
+      },
+    },
+  },
+  {
+    name: 'preflight: a route that needs scopes is still answered without credentials',
+    covers: ['table: CORS preflight', 'R8'],
+    scenario: 'scoped',
+    request: () => ({ ...PREFLIGHT, path: '/admin' }),
+    expect: { status: 204, empty: true, headers: { 'access-control-allow-origin': '*' } },
+  },
+  {
+    name: 'CORS: a 401 lets the browser read the challenge',
+    covers: ['R8', 'R5'],
+    scenario: 'required',
+    request: () => post('/mcp', [['Origin', 'https://inspector.example.org']]),
+    expect: {
+      status: 401,
+      headers: { 'access-control-allow-origin': '*' },
+      headerLists: { 'access-control-expose-headers': ['WWW-Authenticate'] },
+    },
+  },
+  {
+    name: 'cors: false: no CORS headers are added, the preflight is passed on unauthenticated',
+    covers: ['R8', 'user CORS set-up'],
+    scenario: 'cors-off',
+    request: () => PREFLIGHT,
+    expect: {
+      status: 200,
+      auth: null,
+      headers: { 'access-control-allow-origin': null, 'access-control-expose-headers': null },
+    },
+  },
+  {
+    name: 'cors: false: a 401 carries no CORS headers of ours',
+    covers: ['R8', 'user CORS set-up'],
+    scenario: 'cors-off',
+    request: () => post('/mcp', [['Origin', 'https://inspector.example.org']]),
+    expect: {
+      status: 401,
+      challenge: { error: null },
+      headers: { 'access-control-allow-origin': null, 'access-control-expose-headers': null },
+    },
+  },
+
+  // ---- R1-R4: discovery documents ---------------------------------------------------------------
+  {
+    name: 'metadata: path-inserted protected-resource metadata without credentials',
+    covers: ['R1', 'R2', 'R4'],
+    scenario: 'required',
+    request: () => ({ method: 'GET', path: PRM_PATH }),
+    expect: {
+      status: 200,
+      json: PRM_DOCUMENT,
+      headers: {
+        'content-type': /^application\/json/,
+        'access-control-allow-origin': '*',
+        'cache-control': /max-age=\d+/,
+        'www-authenticate': null,
+      },
+    },
+  },
+  {
+    name: 'metadata: root protected-resource metadata',
+    covers: ['R1', 'R2', 'R4'],
+    scenario: 'required',
+    request: () => ({ method: 'GET', path: PRM_ROOT_PATH }),
+    expect: { status: 200, json: PRM_DOCUMENT },
+  },
+  {
+    name: 'metadata: authorization-server metadata (RFC 8414) with the exact issuer',
+    covers: ['R3', 'R4'],
+    scenario: 'required',
+    request: () => ({ method: 'GET', path: AS_PATH }),
+    expect: { status: 200, headers: { 'content-type': /^application\/json/ } },
+  },
+  {
+    name: 'metadata: HEAD answers the headers of GET without a body',
+    covers: ['R4'],
+    scenario: 'required',
+    request: () => ({ method: 'HEAD', path: PRM_PATH }),
+    expect: {
+      status: 200,
+      empty: true,
+      headers: {
+        'content-type': /^application\/json/,
+        'content-length': String(Buffer.byteLength(JSON.stringify(PRM_DOCUMENT))),
+      },
+    },
+  },
+  {
+    name: 'metadata: OPTIONS preflight is 204',
+    covers: ['R4', 'R8'],
+    scenario: 'required',
+    request: () => ({ ...PREFLIGHT, path: PRM_PATH }),
+    expect: { status: 204, empty: true, headers: { 'access-control-allow-origin': '*' } },
+  },
+  {
+    name: 'metadata: another method is 405 with Allow',
+    covers: ['R4'],
+    scenario: 'required',
+    request: () => post(PRM_PATH),
+    expect: { status: 405, headers: { allow: 'GET, HEAD, OPTIONS' } },
+  },
+  {
+    name: 'metadata: served even when auth is disabled',
+    covers: ['R4', 'table: MCP_AUTH_ENABLED=false'],
+    scenario: 'disabled',
+    request: () => ({ method: 'GET', path: PRM_PATH }),
+    expect: { status: 200, json: PRM_DOCUMENT },
+  },
+
+  // ---- one middleware for the whole application ------------------------------------------------
+  {
+    name: 'app-wide: the discovery documents stay public',
+    covers: ['R4', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: () => ({ method: 'GET', path: PRM_PATH }),
+    expect: { status: 200, json: PRM_DOCUMENT },
+  },
+  {
+    name: 'app-wide: HEAD on metadata',
+    covers: ['R4', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: () => ({ method: 'HEAD', path: PRM_ROOT_PATH }),
+    expect: { status: 200, empty: true },
+  },
+  {
+    name: 'app-wide: a 405 on metadata, not a 401',
+    covers: ['R4', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: () => ({ method: 'DELETE', path: AS_PATH }),
+    expect: { status: 405, headers: { allow: 'GET, HEAD, OPTIONS' } },
+  },
+  {
+    name: 'app-wide: every other route requires credentials',
+    covers: ['table: auth required, no credentials', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: () => post('/public'),
+    expect: { status: 401, challenge: { error: null } },
+  },
+  {
+    name: 'app-wide: an unknown path without credentials is a 401, not a 404 that maps the app',
+    covers: ['table: auth required, no credentials', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: () => ({ method: 'GET', path: '/no-such-route' }),
+    expect: { status: 401, challenge: { error: null } },
+  },
+  {
+    name: 'app-wide: JWT and API key side by side',
+    covers: ['API key and JWT side by side', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: { status: 200, auth: JWT_CALLER },
+  },
+  {
+    name: 'app-wide: preflight answered before authentication',
+    covers: ['table: CORS preflight', 'R8', 'protect a whole app'],
+    scenario: 'app-wide',
+    request: () => PREFLIGHT,
+    expect: { status: 204, empty: true, headerLists: { 'access-control-allow-headers': R8_ALLOWED_HEADERS } },
+  },
+];

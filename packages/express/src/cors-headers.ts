@@ -1,0 +1,41 @@
+/**
+ * The CORS headers every MCP endpoint behind mcp-warden answers with (R8), so that browser-based
+ * MCP clients can both send credentials and read the challenge that tells them how to get one.
+ *
+ * @module
+ */
+
+/**
+ * Request headers an MCP client sends (R8): credentials, the JSON body, and the MCP transport's
+ * own headers (Streamable HTTP sessions, protocol version, SSE resumption).
+ */
+const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID';
+
+/** The Streamable HTTP transport uses POST for messages, GET for the SSE stream, DELETE to end a session. */
+const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+
+/**
+ * Response headers a browser must let the client read: the challenge (R5, R8), the back-off of a
+ * 503, and the MCP session and protocol headers. None of them is CORS-safelisted.
+ */
+const EXPOSED_HEADERS = ['WWW-Authenticate', 'Retry-After', 'Mcp-Session-Id', 'Mcp-Protocol-Version'];
+
+/** Headers of the `204` answer to a preflight (R8). */
+export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': ALLOWED_METHODS,
+  'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+  'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),
+});
+
+/**
+ * The `Access-Control-Expose-Headers` value after adding ours to what the application (or its own
+ * CORS middleware) already set, so neither side erases the other's entries.
+ */
+export function mergeExposedHeaders(current: string | undefined): string {
+  if (current === undefined || current.trim() === '') return EXPOSED_HEADERS.join(', ');
+  if (current.trim() === '*') return current;
+  const present = new Set(current.split(',').map((name) => name.trim().toLowerCase()));
+  const missing = EXPOSED_HEADERS.filter((name) => !present.has(name.toLowerCase()));
+  return missing.length === 0 ? current : `${current}, ${missing.join(', ')}`;
+}

@@ -1,0 +1,54 @@
+/**
+ * Serves the discovery documents (RFC 9728 protected-resource metadata at the path-inserted and
+ * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (R1-R4).
+ *
+ * @module
+ */
+import type { MetadataProvider } from '@mcp-warden/metadata';
+import { type Request, type Response, Router } from 'express';
+
+/** Options for {@link wardenMetadata}. */
+export interface WardenMetadataOptions {
+  /** The provider from `createMetadataProvider(config)`. */
+  metadata: MetadataProvider;
+}
+
+/**
+ * Answers a request on one of the provider's well-known paths with the metadata package's own
+ * answer (status, headers, body: R4), and reports whether it did. Any other path is left alone.
+ */
+export function respondWithMetadata(metadata: MetadataProvider, req: Request, res: Response): boolean {
+  const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/');
+  if (answer === undefined) return false;
+  res.status(answer.status);
+  // setHeader, not res.set: Express would append "; charset=utf-8" to the Content-Type.
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.end(answer.body ?? undefined);
+  return true;
+}
+
+/**
+ * An Express router serving the discovery documents. Mount it at the application root, before
+ * anything that requires authentication: the well-known endpoints never do (R4). GET and HEAD
+ * answer the document, OPTIONS answers the CORS preflight, any other method gets a 405 with
+ * `Allow`; every other path goes on to `next()`.
+ *
+ * @example
+ * ```ts
+ * import { createMetadataProvider } from '@mcp-warden/metadata';
+ * import { wardenMetadata } from '@mcp-warden/express';
+ *
+ * app.use(wardenMetadata({ metadata: await createMetadataProvider(config) }));
+ * ```
+ */
+export function wardenMetadata(options: WardenMetadataOptions): Router {
+  const metadata = options?.metadata;
+  if (metadata === undefined || typeof metadata.respond !== 'function') {
+    throw new TypeError('wardenMetadata: options.metadata must be a provider from createMetadataProvider()');
+  }
+  const router = Router();
+  router.use((req, res, next) => {
+    if (!respondWithMetadata(metadata, req, res)) next();
+  });
+  return router;
+}

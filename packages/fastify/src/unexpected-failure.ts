@@ -1,0 +1,17 @@
+/**
+ * The answer when something that should never throw does (the authenticator, the metadata
+ * handler). It fails closed, and it says nothing about what went wrong: never a 500 with a
+ * stack trace or a library's message (design.md: error bodies).
+ *
+ * @module
+ */
+
+/** Status, headers and JSON body of the fail-closed answer; the same in every adapter. */
+export const UNEXPECTED_FAILURE = Object.freeze({
+  status: 503,
+  headers: Object.freeze({ 'Retry-After': '5' }) as Readonly<Record<string, string>>,
+  body: Object.freeze({
+    error: 'temporarily_unavailable',
+    error_description: 'Authentication is temporarily unavailable',
+  }),
+});

@@ -1,0 +1,154 @@
+/**
+ * The Fastify plugin: a hook that extracts the credentials, asks the core's authenticator, and
+ * either decorates `request.auth` with the caller's `AuthInfo` or answers with the core's status,
+ * challenge and JSON body. It holds no authentication logic of its own (design.md: adapters are
+ * glue).
+ *
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Authenticator, AuthInfo, RouteAuthOptions } from '@mcp-warden/core';
+import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { toAuthRequest } from './auth-request.js';
+import { mergeExposedHeaders, PREFLIGHT_HEADERS } from './cors-headers.js';
+import { sendJson } from './send-json.js';
+import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
+import { registerMetadataRoutes } from './warden-metadata.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The authenticated caller, set by `wardenPlugin`; `undefined` for an anonymous request (auth
+     * disabled, or optional and no credentials sent). Mirrored on `request.raw.auth`, the field
+     * the official MCP SDK's `toNodeHandler` reads and hands to tool handlers.
+     */
+    auth?: AuthInfo;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Per-route authentication: overrides of the plugin's `requiredScopes`, `required` and
+     * `toolScopes`, or `false` for a route that is never authenticated.
+     */
+    warden?: RouteAuthOptions | false;
+  }
+}
+
+/** Options of {@link wardenPlugin}; the same names in every mcp-warden adapter. */
+export interface WardenAdapterOptions extends RouteAuthOptions {
+  /** The authenticator from `createAuthenticator(config)`. */
+  authenticator: Authenticator;
+  /**
+   * When set, the plugin also registers the discovery documents as public routes (R4). Only on
+   * the root instance: inside a prefixed scope, register `wardenMetadata` on the root instead.
+   */
+  metadata?: MetadataProvider;
+  /**
+   * Answer CORS preflights before authentication (an `OPTIONS *` route) and expose
+   * `WWW-Authenticate` on every response (R8). Default `true`. Set `false` when `@fastify/cors`
+   * does both (its own `OPTIONS *` route would otherwise clash with ours).
+   */
+  cors?: boolean;
+}
+
+/** Only the overrides the caller set, so the core applies its configured defaults to the rest. */
+function routeOptions(options: RouteAuthOptions): RouteAuthOptions {
+  const route: RouteAuthOptions = {};
+  if (options.requiredScopes !== undefined) route.requiredScopes = options.requiredScopes;
+  if (options.required !== undefined) route.required = options.required;
+  if (options.toolScopes !== undefined) route.toolScopes = options.toolScopes;
+  return route;
+}
+
+type RawWithAuth = IncomingMessage & { auth?: AuthInfo };
+
+const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, options) => {
+  const authenticator = options?.authenticator;
+  if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
+    throw new TypeError('wardenPlugin: options.authenticator must be an Authenticator from createAuthenticator()');
+  }
+  const cors = options.cors ?? true;
+  const pluginRoute = routeOptions(options);
+  // Route overrides are merged once per route config object, not once per request.
+  const mergedRoutes = new WeakMap<RouteAuthOptions, RouteAuthOptions>();
+  const effectiveRoute = (override: RouteAuthOptions | undefined): RouteAuthOptions => {
+    if (override === undefined) return pluginRoute;
+    let merged = mergedRoutes.get(override);
+    if (merged === undefined) {
+      merged = { ...pluginRoute, ...routeOptions(override) };
+      mergedRoutes.set(override, merged);
+    }
+    return merged;
+  };
+
+  if (!instance.hasRequestDecorator('auth')) instance.decorateRequest('auth', undefined);
+  if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
+
+  if (cors) {
+    // R8: preflights never carry credentials, so they are answered before any authentication:
+    // by the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
+    const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(PREFLIGHT_HEADERS).send();
+    instance.options('*', { config: { warden: false } }, async (_request, reply) => answerPreflight(reply));
+    instance.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.routeOptions.config.warden === false) return;
+      if (request.method === 'OPTIONS') return answerPreflight(reply);
+      // Written to the reply (what Fastify's own send uses) and to the raw response: an MCP
+      // handler mounted with reply.hijack() + toNodeHandler writes its headers to reply.raw, and
+      // Node merges these into them.
+      if (!reply.hasHeader('access-control-allow-origin')) {
+        reply.header('access-control-allow-origin', '*');
+        reply.raw.setHeader('access-control-allow-origin', '*');
+      }
+      const exposed = mergeExposedHeaders(reply.getHeader('access-control-expose-headers')?.toString());
+      reply.header('access-control-expose-headers', exposed);
+      reply.raw.setHeader('access-control-expose-headers', exposed);
+    });
+  }
+
+  // preValidation: the body is parsed (for the tools/call check, R7) and schema validation has
+  // not yet told an unauthenticated caller anything about the route's input.
+  instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    const override = request.routeOptions.config.warden;
+    if (override === false || request.method === 'OPTIONS') return;
+    let result: Awaited<ReturnType<Authenticator['authenticate']>>;
+    try {
+      result = await authenticator.authenticate(toAuthRequest(request), effectiveRoute(override));
+    } catch (error) {
+      request.log.error({ err: error }, 'mcp-warden: the authenticator failed unexpectedly');
+      return sendJson(reply, UNEXPECTED_FAILURE);
+    }
+    if (result.outcome === 'rejected') return sendJson(reply, result);
+    const auth = result.outcome === 'authenticated' ? result.authInfo : undefined;
+    request.auth = auth;
+    (request.raw as RawWithAuth).auth = auth;
+  });
+};
+
+/**
+ * Fastify plugin (wrapped with `fastify-plugin`, so its hook covers the scope it is registered
+ * in) that authenticates every route of that scope (R9) with the core's authenticator.
+ *
+ * - authenticated: `request.auth` (and `request.raw.auth`, read by `toNodeHandler`) is the
+ *   caller's `AuthInfo`;
+ * - anonymous (auth disabled, or optional and no credentials): `request.auth` is `undefined`;
+ * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
+ *
+ * Per route, `config: { warden: { requiredScopes, required, toolScopes } }` overrides the plugin's
+ * options and `config: { warden: false }` leaves a route public. Register it inside a prefixed
+ * scope (`app.register(scope, { prefix: '/api' })`) to protect only that scope's routes.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { wardenPlugin } from '@mcp-warden/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(wardenPlugin, { authenticator: await createAuthenticator(loadConfig()) });
+ * app.post('/mcp', async (request) => ({ caller: request.auth?.clientId }));
+ * app.post('/admin', { config: { warden: { requiredScopes: ['mcp:admin'] } } }, adminHandler);
+ * app.get('/health', { config: { warden: false } }, async () => 'ok');
+ * ```
+ */
+export const wardenPlugin = fp(plugin, { fastify: '5.x', name: '@mcp-warden/fastify' });

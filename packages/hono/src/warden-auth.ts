@@ -1,0 +1,114 @@
+/**
+ * The Hono middleware: extracts the credentials, asks the core's authenticator, and either sets
+ * the caller's `AuthInfo` as `c.get('auth')` or answers with the core's status, challenge and
+ * JSON body. It holds no authentication logic of its own (design.md: adapters are glue).
+ *
+ * @module
+ */
+import type { Authenticator, AuthInfo, AuthResult, RouteAuthOptions } from '@mcp-warden/core';
+import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { MiddlewareHandler } from 'hono';
+import { toAuthRequest } from './auth-request.js';
+import { mergeExposedHeaders, PREFLIGHT_HEADERS } from './cors-headers.js';
+import { sendJson } from './send-json.js';
+import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
+import { respondWithMetadata } from './warden-metadata.js';
+
+/**
+ * The Hono environment `wardenAuth` contributes: `c.get('auth')` is the authenticated caller, or
+ * `undefined` for an anonymous request (auth disabled, or optional and no credentials sent).
+ */
+export interface WardenEnv {
+  Variables: {
+    auth?: AuthInfo;
+  };
+}
+
+/** Options of {@link wardenAuth}; the same names in every mcp-warden adapter. */
+export interface WardenAdapterOptions extends RouteAuthOptions {
+  /** The authenticator from `createAuthenticator(config)`. */
+  authenticator: Authenticator;
+  /**
+   * When set, requests on the provider's well-known paths are answered with the discovery
+   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
+   * protects a whole application without hiding its metadata.
+   */
+  metadata?: MetadataProvider;
+  /**
+   * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
+   * (R8). Default `true`. Set `false` when your own CORS middleware (`hono/cors`), mounted before
+   * this one, does both.
+   */
+  cors?: boolean;
+}
+
+/** Only the overrides the caller set, so the core applies its configured defaults to the rest. */
+function routeOptions(options: RouteAuthOptions): RouteAuthOptions {
+  const route: RouteAuthOptions = {};
+  if (options.requiredScopes !== undefined) route.requiredScopes = options.requiredScopes;
+  if (options.required !== undefined) route.required = options.required;
+  if (options.toolScopes !== undefined) route.toolScopes = options.toolScopes;
+  return route;
+}
+
+/**
+ * Hono middleware that authenticates every request it sees (R9) with the core's authenticator.
+ *
+ * - authenticated: `c.get('auth')` is the caller's `AuthInfo`, then `next()`;
+ * - anonymous (auth disabled, or optional and no credentials): `c.get('auth')` is `undefined`;
+ * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
+ *
+ * When tool scopes are configured, the JSON body is read from a clone of `c.req.raw` for the
+ * `tools/call` check (R7), so the MCP handler can still read the original. Mount it with
+ * `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights. Route options
+ * override the configured defaults: use one `wardenAuth` per route that differs.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { wardenAuth } from '@mcp-warden/hono';
+ *
+ * const authenticator = await createAuthenticator(loadConfig());
+ * const app = new Hono();
+ * app.all('/mcp', wardenAuth({ authenticator }), (c) => c.json({ caller: c.get('auth')?.clientId }));
+ * app.all('/admin', wardenAuth({ authenticator, requiredScopes: ['mcp:admin'] }), adminHandler);
+ * ```
+ */
+export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<WardenEnv> {
+  const authenticator = options?.authenticator;
+  if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
+    throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
+  }
+  const cors = options.cors ?? true;
+  const route = routeOptions(options);
+  const readsBody = Object.keys(route.toolScopes ?? authenticator.config.toolScopes).length > 0;
+  const metadata = options.metadata;
+  if (metadata !== undefined && typeof metadata.respond !== 'function') {
+    throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
+  }
+
+  return async function wardenAuthMiddleware(c, next) {
+    let result: AuthResult | undefined;
+    try {
+      const metadataResponse = metadata === undefined ? undefined : respondWithMetadata(metadata, c);
+      if (metadataResponse !== undefined) return metadataResponse;
+      if (c.req.method === 'OPTIONS') {
+        // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
+        if (cors) return c.body(null, 204, { ...PREFLIGHT_HEADERS });
+      } else {
+        if (cors) {
+          if (!c.res.headers.has('Access-Control-Allow-Origin')) c.header('Access-Control-Allow-Origin', '*');
+          const exposed = c.res.headers.get('Access-Control-Expose-Headers') ?? undefined;
+          c.header('Access-Control-Expose-Headers', mergeExposedHeaders(exposed));
+        }
+        result = await authenticator.authenticate(await toAuthRequest(c, readsBody), route);
+      }
+    } catch {
+      return sendJson(c, UNEXPECTED_FAILURE);
+    }
+    if (result?.outcome === 'rejected') return sendJson(c, result);
+    c.set('auth', result?.outcome === 'authenticated' ? result.authInfo : undefined);
+    await next();
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Serves the discovery documents (RFC 9728 protected-resource metadata at the path-inserted and
+ * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (R1-R4).
+ *
+ * @module
+ */
+import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+
+/** Options for {@link wardenMetadata}. */
+export interface WardenMetadataOptions {
+  /** The provider from `createMetadataProvider(config)`. */
+  metadata: MetadataProvider;
+}
+
+/**
+ * The metadata package's own answer (status, headers, body: R4) for a request on one of the
+ * provider's well-known paths, or `undefined` for any other path.
+ */
+export function respondWithMetadata(metadata: MetadataProvider, c: Context): Response | undefined {
+  const answer = metadata.respond(c.req.method, c.req.path);
+  if (answer === undefined) return undefined;
+  return answer.body === null
+    ? c.body(null, answer.status as StatusCode, answer.headers)
+    : c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
+}
+
+/**
+ * Hono middleware serving the discovery documents. Mount it on the root application, before
+ * anything that requires authentication: the well-known endpoints never do (R4). GET and HEAD
+ * answer the document, OPTIONS answers the CORS preflight, any other method gets a 405 with
+ * `Allow`; every other path goes on to `next()`.
+ *
+ * @example
+ * ```ts
+ * import { createMetadataProvider } from '@mcp-warden/metadata';
+ * import { wardenMetadata } from '@mcp-warden/hono';
+ *
+ * app.use(wardenMetadata({ metadata: await createMetadataProvider(config) }));
+ * ```
+ */
+export function wardenMetadata(options: WardenMetadataOptions): MiddlewareHandler {
+  const metadata = options?.metadata;
+  if (metadata === undefined || typeof metadata.respond !== 'function') {
+    throw new TypeError('wardenMetadata: options.metadata must be a provider from createMetadataProvider()');
+  }
+  return async function wardenMetadataMiddleware(c, next) {
+    const response = respondWithMetadata(metadata, c);
+    if (response !== undefined) return response;
+    await next();
+  };
+}
