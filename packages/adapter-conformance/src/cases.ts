@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { CaseRequest } from './http-exchange.js';
+
 import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
+import type { CaseRequest } from './http-exchange.js';
 import type { ScenarioName } from './scenarios.js';
 
 /** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
@@ -195,6 +196,20 @@ export const CASES: ConformanceCase[] = [
     scenario: 'required',
     request: () => post('/mcp', [apiKey(API_KEY)]),
     expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'required auth: the API key also works as a Bearer token',
+    covers: ['API key and JWT side by side', 'R18'],
+    scenario: 'required',
+    request: () => post('/mcp', [bearer(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'required auth: two X-API-Key headers are refused, not first-wins',
+    covers: ['table: invalid token', 'R18'],
+    scenario: 'required',
+    request: () => post('/mcp', [apiKey(API_KEY), apiKey('another-key')]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
     name: 'required auth: a wrong API key is 401 invalid_token',

@@ -113,7 +113,8 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
 describe.each(HARNESSES)('$name adapter', (harness) => {
   const apps = new Map<ScenarioName, RunningApp>();
   beforeAll(async () => {
-    for (const scenario of SCENARIOS) apps.set(scenario, await harness.start(await buildScenario(scenario, environment)));
+    for (const scenario of SCENARIOS)
+      apps.set(scenario, await harness.start(await buildScenario(scenario, environment)));
   });
   afterAll(async () => {
     await Promise.all([...apps.values()].map((app) => app.close()));
@@ -123,8 +124,8 @@ describe.each(HARNESSES)('$name adapter', (harness) => {
     const app = apps.get(testCase.scenario);
     if (app === undefined) throw new Error(`scenario ${testCase.scenario} did not start`);
     const res = await exchange(app.baseUrl, testCase.request(fixtures));
-    let byAdapter = observed.get(testCase.name);
-    if (byAdapter === undefined) observed.set(testCase.name, (byAdapter = new Map()));
+    const byAdapter = observed.get(testCase.name) ?? new Map<string, unknown>();
+    observed.set(testCase.name, byAdapter);
     byAdapter.set(harness.name, normalise(res));
     check(testCase, res);
   });

@@ -36,9 +36,7 @@ export const honoHarness: AdapterHarness = {
   async start(spec: AppSpec): Promise<RunningApp> {
     const app = buildApp(spec);
     const server = await new Promise<Server>((resolve) => {
-      const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
-        resolve(listening as Server),
-      );
+      const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening as Server));
     });
     return {
       baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

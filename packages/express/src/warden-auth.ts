@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AuthInfo, AuthResult, Authenticator, RouteAuthOptions } from '@mcp-warden/core';
+import type { Authenticator, AuthInfo, AuthResult, RouteAuthOptions } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { toAuthRequest } from './auth-request.js';
@@ -15,7 +15,6 @@ import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 import { respondWithMetadata } from './warden-metadata.js';
 
 declare global {
-  // biome-ignore lint/style/noNamespace: Express's own typings are extended through this namespace.
   namespace Express {
     interface Request {
       /**

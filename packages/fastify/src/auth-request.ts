@@ -10,11 +10,14 @@ import type { FastifyRequest } from 'fastify';
 /**
  * Node keeps only the first `Authorization` header in `headers` and silently drops the rest;
  * `headersDistinct` keeps every copy. Joining them lets the core see, and reject, a request that
- * carries two credentials instead of authenticating whichever came first.
+ * carries two credentials instead of authenticating whichever came first. `app.inject()` requests
+ * have no `headersDistinct`: their `headers` are used as given.
  */
 function headerValue(request: FastifyRequest, name: string): string | null {
-  const values = request.raw.headersDistinct[name];
-  return values === undefined || values.length === 0 ? null : values.join(', ');
+  const distinct = (request.raw as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct;
+  const values = distinct === undefined ? request.headers[name] : distinct[name];
+  if (values === undefined) return null;
+  return Array.isArray(values) ? (values.length === 0 ? null : values.join(', ')) : values;
 }
 
 /** Extracts the {@link AuthRequest} the authenticator needs from a Fastify request. */

@@ -7,7 +7,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import type { AuthInfo, Authenticator, RouteAuthOptions } from '@mcp-warden/core';
+import type { Authenticator, AuthInfo, RouteAuthOptions } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -93,11 +93,16 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     instance.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.routeOptions.config.warden === false) return;
       if (request.method === 'OPTIONS') return answerPreflight(reply);
-      // Set on the raw response: an MCP handler mounted with reply.hijack() + toNodeHandler writes
-      // its own headers to reply.raw, and Node merges these into them (reply.header would be lost).
-      if (!reply.hasHeader('access-control-allow-origin')) reply.raw.setHeader('access-control-allow-origin', '*');
-      const exposed = reply.getHeader('access-control-expose-headers')?.toString();
-      reply.raw.setHeader('access-control-expose-headers', mergeExposedHeaders(exposed));
+      // Written to the reply (what Fastify's own send uses) and to the raw response: an MCP
+      // handler mounted with reply.hijack() + toNodeHandler writes its headers to reply.raw, and
+      // Node merges these into them.
+      if (!reply.hasHeader('access-control-allow-origin')) {
+        reply.header('access-control-allow-origin', '*');
+        reply.raw.setHeader('access-control-allow-origin', '*');
+      }
+      const exposed = mergeExposedHeaders(reply.getHeader('access-control-expose-headers')?.toString());
+      reply.header('access-control-expose-headers', exposed);
+      reply.raw.setHeader('access-control-expose-headers', exposed);
     });
   }
 

@@ -12,15 +12,17 @@ const JSON_MEDIA_TYPE = /^\s*application\/json\s*(?:;|$)/i;
 
 /**
  * The JSON body, read from a clone of the raw request: the MCP handler behind this middleware
- * (`handler.fetch(c.req.raw)`) must still find the original body unread. A body that is absent,
- * not JSON, or not parseable is `undefined`; the MCP handler answers that itself.
+ * (`handler.fetch(c.req.raw)`) must still find the original body unread. When an earlier
+ * middleware already read it through `c.req.json()` (a validator), Hono's body cache has it. A
+ * body that is absent, not JSON, or not parseable is `undefined`: no tool can be called with it,
+ * and the MCP handler answers it itself.
  */
 async function jsonBody(c: Context): Promise<unknown> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || !JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
     return undefined;
   }
   try {
-    return await c.req.raw.clone().json();
+    return await (c.req.raw.bodyUsed ? c.req.json() : c.req.raw.clone().json());
   } catch {
     return undefined;
   }

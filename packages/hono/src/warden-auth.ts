@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AuthInfo, AuthResult, Authenticator, RouteAuthOptions } from '@mcp-warden/core';
+import type { Authenticator, AuthInfo, AuthResult, RouteAuthOptions } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { MiddlewareHandler } from 'hono';
 import { toAuthRequest } from './auth-request.js';

@@ -1,0 +1,134 @@
+// Hono-specific behaviour of wardenAuth: the body stays readable for the MCP handler, start-up
+// checks, and hono/cors. Shared behaviour lives in @mcp-warden/adapter-conformance.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type WardenEnv, wardenAuth, wardenMetadata } from './index.js';
+
+const API_KEY = 'hono-unit-key';
+let authenticator: Authenticator;
+const servers: Server[] = [];
+
+beforeAll(async () => {
+  authenticator = await createAuthenticator(
+    loadConfig({ MCP_AUTH_REQUIRED: 'true', MCP_API_KEYS: API_KEY, MCP_TOOL_SCOPES: 'deploy=mcp:deploy' }),
+  );
+});
+afterAll(async () => {
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  await authenticator.close();
+});
+
+async function listen(app: Hono<WardenEnv>): Promise<string> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening as Server));
+  });
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('start-up checks', () => {
+  it('refuses a missing authenticator when the middleware is built, not on the first request', () => {
+    expect(() => wardenAuth({} as never)).toThrow(TypeError);
+    expect(() => wardenAuth({ authenticator, metadata: {} as never })).toThrow(/createMetadataProvider/);
+    expect(() => wardenMetadata({} as never)).toThrow(/createMetadataProvider/);
+  });
+});
+
+describe('the request body', () => {
+  it('is read for the tools/call check and still readable, unconsumed, by the handler', async () => {
+    const app = new Hono<WardenEnv>();
+    app.post('/mcp', wardenAuth({ authenticator }), async (c) =>
+      c.json({ raw: await c.req.raw.json(), caller: c.get('auth')?.clientId }),
+    );
+    const message = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { x: 1 } } };
+    const res = await fetch(`${await listen(app)}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify(message),
+    });
+    expect(await res.json()).toEqual({ raw: message, caller: 'api_key:1' });
+  });
+
+  it('is not JSON: nothing to check, the handler answers it', async () => {
+    const app = new Hono<WardenEnv>();
+    app.post('/mcp', wardenAuth({ authenticator, required: false }), async (c) => c.text(await c.req.text()));
+    const res = await fetch(`${await listen(app)}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"jsonrpc": "2.0", "method": "tools/call"',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('{"jsonrpc": "2.0", "method": "tools/call"');
+  });
+
+  it('works through app.request(), without a server', async () => {
+    const app = new Hono<WardenEnv>();
+    app.post('/mcp', wardenAuth({ authenticator }), (c) => c.json({ caller: c.get('auth')?.clientId }));
+    const res = await app.request('/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'deploy' } }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('scope="mcp:deploy"');
+  });
+});
+
+describe('with hono/cors', () => {
+  it('keeps the application origin and adds WWW-Authenticate to its exposed headers', async () => {
+    const app = new Hono<WardenEnv>();
+    app.use(cors({ origin: 'https://app.example.com', exposeHeaders: ['X-Request-Id'] }));
+    app.all('/mcp', wardenAuth({ authenticator }), (c) => c.json({}));
+    const baseUrl = await listen(app);
+
+    const preflight = await fetch(`${baseUrl}/mcp`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+
+    const challenged = await fetch(`${baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { origin: 'https://app.example.com' },
+    });
+    expect(challenged.status).toBe(401);
+    expect(challenged.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(challenged.headers.get('access-control-expose-headers')).toBe(
+      'X-Request-Id, WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version',
+    );
+  });
+
+  it('leaves CORS entirely to the application with cors: false', async () => {
+    const app = new Hono<WardenEnv>();
+    app.use(cors({ origin: 'https://app.example.com', exposeHeaders: ['WWW-Authenticate'] }));
+    app.all('/mcp', wardenAuth({ authenticator, cors: false }), (c) => c.json({}));
+    const res = await fetch(`${await listen(app)}/mcp`, { headers: { origin: 'https://app.example.com' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
+  });
+});
+
+describe('after a middleware that already read the body', () => {
+  it('still checks tools/call against the tool scopes, from Hono body cache', async () => {
+    const app = new Hono<WardenEnv>();
+    app.use(async (c, next) => {
+      await c.req.json();
+      await next();
+    });
+    app.post('/mcp', wardenAuth({ authenticator, required: false }), (c) => c.json({ reached: true }));
+    const res = await fetch(`${await listen(app)}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'deploy' } }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('scope="mcp:deploy"');
+  });
+});
