@@ -1,13 +1,68 @@
-import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
+/**
+ * `node apps/server/dist/main.js`: configuration from the environment (and `./.env` when
+ * present), then the reference server. Exit code 1 with every problem listed when the
+ * configuration cannot run.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig } from '@mcp-warden/core';
+import { devIssuerBanner } from './banner.js';
+import { createLogger } from './logger.js';
+import { StartupError, startServer } from './start-server.js';
 
-const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 8000);
+async function main(): Promise<void> {
+  // Node's own .env loader (no dependency); variables already set in the environment win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
 
-const server = serve({ fetch: createApp().fetch, hostname: host, port }, (info) => {
-  console.log(`mcp-warden server listening on http://${host}:${info.port}`);
-});
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError || (error as Error)?.name === 'ConfigError') {
+      process.stderr.write(`${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => process.exit(0)));
+  const logger = createLogger(config.logLevel);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config, logger);
+  } catch (error) {
+    if (error instanceof StartupError || error instanceof ConfigError) {
+      logger.fatal(error.message);
+      process.stderr.write(`${error.message}\n`);
+      logger.flush?.();
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  logger.info({ mcp: server.mcpUrl }, `mcp-warden reference server listening on ${server.url}`);
+  if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
+
+main().catch((error: unknown) => {
+  process.stderr.write(`mcp-warden server failed to start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -43,6 +43,8 @@ export interface AuthRequest {
   method: string;
   /** The request path (for logs). */
   path?: string;
+  /** The client's network address (for logs). */
+  clientAddress?: string;
   /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (R7). */
   body?: unknown;
 }

@@ -497,3 +497,44 @@ describe('createAuthenticator fails fast on unusable keys', () => {
     expect(error.issues.map((i) => i.variable)).toEqual(['jwtSecret']);
   });
 });
+
+describe('rejection logs', () => {
+  it('logs each rejection once with code, method, path and client address, never the credential', async () => {
+    const entries: { level: string; obj: object; msg?: string }[] = [];
+    const record = (level: string) => (obj: object, msg?: string) => entries.push({ level, obj, msg });
+    const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const authenticator = await createAuthenticator(base({ apiKeys: ['a-very-secret-api-key'] }), { logger });
+    const token = await mint(rsa.privateKey, 'RS256', { aud: 'https://other.example.com' });
+    try {
+      await authenticator.authenticate({
+        method: 'POST',
+        path: '/mcp',
+        clientAddress: '192.0.2.7',
+        authorization: `Bearer ${token}`,
+      });
+      await authenticator.authenticate({
+        method: 'GET',
+        path: '/mcp',
+        clientAddress: '192.0.2.8',
+        apiKey: 'wrong-key-123',
+      });
+      await authenticator.authenticate({ method: 'POST', path: '/mcp', apiKey: 'a-very-secret-api-key' });
+    } finally {
+      await authenticator.close();
+    }
+    const rejections = entries.filter((e) => e.msg === 'request rejected');
+    expect(rejections.map((e) => e.obj)).toEqual([
+      { code: 'ERR_AUDIENCE_MISMATCH', status: 401, method: 'POST', path: '/mcp', clientAddress: '192.0.2.7' },
+      {
+        code: expect.stringMatching(/^ERR_API_KEY/),
+        status: 401,
+        method: 'GET',
+        path: '/mcp',
+        clientAddress: '192.0.2.8',
+      },
+    ]);
+    expect(rejections.every((e) => e.level === 'info')).toBe(true);
+    const everything = JSON.stringify(entries);
+    for (const secret of [token, 'wrong-key-123', 'a-very-secret-api-key']) expect(everything).not.toContain(secret);
+  });
+});

@@ -240,15 +240,14 @@ export async function createAuthenticator(
       } else return ANONYMOUS;
     } catch (error) {
       if (!isAuthError(error)) throw error;
-      logger.debug({ code: error.code, status: error.status, method: request.method, path: request.path }, 'rejected');
-      if (error.status === 503) logger.warn({ code: error.code, cause: describeCause(error.cause) }, error.description);
+      // No per-request warning for a 503: the JWKS and introspection clients log each failed
+      // fetch themselves, at most once per back-off window (issue 8: incidents, not requests).
       return reject(error, needed);
     }
 
     if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
       for (const scope of needed) {
         if (!authInfo.scopes.includes(scope)) {
-          logger.debug({ code: 'ERR_INSUFFICIENT_SCOPE', method: request.method, path: request.path }, 'rejected');
           return reject(insufficientScope(), needed);
         }
       }
@@ -261,7 +260,22 @@ export async function createAuthenticator(
     resourceMetadataUrl,
     async authenticate(request, route) {
       try {
-        return await decide(request ?? { method: 'GET' }, route);
+        const result = await decide(request ?? { method: 'GET' }, route);
+        if (result.outcome === 'rejected') {
+          // Issue 6: every rejection is logged with its code, method, path and client address;
+          // never the credential (the AuthError and the request fields logged carry none).
+          logger.info(
+            {
+              code: result.error.code,
+              status: result.status,
+              method: request?.method,
+              path: request?.path,
+              clientAddress: request?.clientAddress,
+            },
+            'request rejected',
+          );
+        }
+        return result;
       } catch (error) {
         // A bug must not become a pass or a 500: fail closed with the generic 401.
         logger.error({ cause: describeCause(error) }, 'unexpected failure while authenticating');

@@ -6,6 +6,7 @@
  */
 export { clientCredentialsCurl } from './cli-banner.js';
 export type { CompleteAuthorizationOptions } from './complete-authorization.js';
+export { completeAuthorization } from './complete-authorization.js';
 export type { DevIssuer, RotateKeysOptions } from './dev-issuer.js';
 export { createDevIssuer } from './dev-issuer.js';
 export type { DevIssuerLogFn, DevIssuerLogger, DevIssuerLogLevel } from './logger.js';

@@ -27,5 +27,7 @@ export function toAuthRequest(req: Request): AuthRequest {
     method: req.method,
     path: query === -1 ? url : url.slice(0, query),
     body: req.body,
+    // req.ip honours the app's "trust proxy" setting; the socket address otherwise.
+    clientAddress: req.ip ?? req.socket.remoteAddress,
   };
 }

@@ -30,5 +30,7 @@ export function toAuthRequest(request: FastifyRequest): AuthRequest {
     method: request.method,
     path: query === -1 ? url : url.slice(0, query),
     body: request.body,
+    // request.ip honours Fastify's trustProxy option.
+    clientAddress: request.ip,
   };
 }

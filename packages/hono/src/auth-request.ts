@@ -36,6 +36,15 @@ async function jsonBody(c: Context): Promise<unknown> {
  * @param readBody - whether a `tools/call` check needs the body (tool scopes configured, R7);
  * without one the body is never read.
  */
+/**
+ * The peer address where the runtime exposes it: `@hono/node-server` passes the Node request as
+ * `c.env.incoming`. Other runtimes leave it undefined (it is only used in logs).
+ */
+function clientAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}
+
 export async function toAuthRequest(c: Context, readBody: boolean): Promise<AuthRequest> {
   return {
     authorization: c.req.header('authorization') ?? null,
@@ -43,5 +52,6 @@ export async function toAuthRequest(c: Context, readBody: boolean): Promise<Auth
     method: c.req.method,
     path: c.req.path,
     body: readBody ? await jsonBody(c) : undefined,
+    clientAddress: clientAddress(c),
   };
 }

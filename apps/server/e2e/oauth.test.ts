@@ -1,0 +1,216 @@
+// The embedded development issuer end to end (issue 6, tests 2–4): the official MCP client
+// against the zero-config server on every framework, starting from the HTTP 401 and doing its own
+// discovery (R1, R2, R5), then client credentials, then step-up (R6, R7).
+import { completeAuthorization } from '@mcp-warden/dev-issuer';
+import {
+  Client,
+  ClientCredentialsProvider,
+  type OAuthClientInformationMixed,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type OAuthTokens,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FRAMEWORKS, type ServerProcess, startServerProcess, toolsCall } from './server-process.js';
+
+const REDIRECT_URL = 'http://127.0.0.1:9/oauth/callback';
+
+/** An interactive OAuth client as an app would write it, minus the browser: the test plays the user. */
+class TestOAuthClient implements OAuthClientProvider {
+  authorizationUrl: URL | undefined;
+  #client: OAuthClientInformationMixed | undefined;
+  #tokens: OAuthTokens | undefined;
+  #verifier = '';
+  #discovery: OAuthDiscoveryState | undefined;
+
+  get redirectUrl() {
+    return REDIRECT_URL;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: 'mcp-warden e2e',
+      redirect_uris: [REDIRECT_URL],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+  clientInformation() {
+    return this.#client;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.#client = info;
+  }
+  tokens() {
+    return this.#tokens;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.#tokens = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.#verifier = verifier;
+  }
+  codeVerifier() {
+    return this.#verifier;
+  }
+  // SEP-2352: the client binds the callback to the authorization server it discovered.
+  saveDiscoveryState(state: OAuthDiscoveryState) {
+    this.#discovery = state;
+  }
+  discoveryState() {
+    return this.#discovery;
+  }
+}
+
+function textOf(result: unknown): string {
+  return (result as { content: { type: string; text: string }[] }).content[0]!.text;
+}
+
+function issuerFromBanner(output: string): string {
+  const match = /OAuth issuer\s+(\S+)/.exec(output);
+  if (!match) throw new Error(`no issuer in the banner:\n${output}`);
+  return match[1]!;
+}
+
+async function registerClientCredentialsClient(issuer: string, scope: string) {
+  const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
+  const res = await fetch(metadata.registration_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      client_name: 'e2e machine client',
+      grant_types: ['client_credentials'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      scope,
+    }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { client_id: string; client_secret: string };
+}
+
+async function clientCredentialsToken(issuer: string, mcpUrl: string, scope: string): Promise<string> {
+  const { client_id, client_secret } = await registerClientCredentialsClient(issuer, 'mcp:tools mcp:admin');
+  const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
+  const res = await fetch(metadata.token_endpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client_id}:${client_secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: mcpUrl }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()).access_token;
+}
+
+describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (framework) => {
+  let server: ServerProcess;
+  let issuer: string;
+  let mcpUrl: string;
+
+  beforeAll(async () => {
+    server = await startServerProcess({ env: { MCP_HTTP_FRAMEWORK: framework } });
+    issuer = issuerFromBanner(server.output());
+    mcpUrl = `http://localhost:${server.port}/mcp`;
+  });
+  afterAll(() => server?.stop());
+
+  it('prints the MCP URL, the issuer and a command that gets a token', () => {
+    expect(server.output()).toContain(`MCP endpoint   ${mcpUrl}`);
+    expect(server.output()).toMatch(/TOKEN=\$\(curl -s -u \S+ -d grant_type=client_credentials/);
+  });
+
+  it('answers an anonymous call with the 401 challenge that starts OAuth (R5)', async () => {
+    const res = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+    );
+    const prm = await (await fetch(`http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`)).json();
+    expect(prm).toMatchObject({ resource: mcpUrl, authorization_servers: [issuer] });
+  });
+
+  it('the official MCP client signs in with authorization code + PKCE and dynamic registration', async () => {
+    const provider = new TestOAuthClient();
+    const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
+    const client = new Client({ name: 'mcp-warden-e2e', version: '1.0.0' });
+    await expect(client.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(provider.clientInformation()?.client_id).toBeTruthy(); // registered itself (RFC 7591)
+    expect(provider.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(provider.authorizationUrl?.searchParams.get('resource')).toBe(mcpUrl); // RFC 8707
+
+    const callback = await completeAuthorization(provider.authorizationUrl!, { issuer, url: issuer });
+    await first.finishAuth(callback.searchParams);
+
+    const authed = new Client({ name: 'mcp-warden-e2e', version: '1.0.0' });
+    await authed.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+    const tools = await authed.listTools();
+    expect(tools.tools.map((t) => t.name).sort()).toEqual(['admin_info', 'echo', 'whoami']);
+    const who = JSON.parse(textOf(await authed.callTool({ name: 'whoami', arguments: {} })));
+    expect(who).toMatchObject({
+      authenticated: true,
+      method: 'jwt',
+      subject: 'dev-user',
+      clientId: provider.clientInformation()!.client_id,
+      issuer,
+    });
+    expect(who.scopes).toContain('mcp:tools');
+    await authed.close();
+  });
+
+  it('a client credentials token reaches whoami as the client (official client)', async () => {
+    const { client_id, client_secret } = await registerClientCredentialsClient(issuer, 'mcp:tools');
+    const provider = new ClientCredentialsProvider({
+      clientId: client_id,
+      clientSecret: client_secret,
+      scope: 'mcp:tools',
+      expectedIssuer: issuer,
+    });
+    const client = new Client({ name: 'mcp-warden-e2e-machine', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+    const who = JSON.parse(textOf(await client.callTool({ name: 'whoami', arguments: {} })));
+    expect(who).toMatchObject({
+      authenticated: true,
+      method: 'jwt',
+      clientId: client_id,
+      subject: client_id,
+      scopes: ['mcp:tools'],
+    });
+    await client.close();
+  });
+
+  it('step-up: admin_info without mcp:admin is a 403 insufficient_scope challenge; with it, it succeeds (R6, R7)', async () => {
+    const post = (token: string) =>
+      fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify(toolsCall('admin_info')),
+      });
+
+    const narrow = await post(await clientCredentialsToken(issuer, mcpUrl, 'mcp:tools'));
+    expect(narrow.status).toBe(403);
+    expect(narrow.headers.get('www-authenticate')).toBe(
+      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="The access token does not grant the scope this operation requires"`,
+    );
+    expect((await narrow.json()).error).toBe('insufficient_scope');
+
+    const wide = await post(await clientCredentialsToken(issuer, mcpUrl, 'mcp:tools mcp:admin'));
+    expect(wide.status).toBe(200);
+    const info = JSON.parse(textOf((await wide.json()).result));
+    expect(info).toMatchObject({ framework, authMethods: ['jwt'] });
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Starts the built reference server (`dist/main.js`) as a real process, the way operators and
+ * the README run it, and waits for its `listening on http://HOST:PORT` line.
+ *
+ * @module
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
+export const FRAMEWORKS = ['hono', 'express', 'fastify'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** A free TCP port on 127.0.0.1 (the resource URL must name the real port before start). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface ServerProcess {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Working directory (a fresh empty one by default, so no stray .env is read). */
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Runs the server until it prints its listening line; rejects with its output if it exits first. */
+export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
+  const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'mcp-warden-e2e-')),
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MCP_LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within time:\n${output}`)),
+      options.timeoutMs ?? 20_000,
+    );
+    const check = () => {
+      if (/listening on http:\/\//.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code} before listening:\n${output}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
+export async function runUntilExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: mkdtempSync(join(tmpdir(), 'mcp-warden-e2e-')),
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(await freePort()), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString('utf8');
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString('utf8');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output };
+}
+
+/** The request the seed's curl commands send: curl's default headers, JSON body, nothing else. */
+export function seedCurl(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'user-agent': 'curl/8.5.0', accept: '*/*', 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export const TOOLS_LIST = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+
+/** A `tools/call` request body. */
+export function toolsCall(name: string, args: Record<string, unknown> = {}, id = 2) {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
+}

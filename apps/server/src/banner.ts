@@ -1,0 +1,34 @@
+/**
+ * The banner printed when the embedded development issuer runs: where the MCP endpoint is, who
+ * issues tokens, and one paste-able command that gets a token and lists the tools.
+ *
+ * @module
+ */
+import { clientCredentialsCurl, type DevIssuer } from '@mcp-warden/dev-issuer';
+
+/**
+ * Renders the banner text. The token command carries the development issuer's own client secret,
+ * made at start: printed once to the terminal that started the server, never logged.
+ */
+export function devIssuerBanner(mcpUrl: string, issuer: DevIssuer): string {
+  const extractToken = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token'`;
+  const listTools =
+    `curl -s ${mcpUrl} -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ` +
+    `-d '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'`;
+  return [
+    '',
+    '  mcp-warden: development mode (embedded OAuth issuer; NOT FOR PRODUCTION)',
+    '',
+    `  MCP endpoint   ${mcpUrl}`,
+    `  OAuth issuer   ${issuer.issuer}`,
+    `  Sign in as     ${issuer.user.id}`,
+    '',
+    '  Get a token and list the tools:',
+    '',
+    `    TOKEN=$(${clientCredentialsCurl(issuer)} | ${extractToken})`,
+    `    ${listTools}`,
+    '',
+    '  Set MCP_API_KEYS, MCP_JWT_* or MCP_OAUTH_* to use your own authentication.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,116 @@
+/**
+ * Starts the reference server from a configuration: the auth plan, the embedded issuer when
+ * planned, the authenticator, the metadata documents, then the chosen framework.
+ *
+ * @module
+ */
+import { createAuthenticator, defineConfig, describeConfig, type WardenConfig } from '@mcp-warden/core';
+import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
+import { createMetadataProvider } from '@mcp-warden/metadata';
+import type { Logger } from 'pino';
+import { planAuth } from './auth-plan.js';
+import { createRebindingGuard } from './dns-rebinding.js';
+import { listen, type ServerDeps } from './http-server.js';
+import { createMcpEndpoint } from './mcp-endpoint.js';
+import { ADMIN_SCOPE, createReferenceMcpServer, TOOL_SCOPES } from './mcp-server.js';
+
+/** A started server. */
+export interface RunningServer {
+  url: string;
+  mcpUrl: string;
+  devIssuer: DevIssuer | undefined;
+  close(): Promise<void>;
+}
+
+/** Start-up refused for a reason the operator must fix (exit code 1, message printed). */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+const DEV_SCOPES = ['mcp:tools', ADMIN_SCOPE];
+
+async function withEmbeddedIssuer(
+  config: WardenConfig,
+  logger: Logger,
+): Promise<{ config: WardenConfig; issuer: DevIssuer }> {
+  const issuer = await createDevIssuer({
+    host: config.host,
+    // Next to the MCP port so the banner's URLs stay predictable; random when PORT is 0.
+    port: config.port === 0 ? 0 : config.port + 1,
+    resource: config.resourceUrl,
+    scopes: DEV_SCOPES,
+  });
+  logger.debug({ issuer: issuer.issuer }, 'embedded development issuer started');
+  const embedded = defineConfig({
+    ...config,
+    authRequired: true,
+    jwtEnabled: true,
+    jwtAlgorithms: ['RS256'],
+    jwtIssuer: issuer.issuer,
+    oauthServerUrl: issuer.issuer,
+    oauthJwksUri: issuer.jwksUri,
+    requiredScopes: config.requiredScopes.length > 0 ? config.requiredScopes : ['mcp:tools'],
+    scopesSupported: config.scopesSupported.length > 0 ? config.scopesSupported : DEV_SCOPES,
+  });
+  return { config: embedded, issuer };
+}
+
+function authMethods(config: WardenConfig): string[] {
+  if (!config.authEnabled) return [];
+  const methods: string[] = [];
+  if (config.apiKeyEnabled && config.apiKeys.length > 0) methods.push('api_key');
+  if (config.jwtEnabled) methods.push('jwt');
+  if (config.oauthIntrospectionEndpoint) methods.push('introspection');
+  return methods;
+}
+
+/**
+ * Starts everything; rejects with {@link StartupError} (or the core's `ConfigError`) when the
+ * configuration cannot run.
+ */
+export async function startServer(
+  initial: WardenConfig,
+  logger: Logger,
+  nodeEnv = process.env.NODE_ENV,
+): Promise<RunningServer> {
+  const plan = planAuth(initial, nodeEnv);
+  if (plan.mode === 'refused') throw new StartupError(plan.reason);
+
+  let config = initial;
+  let devIssuer: DevIssuer | undefined;
+  if (plan.mode === 'embedded-issuer') ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, logger));
+
+  try {
+    logger.info({ auth: plan.mode, config: describeConfig(config) }, 'configuration');
+    const authenticator = await createAuthenticator(config, { logger });
+    const metadata = await createMetadataProvider(config, devIssuer ? { upstream: devIssuer.metadata() } : {});
+    const facts = { framework: config.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
+    const endpoint = createMcpEndpoint(() => createReferenceMcpServer(facts));
+    const deps: ServerDeps = {
+      config,
+      authenticator,
+      metadata,
+      endpoint,
+      logger,
+      toolScopes: { ...TOOL_SCOPES, ...config.toolScopes },
+      rebindingGuard: createRebindingGuard(config.host, config.resourceUrl),
+    };
+    const http = await listen(deps);
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`;
+    return {
+      url,
+      mcpUrl: config.resourceUrl,
+      devIssuer,
+      async close() {
+        await http.close();
+        await endpoint.close();
+        metadata.close();
+        await authenticator.close();
+        await devIssuer?.close();
+      },
+    };
+  } catch (error) {
+    await devIssuer?.close();
+    throw error;
+  }
+}
