@@ -18,6 +18,7 @@ export type { ConfigIssue } from './config-error.js';
 export { ConfigError, isConfigError } from './config-error.js';
 export type { HttpFramework, LogLevel, WardenConfig, WardenOptions } from './config-schema.js';
 export { CONFIG_ENV_VARIABLES, wardenConfigSchema } from './config-schema.js';
+export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
 export { createAuthenticator } from './create-authenticator.js';
 export { describeConfig } from './describe-config.js';
 export type { DiscoverAuthorizationServerOptions } from './discover-authorization-server.js';
@@ -35,5 +36,7 @@ export {
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
 } from './protected-resource-metadata-url.js';
+export { routeNeedsBody, routeOverrides } from './route-overrides.js';
+export { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 export type { WwwAuthenticateParams } from './www-authenticate.js';
 export { buildWwwAuthenticate } from './www-authenticate.js';

@@ -5,13 +5,21 @@
  *
  * @module
  */
-import type { Authenticator, AuthInfo, AuthResult, RouteAuthOptions } from '@mcp-warden/core';
+import {
+  type Authenticator,
+  type AuthInfo,
+  type AuthResult,
+  CORS_PREFLIGHT_HEADERS,
+  mergeExposedHeaders,
+  type RouteAuthOptions,
+  routeNeedsBody,
+  routeOverrides,
+  UNEXPECTED_FAILURE,
+} from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { toAuthRequest } from './auth-request.js';
-import { mergeExposedHeaders, PREFLIGHT_HEADERS } from './cors-headers.js';
 import { sendJson } from './send-json.js';
-import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 import { respondWithMetadata } from './warden-metadata.js';
 
 declare global {
@@ -43,15 +51,6 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
    * does both.
    */
   cors?: boolean;
-}
-
-/** Only the overrides the caller set, so the core applies its configured defaults to the rest. */
-function routeOptions(options: RouteAuthOptions): RouteAuthOptions {
-  const route: RouteAuthOptions = {};
-  if (options.requiredScopes !== undefined) route.requiredScopes = options.requiredScopes;
-  if (options.required !== undefined) route.required = options.required;
-  if (options.toolScopes !== undefined) route.toolScopes = options.toolScopes;
-  return route;
 }
 
 /**
@@ -97,9 +96,8 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
     throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
   }
   const cors = options.cors ?? true;
-  const route = routeOptions(options);
-  const toolScopes = route.toolScopes ?? authenticator.config.toolScopes;
-  const checksTools = Object.keys(toolScopes).length > 0;
+  const route = routeOverrides(options);
+  const checksTools = routeNeedsBody(authenticator, route);
   const metadata = options.metadata;
   if (metadata !== undefined && typeof metadata.respond !== 'function') {
     throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
@@ -112,7 +110,7 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
       if (req.method === 'OPTIONS') {
         // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
-          res.status(204).set(PREFLIGHT_HEADERS).end();
+          res.status(204).set(CORS_PREFLIGHT_HEADERS).end();
           return;
         }
       } else {

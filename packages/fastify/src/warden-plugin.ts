@@ -7,14 +7,20 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import type { Authenticator, AuthInfo, RouteAuthOptions } from '@mcp-warden/core';
+import {
+  type Authenticator,
+  type AuthInfo,
+  CORS_PREFLIGHT_HEADERS,
+  mergeExposedHeaders,
+  type RouteAuthOptions,
+  routeOverrides,
+  UNEXPECTED_FAILURE,
+} from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { toAuthRequest } from './auth-request.js';
-import { mergeExposedHeaders, PREFLIGHT_HEADERS } from './cors-headers.js';
 import { sendJson } from './send-json.js';
-import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 import { registerMetadataRoutes } from './warden-metadata.js';
 
 declare module 'fastify' {
@@ -52,15 +58,6 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
   cors?: boolean;
 }
 
-/** Only the overrides the caller set, so the core applies its configured defaults to the rest. */
-function routeOptions(options: RouteAuthOptions): RouteAuthOptions {
-  const route: RouteAuthOptions = {};
-  if (options.requiredScopes !== undefined) route.requiredScopes = options.requiredScopes;
-  if (options.required !== undefined) route.required = options.required;
-  if (options.toolScopes !== undefined) route.toolScopes = options.toolScopes;
-  return route;
-}
-
 type RawWithAuth = IncomingMessage & { auth?: AuthInfo };
 
 const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, options) => {
@@ -69,14 +66,14 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     throw new TypeError('wardenPlugin: options.authenticator must be an Authenticator from createAuthenticator()');
   }
   const cors = options.cors ?? true;
-  const pluginRoute = routeOptions(options);
+  const pluginRoute = routeOverrides(options);
   // Route overrides are merged once per route config object, not once per request.
   const mergedRoutes = new WeakMap<RouteAuthOptions, RouteAuthOptions>();
   const effectiveRoute = (override: RouteAuthOptions | undefined): RouteAuthOptions => {
     if (override === undefined) return pluginRoute;
     let merged = mergedRoutes.get(override);
     if (merged === undefined) {
-      merged = { ...pluginRoute, ...routeOptions(override) };
+      merged = { ...pluginRoute, ...routeOverrides(override) };
       mergedRoutes.set(override, merged);
     }
     return merged;
@@ -88,7 +85,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   if (cors) {
     // R8: preflights never carry credentials, so they are answered before any authentication:
     // by the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
-    const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(PREFLIGHT_HEADERS).send();
+    const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(CORS_PREFLIGHT_HEADERS).send();
     instance.options('*', { config: { warden: false } }, async (_request, reply) => answerPreflight(reply));
     instance.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       if (request.routeOptions.config.warden === false) return;

@@ -5,13 +5,21 @@
  *
  * @module
  */
-import type { Authenticator, AuthInfo, AuthResult, RouteAuthOptions } from '@mcp-warden/core';
+import {
+  type Authenticator,
+  type AuthInfo,
+  type AuthResult,
+  CORS_PREFLIGHT_HEADERS,
+  mergeExposedHeaders,
+  type RouteAuthOptions,
+  routeNeedsBody,
+  routeOverrides,
+  UNEXPECTED_FAILURE,
+} from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { MiddlewareHandler } from 'hono';
 import { toAuthRequest } from './auth-request.js';
-import { mergeExposedHeaders, PREFLIGHT_HEADERS } from './cors-headers.js';
 import { sendJson } from './send-json.js';
-import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 import { respondWithMetadata } from './warden-metadata.js';
 
 /**
@@ -40,15 +48,6 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
    * this one, does both.
    */
   cors?: boolean;
-}
-
-/** Only the overrides the caller set, so the core applies its configured defaults to the rest. */
-function routeOptions(options: RouteAuthOptions): RouteAuthOptions {
-  const route: RouteAuthOptions = {};
-  if (options.requiredScopes !== undefined) route.requiredScopes = options.requiredScopes;
-  if (options.required !== undefined) route.required = options.required;
-  if (options.toolScopes !== undefined) route.toolScopes = options.toolScopes;
-  return route;
 }
 
 /**
@@ -81,8 +80,8 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
     throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
   }
   const cors = options.cors ?? true;
-  const route = routeOptions(options);
-  const readsBody = Object.keys(route.toolScopes ?? authenticator.config.toolScopes).length > 0;
+  const route = routeOverrides(options);
+  const readsBody = routeNeedsBody(authenticator, route);
   const metadata = options.metadata;
   if (metadata !== undefined && typeof metadata.respond !== 'function') {
     throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
@@ -95,7 +94,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
       if (metadataResponse !== undefined) return metadataResponse;
       if (c.req.method === 'OPTIONS') {
         // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
-        if (cors) return c.body(null, 204, { ...PREFLIGHT_HEADERS });
+        if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
       } else {
         if (cors) {
           if (!c.res.headers.has('Access-Control-Allow-Origin')) c.header('Access-Control-Allow-Origin', '*');

@@ -6,7 +6,14 @@
  * @module
  */
 
-/** Status, headers and JSON body of the fail-closed answer; the same in every adapter. */
+/**
+ * Status, headers and JSON body of the fail-closed answer; the same in every adapter.
+ *
+ * @example
+ * ```ts
+ * try { result = await authenticator.authenticate(request); } catch { return send(UNEXPECTED_FAILURE); }
+ * ```
+ */
 export const UNEXPECTED_FAILURE = Object.freeze({
   status: 503,
   headers: Object.freeze({ 'Retry-After': '5' }) as Readonly<Record<string, string>>,

@@ -1,6 +1,7 @@
 /**
  * The CORS headers every MCP endpoint behind mcp-warden answers with (R8), so that browser-based
  * MCP clients can both send credentials and read the challenge that tells them how to get one.
+ * Core owns them so the three adapters cannot drift apart.
  *
  * @module
  */
@@ -20,8 +21,15 @@ const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
  */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'Retry-After', 'Mcp-Session-Id', 'Mcp-Protocol-Version'];
 
-/** Headers of the `204` answer to a preflight (R8). */
-export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+/**
+ * Headers of the `204` answer to a preflight (R8).
+ *
+ * @example
+ * ```ts
+ * if (method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_PREFLIGHT_HEADERS });
+ * ```
+ */
+export const CORS_PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': ALLOWED_METHODS,
   'Access-Control-Allow-Headers': ALLOWED_HEADERS,
@@ -31,6 +39,11 @@ export const PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.freeze
 /**
  * The `Access-Control-Expose-Headers` value after adding ours to what the application (or its own
  * CORS middleware) already set, so neither side erases the other's entries.
+ *
+ * @example
+ * ```ts
+ * mergeExposedHeaders('X-Request-Id'); // 'X-Request-Id, WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version'
+ * ```
  */
 export function mergeExposedHeaders(current: string | undefined): string {
   if (current === undefined || current.trim() === '') return EXPOSED_HEADERS.join(', ');
