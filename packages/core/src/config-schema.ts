@@ -79,6 +79,11 @@ export interface WardenConfig {
   allowInsecureHttp: boolean;
   /** `MCP_TOKEN_CACHE_MAX_ENTRIES` (default 10000; 0 disables the verified-token cache). */
   tokenCacheMaxEntries: number;
+  /**
+   * `MCP_JWKS_REFRESH_COOLDOWN` seconds (default 30): a token with an unknown `kid` refetches the
+   * JWKS at most once per this window (R16), so random `kid`s cannot flood the provider.
+   */
+  jwksRefreshCooldown: number;
   /** `PORT` (default 8000). */
   port: number;
   /** `HOST` (default `127.0.0.1`). */
@@ -132,6 +137,7 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   toolScopes: 'MCP_TOOL_SCOPES',
   allowInsecureHttp: 'MCP_ALLOW_INSECURE_HTTP',
   tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
+  jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
   port: 'PORT',
   host: 'HOST',
   httpFramework: 'MCP_HTTP_FRAMEWORK',
@@ -383,6 +389,7 @@ export const wardenConfigSchema = z.object({
   toolScopes: toolScopesField(),
   allowInsecureHttp: booleanField(false),
   tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
+  jwksRefreshCooldown: numberField(30, 0, 3600, false),
   port: numberField(DEFAULT_PORT, 0, 65_535, true),
   host: textField(),
   httpFramework: enumField<HttpFramework>(['hono', 'express', 'fastify'], 'hono'),

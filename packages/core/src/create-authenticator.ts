@@ -342,6 +342,7 @@ async function buildKeyResolver(
         allowInsecureHttp: config.allowInsecureHttp,
         fetch: options.fetch,
         logger,
+        cooldownMs: config.jwksRefreshCooldown * 1000,
         ...options.jwks,
       });
       asymmetric = remoteJwks.getKey;

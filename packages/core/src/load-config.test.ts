@@ -56,6 +56,7 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
       toolScopes: {},
       allowInsecureHttp: false,
       tokenCacheMaxEntries: 10_000,
+      jwksRefreshCooldown: 30,
       port: 8000,
       host: '127.0.0.1',
       httpFramework: 'hono',
@@ -429,5 +430,18 @@ describe('defineConfig', () => {
 
   it('refuses a non-object with a TypeError', () => {
     expect(() => defineConfig(null as never)).toThrow(TypeError);
+  });
+});
+
+describe('MCP_JWKS_REFRESH_COOLDOWN', () => {
+  it('defaults to 30 seconds and accepts a number of seconds', () => {
+    expect(loadConfig({}).jwksRefreshCooldown).toBe(30);
+    expect(loadConfig({ MCP_JWKS_REFRESH_COOLDOWN: '0.5' }).jwksRefreshCooldown).toBe(0.5);
+  });
+
+  it('refuses a negative or non-numeric value, naming the variable', () => {
+    for (const value of ['-1', 'soon']) {
+      expect(() => loadConfig({ MCP_JWKS_REFRESH_COOLDOWN: value })).toThrow(/MCP_JWKS_REFRESH_COOLDOWN/);
+    }
   });
 });
