@@ -11,7 +11,9 @@ export function libraryBuild(overrides: Options = {}): Options {
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // In watch mode every package rebuilds at once: cleaning would delete a dependency's dist
+    // while a dependent (the reference server) is loading it.
+    clean: !process.argv.includes('--watch'),
     target: 'node20',
     platform: 'node',
     splitting: false,
