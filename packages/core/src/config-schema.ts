@@ -24,6 +24,11 @@ export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_pos
 /**
  * The value of `MCP_OAUTH_INTROSPECTION_ENDPOINT` that asks for the endpoint to be discovered from
  * the issuer's metadata (`introspection_endpoint`, RFC 8414 §2).
+ *
+ * @example
+ * ```ts
+ * defineConfig({ jwtIssuer: 'https://idp.example.com', oauthIntrospectionEndpoint: DISCOVER_INTROSPECTION_ENDPOINT });
+ * ```
  */
 export const DISCOVER_INTROSPECTION_ENDPOINT = 'discover';
 

@@ -138,18 +138,30 @@ export async function createAuthenticator(
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
       if (apiKeys && (await apiKeys.match(token)) !== 0) {
-        logger.debug({ verifier: 'api_key' }, 'bearer token is JWT-shaped but JWT validation is off: it is a configured API key');
+        logger.debug(
+          { verifier: 'api_key' },
+          'bearer token is JWT-shaped but JWT validation is off: it is a configured API key',
+        );
         return verifyApiKey(token);
       }
-      logger.debug({ verifier: 'none' }, 'bearer token is JWT-shaped but JWT validation is off (MCP_JWT_ENABLED=false)');
+      logger.debug(
+        { verifier: 'none' },
+        'bearer token is JWT-shaped but JWT validation is off (MCP_JWT_ENABLED=false)',
+      );
       throw invalidToken('ERR_JWT_DISABLED', 'JWT authentication is not enabled');
     }
     if (!jwtRouter.configured) {
       if (introspect) {
-        logger.debug({ verifier: 'introspection' }, 'bearer token is JWT-shaped but no JWT key or issuer is configured: introspecting it');
+        logger.debug(
+          { verifier: 'introspection' },
+          'bearer token is JWT-shaped but no JWT key or issuer is configured: introspecting it',
+        );
         return introspectUncached(token);
       }
-      logger.debug({ verifier: 'none' }, 'bearer token is JWT-shaped but no JWT key, issuer or introspection is configured');
+      logger.debug(
+        { verifier: 'none' },
+        'bearer token is JWT-shaped but no JWT key, issuer or introspection is configured',
+      );
       throw invalidToken(
         'ERR_CREDENTIALS_INVALID',
         COULD_NOT_VALIDATE,
@@ -171,7 +183,10 @@ export async function createAuthenticator(
       logger.debug({ verifier: 'api_key' }, 'bearer token is not a JWT and is a configured API key');
       return verifyApiKey(token);
     }
-    logger.debug({ verifier: 'introspection' }, 'bearer token is not a JWT and not an API key: introspecting it (RFC 7662)');
+    logger.debug(
+      { verifier: 'introspection' },
+      'bearer token is not a JWT and not an API key: introspecting it (RFC 7662)',
+    );
     return introspectUncached(token);
   }
 
@@ -185,7 +200,10 @@ export async function createAuthenticator(
     // Without introspection an opaque token can only be an API key: checked fresh every time, in
     // constant time, never cached or shared.
     if (!isJwt && !introspect) {
-      logger.debug({ verifier: 'api_key' }, 'bearer token is not a JWT and no introspection is configured: API key check');
+      logger.debug(
+        { verifier: 'api_key' },
+        'bearer token is not a JWT and no introspection is configured: API key check',
+      );
       return verifyApiKey(token);
     }
     const verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
@@ -301,7 +319,9 @@ function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions,
   const timeoutMs = Math.round(config.oauthIntrospectionTimeout * 1000);
   const discover = config.oauthIntrospectionEndpoint === DISCOVER_INTROSPECTION_ENDPOINT;
   const endpoint = createIntrospectionEndpoint({
-    ...(discover ? { issuer: config.jwtIssuer ?? config.oauthServerUrl } : { endpoint: config.oauthIntrospectionEndpoint }),
+    ...(discover
+      ? { issuer: config.jwtIssuer ?? config.oauthServerUrl }
+      : { endpoint: config.oauthIntrospectionEndpoint }),
     allowInsecureHttp: config.allowInsecureHttp,
     timeoutMs,
     fetch: options.fetch,
@@ -311,8 +331,7 @@ function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions,
     clientId: config.oauthClientId,
     clientSecret: config.oauthClientSecret,
     authMethod: config.oauthIntrospectionAuthMethod,
-    acceptedIssuers:
-      config.jwtIssuer === undefined ? undefined : acceptedIssuersFor(config.jwtIssuer, config.provider),
+    acceptedIssuers: config.jwtIssuer === undefined ? undefined : acceptedIssuersFor(config.jwtIssuer, config.provider),
     audiences: config.jwtAudience,
     resourceUrl: config.resourceUrl,
     clockTolerance: config.jwtClockTolerance,

@@ -99,11 +99,15 @@ function parseAlgorithms(value: unknown, problem: Problem): string[] {
   for (const name of parseList(value, 'algorithms', problem)) {
     const alg = canonicalJwtAlgorithm(name);
     if (name.toLowerCase() === 'none' || alg === undefined) {
-      problem(`algorithms: "${name.slice(0, 20)}" is not a supported algorithm; use RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA`);
+      problem(
+        `algorithms: "${name.slice(0, 20)}" is not a supported algorithm; use RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA`,
+      );
     } else if (isSymmetricAlgorithm(alg)) {
       // A shared secret per issuer would put several HMAC keys in the environment and blur which
       // issuer minted a token; symmetric tokens stay with MCP_JWT_SECRET and MCP_JWT_ISSUER (R12).
-      problem(`algorithms: ${alg} needs a shared secret, which trusted issuers do not take; use MCP_JWT_SECRET with MCP_JWT_ISSUER for that issuer`);
+      problem(
+        `algorithms: ${alg} needs a shared secret, which trusted issuers do not take; use MCP_JWT_SECRET with MCP_JWT_ISSUER for that issuer`,
+      );
     } else if (!algorithms.includes(alg)) {
       algorithms.push(alg);
     }
@@ -133,7 +137,9 @@ function parseEntry(raw: unknown, problem: Problem): TrustedIssuer | undefined {
   for (const key of Object.keys(record)) {
     if (!FIELDS.has(key)) problem(`"${key.slice(0, 40)}" is not a known field (${[...FIELDS].join(', ')})`);
   }
-  const issuer = isUnset(record.issuer) ? (problem('issuer is required'), undefined) : parseUrl(record.issuer, 'issuer', problem);
+  let issuer: string | undefined;
+  if (isUnset(record.issuer)) problem('issuer is required');
+  else issuer = parseUrl(record.issuer, 'issuer', problem);
   let provider: ProviderName | undefined;
   if (!isUnset(record.provider)) {
     const word = typeof record.provider === 'string' ? record.provider.trim().toLowerCase() : undefined;
@@ -179,7 +185,10 @@ export function trustedIssuersField() {
       return z.NEVER;
     }
     if (items.length > MAX_TRUSTED_ISSUERS) {
-      ctx.addIssue({ code: 'custom', message: `lists ${items.length} issuers; at most ${MAX_TRUSTED_ISSUERS} are supported` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `lists ${items.length} issuers; at most ${MAX_TRUSTED_ISSUERS} are supported`,
+      });
       return z.NEVER;
     }
     const entries: TrustedIssuer[] = [];
@@ -189,7 +198,7 @@ export function trustedIssuersField() {
         typeof raw === 'string'
           ? `entry ${index + 1} (${raw.trim().slice(0, 100)})`
           : typeof (raw as { issuer?: unknown } | null)?.issuer === 'string'
-            ? `entry ${index + 1} (${((raw as { issuer: string }).issuer).trim().slice(0, 100)})`
+            ? `entry ${index + 1} (${(raw as { issuer: string }).issuer.trim().slice(0, 100)})`
             : `entry ${index + 1}`;
       const entry = parseEntry(raw, (message) => {
         failed = true;
