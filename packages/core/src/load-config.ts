@@ -21,6 +21,7 @@ import { isSymmetricAlgorithm, minimumSecretBytes } from './jwt-algorithms.js';
 import { KeyMaterialError, parseKeyMaterial } from './key-material.js';
 import { KeyFileError, readKeyFile } from './read-key-file.js';
 import { resolveIssuers } from './resolve-issuers.js';
+import { parseTrustedIssuers } from './trusted-issuers.js';
 
 type ConfigKey = keyof WardenConfig;
 type Naming = 'env' | 'option';
@@ -138,7 +139,17 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
     });
   }
 
-  resolveIssuers(config, { ok, report, name, audienceExplicit });
+  // Entries with shape problems are already reported; the others still get every other check.
+  const partialIssuers = failed.has('trustedIssuers') ? parseTrustedIssuers(input.trustedIssuers) : undefined;
+  if (partialIssuers !== undefined) config.trustedIssuers = partialIssuers.entries;
+  resolveIssuers(config, {
+    ok,
+    report,
+    name,
+    audienceExplicit,
+    trustedIssuersSet: (partialIssuers?.problems.length ?? 0) > 0 || (config.trustedIssuers?.length ?? 0) > 0,
+    ...(partialIssuers === undefined ? {} : { trustedIssuerPositions: partialIssuers.positions }),
+  });
   checkIntrospectionConfig(config, ok, report, name);
   checkKeyMaterial(config, ok, report, name);
   checkJwtAlgorithms(config, ok, report, name);

@@ -25,6 +25,13 @@ export interface IssuerRuleContext {
   name(key: ConfigKey): string;
   /** Whether the audience was configured, rather than defaulted to the resource URL. */
   audienceExplicit: boolean;
+  /**
+   * The 1-based list position of each `config.trustedIssuers` entry. Given when some entries had
+   * shape problems (already reported) and were left out, so the rest are still checked.
+   */
+  trustedIssuerPositions?: readonly number[];
+  /** Whether trusted issuers were configured at all (true even when every entry had a problem). */
+  trustedIssuersSet: boolean;
 }
 
 const ISSUER_EXAMPLES: Record<string, string> = {
@@ -40,9 +47,12 @@ const ISSUER_EXAMPLES: Record<string, string> = {
 export function resolveIssuers(config: WardenConfig, context: IssuerRuleContext): void {
   const jwtActive = config.authEnabled !== false && config.jwtEnabled !== false;
   applyPrimaryPreset(config, context, jwtActive);
-  if (context.ok('trustedIssuers', 'jwtAudience', 'jwtAlgorithms', 'allowInsecureHttp')) {
-    config.trustedIssuers = config.trustedIssuers.map((entry, index) => resolveEntry(config, entry, index, context));
-    checkUniqueIssuers(config, context);
+  if (Array.isArray(config.trustedIssuers) && context.ok('jwtAudience', 'jwtAlgorithms', 'allowInsecureHttp')) {
+    const position = (index: number) => context.trustedIssuerPositions?.[index] ?? index + 1;
+    config.trustedIssuers = config.trustedIssuers.map((entry, index) =>
+      resolveEntry(config, entry, position(index), context),
+    );
+    checkUniqueIssuers(config, context, position);
     checkPrimaryIsRoutable(config, context, jwtActive);
   }
 }
@@ -81,12 +91,12 @@ function applyPrimaryPreset(config: WardenConfig, context: IssuerRuleContext, jw
 function resolveEntry(
   config: WardenConfig,
   raw: TrustedIssuer,
-  index: number,
+  position: number,
   context: IssuerRuleContext,
 ): TrustedIssuer {
   const { report, name } = context;
   const entry: TrustedIssuer = { ...raw, audience: [...raw.audience], algorithms: [...raw.algorithms] };
-  const problem = (message: string) => report('trustedIssuers', `entry ${index + 1} (${raw.issuer}): ${message}`);
+  const problem = (message: string) => report('trustedIssuers', `entry ${position} (${raw.issuer}): ${message}`);
 
   if (entry.provider !== undefined) {
     const preset = providerPreset(entry.provider);
@@ -142,7 +152,11 @@ function resolveEntry(
  * verifiers: the `MCP_JWT_*` issuer (with its preset aliases) and every trusted issuer are checked
  * against each other.
  */
-function checkUniqueIssuers(config: WardenConfig, context: IssuerRuleContext): void {
+function checkUniqueIssuers(
+  config: WardenConfig,
+  context: IssuerRuleContext,
+  position: (index: number) => number,
+): void {
   const owners = new Map<string, string>();
   const claim = (issuers: string[], owner: string) => {
     for (const issuer of issuers) {
@@ -161,7 +175,7 @@ function checkUniqueIssuers(config: WardenConfig, context: IssuerRuleContext): v
     claim(acceptedOrSelf(config.jwtIssuer, config.provider), context.name('jwtIssuer'));
   }
   config.trustedIssuers.forEach((entry, index) => {
-    claim(acceptedOrSelf(entry.issuer, entry.provider), `entry ${index + 1}`);
+    claim(acceptedOrSelf(entry.issuer, entry.provider), `entry ${position(index)}`);
   });
 }
 
@@ -180,7 +194,7 @@ function acceptedOrSelf(issuer: string, provider: WardenConfig['provider']): str
  * routed: it must name its issuer.
  */
 function checkPrimaryIsRoutable(config: WardenConfig, context: IssuerRuleContext, jwtActive: boolean): void {
-  if (!jwtActive || config.trustedIssuers.length === 0 || config.jwtIssuer !== undefined) return;
+  if (!jwtActive || !context.trustedIssuersSet || config.jwtIssuer !== undefined) return;
   const { name } = context;
   const sources = [
     config.jwtSecret !== undefined && name('jwtSecret'),

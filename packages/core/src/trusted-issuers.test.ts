@@ -108,10 +108,8 @@ describe('MCP_TRUSTED_ISSUERS', () => {
         ]),
       }),
     );
-    expect(problems(() => loadConfig({ MCP_TRUSTED_ISSUERS: '[{"issuer": ' }))).toEqual([
-      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: is not valid JSON; expected a comma-separated list/),
-    ]);
     expect(found).toEqual([
+      // Shape problems, found while parsing:
       'MCP_TRUSTED_ISSUERS: entry 2 (https://hs.example.com): "audiance" is not a known field (issuer, provider, audience, algorithms, jwksUri, publicKey, publicKeyFile)',
       expect.stringMatching(
         /^MCP_TRUSTED_ISSUERS: entry 2 \(https:\/\/hs.example.com\): algorithms: HS256 needs a shared secret/,
@@ -121,33 +119,27 @@ describe('MCP_TRUSTED_ISSUERS', () => {
       ),
       'MCP_TRUSTED_ISSUERS: entry 3: issuer is required',
       'MCP_TRUSTED_ISSUERS: entry 8: must be an issuer URL or an object with an "issuer" field',
-    ]);
-    const second = problems(() =>
-      loadConfig({
-        MCP_RESOURCE_URL: RESOURCE,
-        MCP_JWT_PUBLIC_KEY: rsa.spki,
-        MCP_TRUSTED_ISSUERS: JSON.stringify([
-          { issuer: 'http://plain.example.com', jwksUri: 'http://plain.example.com/jwks', publicKey: rsa.spki },
-          { issuer: 'https://bad-key.example.com', publicKey: 'not a key' },
-          { issuer: 'https://google.com', provider: 'google' },
-          { issuer: 'https://dup.example.com' },
-          'https://dup.example.com',
-        ]),
-      }),
-    );
-    expect(second).toEqual([
+      // ...and, in the same pass, the rules checked against the rest of the configuration:
       expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 1 \(http:\/\/plain.example.com\): issuer must use https:\/\//),
       expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 1 .*: jwksUri must use https:\/\//),
       'MCP_TRUSTED_ISSUERS: entry 1 (http://plain.example.com): set only one of jwksUri, publicKey (without any, the keys are discovered from the issuer)',
-      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 2 .*: publicKey is neither a PEM public key/),
-      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 3 .*: issuer is not Google's issuer/),
-      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 3 .*: audience is required with provider google/),
-      'MCP_TRUSTED_ISSUERS: entry 5: issuer https://dup.example.com is already configured by entry 4; each issuer may appear once',
+      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 4 .*: publicKey is neither a PEM public key/),
+      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 5 .*: issuer is not Google's issuer/),
+      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: entry 5 .*: audience is required with provider google/),
+      'MCP_TRUSTED_ISSUERS: entry 7: issuer https://dup.example.com is already configured by entry 6; each issuer may appear once',
       expect.stringMatching(
         /^MCP_JWT_ISSUER: is required when MCP_TRUSTED_ISSUERS is set and MCP_JWT_PUBLIC_KEY is configured/,
       ),
     ]);
-    expect(second.join('\n')).not.toContain(rsa.spki.split('\n')[1]);
+    expect(found.join('\n')).not.toContain(rsa.spki.split('\n')[1]);
+    expect(
+      problems(() =>
+        loadConfig({ MCP_JWT_SECRET: 'x'.repeat(32), MCP_JWT_ALGORITHM: 'HS256', MCP_TRUSTED_ISSUERS: '[{"issuer": ' }),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^MCP_TRUSTED_ISSUERS: is not valid JSON; expected a comma-separated list/),
+      expect.stringMatching(/^MCP_JWT_ISSUER: is required when MCP_TRUSTED_ISSUERS is set and MCP_JWT_SECRET/),
+    ]);
   });
 
   it('refuses an issuer configured both as MCP_JWT_ISSUER and as a trusted issuer, preset aliases included', () => {

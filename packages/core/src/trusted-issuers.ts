@@ -161,51 +161,67 @@ function parseEntry(raw: unknown, problem: Problem): TrustedIssuer | undefined {
   return issuer === undefined ? undefined : entry;
 }
 
+/** The outcome of {@link parseTrustedIssuers}. */
+export interface ParsedTrustedIssuers {
+  /** The entries that parsed without a problem. */
+  entries: TrustedIssuer[];
+  /** The 1-based position of each entry in the configured list, for messages. */
+  positions: number[];
+  /** Every problem, each naming its entry. */
+  problems: string[];
+}
+
 /**
- * The zod field of `trustedIssuers`: a comma list of URLs, a JSON array (env), or an array of
- * {@link TrustedIssuerOptions} / URL strings (code). Every problem of every entry is reported.
+ * Parses the `trustedIssuers` value: a comma list of URLs or a JSON array (env), or an array of
+ * {@link TrustedIssuerOptions} / URL strings (code). Entries with problems are left out of
+ * `entries`, so the cross-field rules can still check the others and every problem is reported in
+ * one pass.
  */
+export function parseTrustedIssuers(value: unknown): ParsedTrustedIssuers {
+  const parsed: ParsedTrustedIssuers = { entries: [], positions: [], problems: [] };
+  if (isUnset(value)) return parsed;
+  let items: unknown;
+  if (Array.isArray(value)) {
+    items = value;
+  } else if (typeof value === 'string' && value.trim().startsWith('[')) {
+    try {
+      items = JSON.parse(value);
+    } catch {
+      parsed.problems.push(`is not valid JSON; ${FORMAT_HINT}`);
+      return parsed;
+    }
+  } else if (typeof value === 'string') {
+    items = value.split(',').filter((item) => item.trim() !== '');
+  }
+  if (!Array.isArray(items)) {
+    parsed.problems.push(FORMAT_HINT);
+    return parsed;
+  }
+  if (items.length > MAX_TRUSTED_ISSUERS) {
+    parsed.problems.push(`lists ${items.length} issuers; at most ${MAX_TRUSTED_ISSUERS} are supported`);
+    return parsed;
+  }
+  items.forEach((raw: unknown, index) => {
+    const named = typeof raw === 'string' ? raw : (raw as { issuer?: unknown } | null)?.issuer;
+    const label = `entry ${index + 1}${typeof named === 'string' ? ` (${named.trim().slice(0, 100)})` : ''}`;
+    let clean = true;
+    const entry = parseEntry(raw, (message) => {
+      clean = false;
+      parsed.problems.push(`${label}: ${message}`);
+    });
+    if (entry !== undefined && clean) {
+      parsed.entries.push(entry);
+      parsed.positions.push(index + 1);
+    }
+  });
+  return parsed;
+}
+
+/** The zod field of `trustedIssuers`: {@link parseTrustedIssuers}, failing on any problem. */
 export function trustedIssuersField() {
   return z.unknown().transform((value, ctx): TrustedIssuer[] => {
-    if (isUnset(value)) return [];
-    let items: unknown[];
-    if (Array.isArray(value)) {
-      items = value;
-    } else if (typeof value === 'string' && value.trim().startsWith('[')) {
-      try {
-        items = JSON.parse(value) as unknown[];
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `is not valid JSON; ${FORMAT_HINT}` });
-        return z.NEVER;
-      }
-    } else if (typeof value === 'string') {
-      items = value.split(',').filter((item) => item.trim() !== '');
-    } else {
-      ctx.addIssue({ code: 'custom', message: FORMAT_HINT });
-      return z.NEVER;
-    }
-    if (items.length > MAX_TRUSTED_ISSUERS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `lists ${items.length} issuers; at most ${MAX_TRUSTED_ISSUERS} are supported`,
-      });
-      return z.NEVER;
-    }
-    const entries: TrustedIssuer[] = [];
-    let failed = false;
-    items.forEach((raw, index) => {
-      const label =
-        typeof raw === 'string'
-          ? `entry ${index + 1} (${raw.trim().slice(0, 100)})`
-          : typeof (raw as { issuer?: unknown } | null)?.issuer === 'string'
-            ? `entry ${index + 1} (${(raw as { issuer: string }).issuer.trim().slice(0, 100)})`
-            : `entry ${index + 1}`;
-      const entry = parseEntry(raw, (message) => {
-        failed = true;
-        ctx.addIssue({ code: 'custom', message: `${label}: ${message}` });
-      });
-      if (entry !== undefined) entries.push(entry);
-    });
-    return failed ? z.NEVER : entries;
+    const { entries, problems } = parseTrustedIssuers(value);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return problems.length > 0 ? z.NEVER : entries;
   });
 }
