@@ -14,13 +14,29 @@ export const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
 export const FRAMEWORKS = ['hono', 'express', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
-/** A free TCP port on 127.0.0.1 (the resource URL must name the real port before start). */
-export async function freePort(): Promise<number> {
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return listening;
+}
+
+/**
+ * A free TCP port on 127.0.0.1 (the resource URL must name the real port before start) whose
+ * successor is free too: the embedded development issuer listens on PORT + 1.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (port < 65_535 && (await canListen(port + 1))) return port;
+  }
+  throw new Error('no free pair of adjacent ports on 127.0.0.1');
 }
 
 export interface ServerProcess {

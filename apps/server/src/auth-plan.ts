@@ -15,7 +15,7 @@ export type AuthPlan =
 
 const WHAT_TO_SET =
   'Set MCP_API_KEYS, MCP_JWT_PUBLIC_KEY, MCP_JWT_PUBLIC_KEY_FILE, MCP_JWT_SECRET, MCP_OAUTH_JWKS_URI, ' +
-  'MCP_OAUTH_SERVER_URL or MCP_OAUTH_INTROSPECTION_ENDPOINT, or MCP_AUTH_ENABLED=false to run without authentication on purpose.';
+  'MCP_OAUTH_SERVER_URL, MCP_TRUSTED_ISSUERS or MCP_OAUTH_INTROSPECTION_ENDPOINT, or MCP_AUTH_ENABLED=false to run without authentication on purpose.';
 
 /**
  * - auth disabled: nothing to start;

@@ -101,7 +101,7 @@ export interface JwksClientOptions {
 
 /** Options of `createAuthenticator` beyond the configuration. */
 export interface AuthenticatorOptions {
-  /** The fetch used for JWKS and discovery (default: the global fetch). */
+  /** The fetch used for JWKS, discovery and introspection (default: the global fetch). */
   fetch?: typeof globalThis.fetch;
   /** Where diagnostics go (default: nowhere). */
   logger?: AuthLogger;

@@ -9,12 +9,28 @@
 
 import { z } from 'zod';
 import { canonicalJwtAlgorithm } from './jwt-algorithms.js';
+import { PROVIDER_NAMES, type ProviderName } from './provider-presets.js';
+import { type TrustedIssuer, type TrustedIssuerOptions, trustedIssuersField } from './trusted-issuers.js';
 
 /** Log levels accepted by `MCP_LOG_LEVEL` (pino's). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** The web frameworks `MCP_HTTP_FRAMEWORK` may name. */
 export type HttpFramework = 'hono' | 'express' | 'fastify';
+
+/** How the resource server authenticates to the introspection endpoint (RFC 7662 §2.1, RFC 6749 §2.3.1). */
+export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/**
+ * The value of `MCP_OAUTH_INTROSPECTION_ENDPOINT` that asks for the endpoint to be discovered from
+ * the issuer's metadata (`introspection_endpoint`, RFC 8414 §2).
+ *
+ * @example
+ * ```ts
+ * defineConfig({ jwtIssuer: 'https://idp.example.com', oauthIntrospectionEndpoint: DISCOVER_INTROSPECTION_ENDPOINT });
+ * ```
+ */
+export const DISCOVER_INTROSPECTION_ENDPOINT = 'discover';
 
 /**
  * The effective configuration: the camelCase form of every environment variable, defaults applied.
@@ -57,12 +73,25 @@ export interface WardenConfig {
   oauthRegistrationEndpoint?: string;
   /** `MCP_OAUTH_JWKS_URI`: where signing keys are fetched (R16). */
   oauthJwksUri?: string;
-  /** `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens (R17). */
+  /**
+   * `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens (R17), or
+   * `discover` to read `introspection_endpoint` from the issuer's metadata on first use.
+   */
   oauthIntrospectionEndpoint?: string;
-  /** `MCP_OAUTH_CLIENT_ID`: the resource server's client id at the authorization server. */
+  /** `MCP_OAUTH_INTROSPECTION_AUTH_METHOD` (default `client_secret_basic`): how the client id and secret are sent. */
+  oauthIntrospectionAuthMethod: IntrospectionAuthMethod;
+  /** `MCP_OAUTH_INTROSPECTION_TIMEOUT`: seconds to wait for an introspection answer (default 5). */
+  oauthIntrospectionTimeout: number;
+  /** `MCP_OAUTH_INTROSPECTION_CACHE_MAX_AGE`: seconds an active answer is reused, never past `exp` (default 60; 0: never). */
+  oauthIntrospectionCacheMaxAge: number;
+  /** `MCP_OAUTH_CLIENT_ID`: the resource server's client id at the authorization server (introspection). */
   oauthClientId?: string;
   /** `MCP_OAUTH_CLIENT_SECRET`. */
   oauthClientSecret?: string;
+  /** `MCP_PROVIDER`: provider preset for the `MCP_JWT_*` issuer and introspection (claim and issuer quirks). */
+  provider?: ProviderName;
+  /** `MCP_TRUSTED_ISSUERS`: more issuers, each with its own keys, audience and algorithms. */
+  trustedIssuers: TrustedIssuer[];
   /** `MCP_RESOURCE_URL`: the public URL of the MCP endpoint (default `http://localhost:$PORT/mcp`), kept exactly. */
   resourceUrl: string;
   /** `MCP_RESOURCE_NAME`: human-readable name in the protected-resource metadata. */
@@ -96,8 +125,13 @@ export interface WardenConfig {
   devIssuer: boolean | undefined;
 }
 
-/** Programmatic input for {@link defineConfig} and `createAuthenticator`: any subset, same schema. */
-export type WardenOptions = Partial<WardenConfig>;
+/**
+ * Programmatic input for {@link defineConfig} and `createAuthenticator`: any subset, same schema.
+ * `trustedIssuers` entries may omit their defaults, or be plain issuer URLs.
+ */
+export type WardenOptions = Partial<Omit<WardenConfig, 'trustedIssuers'>> & {
+  trustedIssuers?: readonly (TrustedIssuerOptions | TrustedIssuer | string)[];
+};
 
 /**
  * The environment variable behind each option. Every key of {@link WardenConfig} has one.
@@ -127,8 +161,13 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   oauthRegistrationEndpoint: 'MCP_OAUTH_REGISTRATION_ENDPOINT',
   oauthJwksUri: 'MCP_OAUTH_JWKS_URI',
   oauthIntrospectionEndpoint: 'MCP_OAUTH_INTROSPECTION_ENDPOINT',
+  oauthIntrospectionAuthMethod: 'MCP_OAUTH_INTROSPECTION_AUTH_METHOD',
+  oauthIntrospectionTimeout: 'MCP_OAUTH_INTROSPECTION_TIMEOUT',
+  oauthIntrospectionCacheMaxAge: 'MCP_OAUTH_INTROSPECTION_CACHE_MAX_AGE',
   oauthClientId: 'MCP_OAUTH_CLIENT_ID',
   oauthClientSecret: 'MCP_OAUTH_CLIENT_SECRET',
+  provider: 'MCP_PROVIDER',
+  trustedIssuers: 'MCP_TRUSTED_ISSUERS',
   resourceUrl: 'MCP_RESOURCE_URL',
   resourceName: 'MCP_RESOURCE_NAME',
   resourceDocumentation: 'MCP_RESOURCE_DOCUMENTATION',
@@ -230,6 +269,20 @@ function urlField() {
   });
 }
 
+/** {@link urlField}, or the keyword `discover` (any case). */
+function urlOrDiscoverField() {
+  const url = urlField();
+  return z.unknown().transform((value, ctx): string | undefined => {
+    if (typeof value === 'string' && value.trim().toLowerCase() === DISCOVER_INTROSPECTION_ENDPOINT) {
+      return DISCOVER_INTROSPECTION_ENDPOINT;
+    }
+    const result = url.safeParse(value);
+    if (result.success) return result.data;
+    ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]?.message ?? 'is not a URL'}, or "discover"` });
+    return z.NEVER;
+  });
+}
+
 function listField(separator: RegExp, defaultValue: readonly string[] = []) {
   return z.unknown().transform((value, ctx): string[] => {
     if (isUnset(value)) return [...defaultValue];
@@ -297,6 +350,18 @@ function enumField<T extends string>(values: readonly T[], defaultValue: T) {
       return z.NEVER;
     }
     return match;
+  });
+}
+
+/** {@link enumField} without a default: unset stays `undefined`. */
+function optionalEnumField<T extends string>(values: readonly T[]) {
+  const field = enumField<T>(values, values[0]!);
+  return z.unknown().transform((value, ctx): T | undefined => {
+    if (isUnset(value)) return undefined;
+    const result = field.safeParse(value);
+    if (result.success) return result.data;
+    ctx.addIssue({ code: 'custom', message: result.error.issues[0]?.message ?? 'is not a known value' });
+    return z.NEVER;
   });
 }
 
@@ -378,9 +443,17 @@ export const wardenConfigSchema = z.object({
   oauthTokenEndpoint: urlField(),
   oauthRegistrationEndpoint: urlField(),
   oauthJwksUri: urlField(),
-  oauthIntrospectionEndpoint: urlField(),
+  oauthIntrospectionEndpoint: urlOrDiscoverField(),
+  oauthIntrospectionAuthMethod: enumField<IntrospectionAuthMethod>(
+    ['client_secret_basic', 'client_secret_post'],
+    'client_secret_basic',
+  ),
+  oauthIntrospectionTimeout: numberField(5, 0.1, 60, false),
+  oauthIntrospectionCacheMaxAge: numberField(60, 0, 3600, true),
   oauthClientId: textField(),
   oauthClientSecret: textField(true),
+  provider: optionalEnumField<ProviderName>(PROVIDER_NAMES),
+  trustedIssuers: trustedIssuersField(),
   resourceUrl: urlField(),
   resourceName: textField(),
   resourceDocumentation: urlField(),

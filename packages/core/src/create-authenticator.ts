@@ -35,17 +35,15 @@ import type {
   RouteAuthOptions,
 } from './authenticator-types.js';
 import { parseAuthorization } from './bearer-credentials.js';
-import { ConfigError } from './config-error.js';
-import { CONFIG_ENV_VARIABLES, type WardenConfig, type WardenOptions } from './config-schema.js';
+import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from './config-schema.js';
+import { createIntrospectionEndpoint } from './introspection-endpoint.js';
 import { createIntrospectionVerifier } from './introspection-verifier.js';
-import { isSymmetricAlgorithm } from './jwt-algorithms.js';
-import { createJwtVerifier, type VerifiedJwt } from './jwt-verifier.js';
+import { createJwtIssuerRouter } from './jwt-issuer-router.js';
+import type { VerifiedJwt } from './jwt-verifier.js';
 import { defineConfig } from './load-config.js';
 import { type ToolScopes, toolCallScopes } from './operation-scopes.js';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata-url.js';
-import { KeyFileError, readKeyFile } from './read-key-file.js';
-import { RemoteJwks } from './remote-jwks.js';
-import { importPublicKeys, type JwtKeyResolver, NoUsableKeyError, secretKeyResolver } from './static-jwt-keys.js';
+import { acceptedIssuersFor, claimMappingFor } from './provider-presets.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { buildWwwAuthenticate } from './www-authenticate.js';
 
@@ -105,35 +103,12 @@ export async function createAuthenticator(
     ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
   ]) as string[];
 
-  const { resolveKey, remoteJwks } = await buildKeyResolver(config, options, logger);
-  const verifyJwt = resolveKey
-    ? createJwtVerifier({
-        algorithms: config.jwtAlgorithms,
-        issuer: config.jwtIssuer,
-        audiences: config.jwtAudience,
-        clockTolerance: config.jwtClockTolerance,
-        requireAtJwtType: config.jwtRequireAtJwtType,
-        resourceUrl: config.resourceUrl,
-        resolveKey,
-      })
-    : undefined;
+  // MCP_JWKS_REFRESH_COOLDOWN is the default; programmatic `jwks` options override it.
+  const jwks = { cooldownMs: config.jwksRefreshCooldown * 1000, ...options.jwks };
+  const jwtRouter = await createJwtIssuerRouter(config, { ...options, jwks }, logger);
+  const introspect = buildIntrospection(config, options, logger);
 
-  const introspect =
-    config.oauthIntrospectionEndpoint === undefined
-      ? undefined
-      : createIntrospectionVerifier({
-          endpoint: config.oauthIntrospectionEndpoint,
-          clientId: config.oauthClientId,
-          clientSecret: config.oauthClientSecret,
-          issuer: config.jwtIssuer,
-          audiences: config.jwtAudience,
-          resourceUrl: config.resourceUrl,
-          clockTolerance: config.jwtClockTolerance,
-          timeoutMs: options.jwks?.timeoutMs ?? 5000,
-          fetch: options.fetch,
-        });
-
-  if (config.authEnabled && config.jwtEnabled && !verifyJwt && !introspect) {
+  if (config.authEnabled && config.jwtEnabled && !jwtRouter.configured && !introspect) {
     logger.warn({}, 'JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured');
   }
 
@@ -156,24 +131,47 @@ export async function createAuthenticator(
 
   async function introspectUncached(token: string): Promise<AuthInfo> {
     const { authInfo, cacheUntil } = await introspect!(token);
-    cache.set(token, authInfo, cacheUntil, undefined);
+    if (cacheUntil !== undefined) cache.set(token, authInfo, cacheUntil, undefined);
     return authInfo;
   }
 
+  // The routing decisions below are logged at debug level so an operator can see why a token went
+  // where it did; the log never carries the token (R18), only which path it took and why.
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
-      if (apiKeys && (await apiKeys.match(token)) !== 0) return verifyApiKey(token);
+      if (apiKeys && (await apiKeys.match(token)) !== 0) {
+        logger.debug(
+          { verifier: 'api_key' },
+          'bearer token is JWT-shaped but JWT validation is off: it is a configured API key',
+        );
+        return verifyApiKey(token);
+      }
+      logger.debug(
+        { verifier: 'none' },
+        'bearer token is JWT-shaped but JWT validation is off (MCP_JWT_ENABLED=false)',
+      );
       throw invalidToken('ERR_JWT_DISABLED', 'JWT authentication is not enabled');
     }
-    if (!verifyJwt) {
-      if (introspect) return introspectUncached(token);
+    if (!jwtRouter.configured) {
+      if (introspect) {
+        logger.debug(
+          { verifier: 'introspection' },
+          'bearer token is JWT-shaped but no JWT key or issuer is configured: introspecting it',
+        );
+        return introspectUncached(token);
+      }
+      logger.debug(
+        { verifier: 'none' },
+        'bearer token is JWT-shaped but no JWT key, issuer or introspection is configured',
+      );
       throw invalidToken(
         'ERR_CREDENTIALS_INVALID',
         COULD_NOT_VALIDATE,
         new Error('no JWT verification key is configured'),
       );
     }
-    const verified: VerifiedJwt = await verifyJwt(token);
+    logger.debug({ verifier: 'jwt' }, 'bearer token is JWT-shaped: JWT validation');
+    const verified: VerifiedJwt = await jwtRouter.verify(token);
     cache.set(token, verified.authInfo, verified.exp, verified.nbf);
     return verified.authInfo;
   }
@@ -183,7 +181,14 @@ export async function createAuthenticator(
    * authorization server), then introspection.
    */
   async function verifyOpaqueUncached(token: string): Promise<AuthInfo> {
-    if (apiKeys && (await apiKeys.match(token)) !== 0) return verifyApiKey(token);
+    if (apiKeys && (await apiKeys.match(token)) !== 0) {
+      logger.debug({ verifier: 'api_key' }, 'bearer token is not a JWT and is a configured API key');
+      return verifyApiKey(token);
+    }
+    logger.debug(
+      { verifier: 'introspection' },
+      'bearer token is not a JWT and not an API key: introspecting it (RFC 7662)',
+    );
     return introspectUncached(token);
   }
 
@@ -196,7 +201,13 @@ export async function createAuthenticator(
     const isJwt = looksLikeJwt(token);
     // Without introspection an opaque token can only be an API key: checked fresh every time, in
     // constant time, never cached or shared.
-    if (!isJwt && !introspect) return verifyApiKey(token);
+    if (!isJwt && !introspect) {
+      logger.debug(
+        { verifier: 'api_key' },
+        'bearer token is not a JWT and no introspection is configured: API key check',
+      );
+      return verifyApiKey(token);
+    }
     const verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
       inflight.delete(token),
     );
@@ -289,7 +300,7 @@ export async function createAuthenticator(
     async close() {
       cache.clear();
       inflight.clear();
-      remoteJwks?.close();
+      jwtRouter.close();
     },
   };
 }
@@ -301,59 +312,35 @@ function describeCause(cause: unknown): string | undefined {
 }
 
 /**
- * The key resolver for the configuration: HS* tokens get the shared secret only, everything else
- * gets the public key (inline or file) or the remote JWKS (configured or discovered). Dispatching
- * on the allowlisted `alg` keeps a public key from ever being used as an HMAC secret (R12).
+ * The introspection verifier of the configuration (R17), or undefined without
+ * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
+ * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
  */
-async function buildKeyResolver(
-  config: WardenConfig,
-  options: AuthenticatorOptions,
-  logger: AuthLogger,
-): Promise<{ resolveKey?: JwtKeyResolver; remoteJwks?: RemoteJwks }> {
-  if (!config.jwtEnabled) return {};
-  const secret = config.jwtAlgorithms.some(isSymmetricAlgorithm) ? secretKeyResolver(config.jwtSecret) : undefined;
-  let asymmetric: JwtKeyResolver | undefined;
-  let remoteJwks: RemoteJwks | undefined;
-  const hasAsymmetric = config.jwtAlgorithms.some((alg) => !isSymmetricAlgorithm(alg));
-
-  if (hasAsymmetric && (config.jwtPublicKey !== undefined || config.jwtPublicKeyFile !== undefined)) {
-    const variable =
-      config.jwtPublicKey !== undefined ? CONFIG_ENV_VARIABLES.jwtPublicKey : CONFIG_ENV_VARIABLES.jwtPublicKeyFile;
-    let text: string;
-    try {
-      text = config.jwtPublicKey ?? readKeyFile(config.jwtPublicKeyFile!);
-    } catch (error) {
-      if (error instanceof KeyFileError) throw new ConfigError([{ variable, message: error.message }]);
-      throw error;
-    }
-    asymmetric = await importPublicKeys(text, config.jwtAlgorithms, variable);
-    if (config.oauthJwksUri !== undefined) {
-      logger.warn(
-        { variable },
-        `${variable} is set: ${CONFIG_ENV_VARIABLES.oauthJwksUri} is not used to verify tokens`,
-      );
-    }
-  } else if (hasAsymmetric) {
-    const issuer = config.jwtIssuer ?? config.oauthServerUrl;
-    if (config.oauthJwksUri !== undefined || issuer !== undefined) {
-      remoteJwks = new RemoteJwks({
-        jwksUri: config.oauthJwksUri,
-        issuer,
-        allowInsecureHttp: config.allowInsecureHttp,
-        fetch: options.fetch,
-        logger,
-        cooldownMs: config.jwksRefreshCooldown * 1000,
-        ...options.jwks,
-      });
-      asymmetric = remoteJwks.getKey;
-    }
-  }
-
-  if (!secret && !asymmetric) return {};
-  const resolveKey: JwtKeyResolver = (header, token) => {
-    const resolver = isSymmetricAlgorithm(header.alg ?? '') ? secret : asymmetric;
-    if (!resolver) throw new NoUsableKeyError(`no key configured for ${header.alg}`);
-    return resolver(header, token);
-  };
-  return { resolveKey, remoteJwks };
+function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions, logger: AuthLogger) {
+  if (config.oauthIntrospectionEndpoint === undefined) return undefined;
+  const timeoutMs = Math.round(config.oauthIntrospectionTimeout * 1000);
+  const discover = config.oauthIntrospectionEndpoint === DISCOVER_INTROSPECTION_ENDPOINT;
+  const endpoint = createIntrospectionEndpoint({
+    ...(discover
+      ? { issuer: config.jwtIssuer ?? config.oauthServerUrl }
+      : { endpoint: config.oauthIntrospectionEndpoint }),
+    allowInsecureHttp: config.allowInsecureHttp,
+    timeoutMs,
+    fetch: options.fetch,
+  });
+  return createIntrospectionVerifier({
+    endpoint,
+    clientId: config.oauthClientId,
+    clientSecret: config.oauthClientSecret,
+    authMethod: config.oauthIntrospectionAuthMethod,
+    acceptedIssuers: config.jwtIssuer === undefined ? undefined : acceptedIssuersFor(config.jwtIssuer, config.provider),
+    audiences: config.jwtAudience,
+    resourceUrl: config.resourceUrl,
+    clockTolerance: config.jwtClockTolerance,
+    timeoutMs,
+    maxCacheAgeSeconds: config.oauthIntrospectionCacheMaxAge,
+    claims: claimMappingFor(config.provider),
+    fetch: options.fetch,
+    logger,
+  });
 }

@@ -7,6 +7,7 @@
 
 import type { WardenConfig } from './config-schema.js';
 import { KeyMaterialError, parseKeyMaterial } from './key-material.js';
+import type { TrustedIssuer } from './trusted-issuers.js';
 
 const REDACTED = '***';
 const URL_KEYS = new Set<keyof WardenConfig>([
@@ -37,11 +38,19 @@ export function describeConfig(config: WardenConfig): Record<string, unknown> {
     if (key === 'apiKeys') described[key] = (value as string[]).map(() => REDACTED);
     else if (key === 'jwtSecret' || key === 'oauthClientSecret') described[key] = REDACTED;
     else if (key === 'jwtPublicKey') described[key] = describeKey(value as string);
+    else if (key === 'trustedIssuers') described[key] = (value as TrustedIssuer[]).map(describeTrustedIssuer);
     else if (URL_KEYS.has(key) && typeof value === 'string') described[key] = withoutCredentials(value);
     else if (Array.isArray(value)) described[key] = [...value];
     else if (typeof value === 'object' && value !== null) described[key] = { ...value };
     else described[key] = value;
   }
+  return described;
+}
+
+function describeTrustedIssuer(entry: TrustedIssuer): Record<string, unknown> {
+  const described: Record<string, unknown> = { ...entry, issuer: withoutCredentials(entry.issuer) };
+  if (entry.jwksUri !== undefined) described.jwksUri = withoutCredentials(entry.jwksUri);
+  if (entry.publicKey !== undefined) described.publicKey = describeKey(entry.publicKey);
   return described;
 }
 

@@ -9,8 +9,8 @@ import type { WardenConfig } from './config-schema.js';
 
 /**
  * True when any credential source is configured: an API key (with API keys enabled), a JWT secret,
- * public key, key file, JWKS URI or issuer (with JWT enabled), an OAuth server URL, or an
- * introspection endpoint.
+ * public key, key file, JWKS URI, issuer or trusted issuer (with JWT enabled), an OAuth server URL,
+ * or an introspection endpoint.
  *
  * @example
  * ```ts
@@ -25,6 +25,7 @@ export function hasAuthSource(config: WardenConfig): boolean {
       config.jwtPublicKey !== undefined ||
       config.jwtPublicKeyFile !== undefined ||
       config.oauthJwksUri !== undefined ||
-      config.jwtIssuer !== undefined);
+      config.jwtIssuer !== undefined ||
+      (config.trustedIssuers?.length ?? 0) > 0);
   return apiKeys || jwt || config.oauthServerUrl !== undefined || config.oauthIntrospectionEndpoint !== undefined;
 }

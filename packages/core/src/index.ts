@@ -16,8 +16,14 @@ export type {
 } from './authenticator-types.js';
 export type { ConfigIssue } from './config-error.js';
 export { ConfigError, isConfigError } from './config-error.js';
-export type { HttpFramework, LogLevel, WardenConfig, WardenOptions } from './config-schema.js';
-export { CONFIG_ENV_VARIABLES, wardenConfigSchema } from './config-schema.js';
+export type {
+  HttpFramework,
+  IntrospectionAuthMethod,
+  LogLevel,
+  WardenConfig,
+  WardenOptions,
+} from './config-schema.js';
+export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config-schema.js';
 export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
 export { createAuthenticator } from './create-authenticator.js';
 export { describeConfig } from './describe-config.js';
@@ -36,7 +42,11 @@ export {
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
 } from './protected-resource-metadata-url.js';
+export type { PresetIssuers, ProviderName, ProviderPreset } from './provider-presets.js';
+export { PROVIDER_NAMES, providerPreset } from './provider-presets.js';
 export { routeNeedsBody, routeOverrides } from './route-overrides.js';
+export type { ClaimMapping } from './token-claims.js';
+export type { TrustedIssuer, TrustedIssuerOptions } from './trusted-issuers.js';
 export { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 export type { WwwAuthenticateParams } from './www-authenticate.js';
 export { buildWwwAuthenticate } from './www-authenticate.js';

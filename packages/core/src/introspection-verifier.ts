@@ -1,39 +1,71 @@
 /**
  * RFC 7662 token introspection for opaque access tokens (R17): the authorization server says
- * whether a token is active and what it grants. `active: false` is a 401; an unreachable or failing
- * endpoint is a 503 (never a pass); positive answers are cached by the caller no longer than the
- * token's `exp` and a fixed maximum.
+ * whether a token is active and what it grants.
+ *
+ * - The request authenticates this resource server (RFC 7662 §2.1) with `client_secret_basic` or
+ *   `client_secret_post` (RFC 6749 §2.3.1), carries `token_type_hint=access_token`, and is bounded
+ *   in time and size; the token goes only to the introspection endpoint (R11).
+ * - `active: false` is a 401; an unreachable, failing or nonsensical endpoint is a 503 (never a
+ *   pass).
+ * - An active answer is held to the same rules as a JWT: `exp`/`nbf` with the clock tolerance,
+ *   `aud` must name this server (R10), `iss` (when given) must be the configured issuer, scopes and
+ *   client id come from the same claims (R15), and a token type other than Bearer is refused.
+ * - The caller caches active answers until `cacheUntil`: never past `exp`, never longer than the
+ *   configured maximum age, so a revocation takes effect within it.
  *
  * @module
  */
 
 import { COULD_NOT_VALIDATE, invalidToken, verifierUnavailable } from './auth-failures.js';
-import type { AuthInfo } from './authenticator-types.js';
+import type { AuthInfo, AuthLogger } from './authenticator-types.js';
+import type { IntrospectionAuthMethod } from './config-schema.js';
 import { FetchJsonError, fetchJson } from './fetch-json.js';
-import { audienceMatches, clientIdFromClaims, normalizeAudience, scopesFromClaims } from './token-claims.js';
+import type { IntrospectionEndpoint } from './introspection-endpoint.js';
+import {
+  audienceMatches,
+  type ClaimMapping,
+  clientIdFromClaims,
+  DEFAULT_CLAIM_MAPPING,
+  normalizeAudience,
+  scopesFromClaims,
+} from './token-claims.js';
 
 /** What {@link createIntrospectionVerifier} needs. */
 export interface IntrospectionVerifierOptions {
-  endpoint: string;
+  /** The endpoint URL, or a resolver that discovers it. */
+  endpoint: string | IntrospectionEndpoint;
   clientId?: string;
   clientSecret?: string;
-  issuer?: string;
+  /** How the client credentials are sent (default `client_secret_basic`). */
+  authMethod?: IntrospectionAuthMethod;
+  /** `iss` values accepted when the answer carries one (default: any). */
+  acceptedIssuers?: readonly string[];
   audiences: readonly string[];
   resourceUrl: string;
   clockTolerance: number;
   timeoutMs: number;
+  /** The longest an active answer is reused, in seconds (default 60; 0: never cached). */
+  maxCacheAgeSeconds?: number;
+  /** Where scopes and the client id are read from (default: R15's claims). */
+  claims?: ClaimMapping;
   fetch?: typeof globalThis.fetch;
+  logger?: AuthLogger;
 }
 
-/** An introspected token and how long its answer may be cached (seconds since the epoch). */
+/** An introspected token and until when its answer may be reused (seconds since the epoch; `undefined`: not at all). */
 export interface IntrospectedToken {
   authInfo: AuthInfo;
-  cacheUntil: number;
+  cacheUntil: number | undefined;
 }
 
-/** Positive answers are reused at most this long, so a revocation takes effect within it (R17). */
+/** Default for {@link IntrospectionVerifierOptions.maxCacheAgeSeconds} (R17). */
 export const INTROSPECTION_CACHE_MAX_SECONDS = 60;
 const RETRY_AFTER_SECONDS = 5;
+const MAX_ANSWER_BYTES = 64 * 1024;
+/** A failing endpoint is reported once per window: incidents, not requests. */
+const WARN_INTERVAL_MS = 30_000;
+/** RFC 7662 §2.2 `token_type` values meaning a bearer access token (RFC 6750); anything else (DPoP, refresh) is refused. */
+const BEARER_TOKEN_TYPES = new Set(['bearer', 'access_token']);
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding. */
 function basicAuthorization(clientId: string, clientSecret: string): string {
@@ -43,39 +75,92 @@ function basicAuthorization(clientId: string, clientSecret: string): string {
 }
 
 /**
- * Builds the introspection function. The request carries the resource server's own client
- * credentials (RFC 7662 §2.1); the token goes only to the configured endpoint (R11).
+ * Builds the introspection function.
+ *
+ * @example
+ * ```ts
+ * const introspect = createIntrospectionVerifier({
+ *   endpoint: 'https://auth.example.com/oauth/introspect',
+ *   clientId: 'mcp-server',
+ *   clientSecret: process.env.MCP_OAUTH_CLIENT_SECRET,
+ *   audiences: ['https://mcp.example.com/mcp'],
+ *   resourceUrl: 'https://mcp.example.com/mcp',
+ *   clockTolerance: 5,
+ *   timeoutMs: 5000,
+ * });
+ * const { authInfo, cacheUntil } = await introspect(token);
+ * ```
  */
 export function createIntrospectionVerifier(
   options: IntrospectionVerifierOptions,
 ): (token: string) => Promise<IntrospectedToken> {
   const expected = new Set(options.audiences.map(normalizeAudience));
+  const acceptedIssuers = options.acceptedIssuers === undefined ? undefined : new Set(options.acceptedIssuers);
+  const mapping = options.claims ?? DEFAULT_CLAIM_MAPPING;
+  const maxAge = options.maxCacheAgeSeconds ?? INTROSPECTION_CACHE_MAX_SECONDS;
+  const endpoint: IntrospectionEndpoint =
+    typeof options.endpoint === 'string' ? () => Promise.resolve(options.endpoint as string) : options.endpoint;
+  const post = options.authMethod === 'client_secret_post' && options.clientId !== undefined;
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (options.clientId !== undefined) {
+  if (options.clientId !== undefined && !post) {
     headers.authorization = basicAuthorization(options.clientId, options.clientSecret ?? '');
+  }
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
+
+  function warnOnce(error: unknown): void {
+    const now = Date.now();
+    if (now - lastWarnAt < WARN_INTERVAL_MS) return;
+    lastWarnAt = now;
+    const { failure, status } = (error ?? {}) as { failure?: unknown; status?: unknown };
+    options.logger?.warn(
+      {
+        failure: typeof failure === 'string' ? failure : undefined,
+        status: typeof status === 'number' ? status : undefined,
+        cause: error instanceof Error ? `${error.name}: ${error.message}` : undefined,
+        ...(status === 401 || status === 400
+          ? { hint: 'check MCP_OAUTH_CLIENT_ID, MCP_OAUTH_CLIENT_SECRET and MCP_OAUTH_INTROSPECTION_AUTH_METHOD' }
+          : {}),
+      },
+      'token introspection failed; answering 503 until it recovers',
+    );
+  }
+
+  async function ask(token: string): Promise<Record<string, unknown>> {
+    let url: string;
+    try {
+      url = await endpoint();
+    } catch (error) {
+      warnOnce((error as { cause?: unknown }).cause ?? error);
+      throw error;
+    }
+    const form = new URLSearchParams({ token, token_type_hint: 'access_token' });
+    if (post) {
+      form.set('client_id', options.clientId!);
+      form.set('client_secret', options.clientSecret ?? '');
+    }
+    let answer: unknown;
+    try {
+      answer = await fetchJson(url, {
+        timeoutMs: options.timeoutMs,
+        maxBytes: MAX_ANSWER_BYTES,
+        fetch: options.fetch,
+        init: { method: 'POST', headers, body: form.toString() },
+      });
+    } catch (error) {
+      if (!(error instanceof FetchJsonError)) throw error;
+      warnOnce(error);
+      throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
+    }
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      const error = new Error('introspection answer is not a JSON object');
+      warnOnce(error);
+      throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
+    }
+    return answer as Record<string, unknown>;
   }
 
   return async function introspect(token: string): Promise<IntrospectedToken> {
-    let answer: unknown;
-    try {
-      answer = await fetchJson(options.endpoint, {
-        timeoutMs: options.timeoutMs,
-        maxBytes: 64 * 1024,
-        fetch: options.fetch,
-        init: {
-          method: 'POST',
-          headers,
-          body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-        },
-      });
-    } catch (error) {
-      if (error instanceof FetchJsonError) throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
-      throw error;
-    }
-    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
-      throw verifierUnavailable(RETRY_AFTER_SECONDS, new Error('introspection answer is not a JSON object'));
-    }
-    const claims = answer as Record<string, unknown>;
+    const claims = await ask(token);
     if (claims.active !== true) throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
 
     const now = Date.now() / 1000;
@@ -86,12 +171,18 @@ export function createIntrospectionVerifier(
     if (typeof claims.nbf === 'number' && claims.nbf > now + options.clockTolerance) {
       throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid');
     }
-    // R10 holds for introspected tokens too: when the server names an audience, it must be us.
-    if (claims.aud !== undefined && !audienceMatches(claims.aud, expected)) {
+    // R10, exactly as for JWTs: an answer that does not name this server as audience is refused,
+    // including one without `aud` (a token issued for any resource is not a token issued for us).
+    if (!audienceMatches(claims.aud, expected)) {
       throw invalidToken('ERR_AUDIENCE_MISMATCH', 'Invalid token audience');
     }
-    if (options.issuer !== undefined && claims.iss !== undefined && claims.iss !== options.issuer) {
+    // RFC 7662 §2.2 makes `iss` optional: the endpoint itself speaks for the issuer. When present
+    // it must be the one configured.
+    if (acceptedIssuers !== undefined && claims.iss !== undefined && !acceptedIssuers.has(claims.iss as string)) {
       throw invalidToken('ERR_ISSUER_MISMATCH', 'Invalid token issuer');
+    }
+    if (typeof claims.token_type === 'string' && !BEARER_TOKEN_TYPES.has(claims.token_type.toLowerCase())) {
+      throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
     }
 
     const extra: NonNullable<AuthInfo['extra']> = { method: 'introspection', claims: Object.freeze({ ...claims }) };
@@ -99,13 +190,15 @@ export function createIntrospectionVerifier(
     if (typeof claims.iss === 'string') extra.issuer = claims.iss;
     const authInfo: AuthInfo = Object.freeze({
       token,
-      clientId: clientIdFromClaims(claims),
-      scopes: Object.freeze(scopesFromClaims(claims)) as string[],
+      clientId: clientIdFromClaims(claims, mapping.clientIdClaims),
+      scopes: Object.freeze(scopesFromClaims(claims, mapping.scopeClaims)) as string[],
       ...(exp === undefined ? {} : { expiresAt: exp }),
       resource: new URL(options.resourceUrl),
       extra: Object.freeze(extra),
     });
-    const cap = now + INTROSPECTION_CACHE_MAX_SECONDS;
-    return { authInfo, cacheUntil: exp === undefined ? cap : Math.min(exp, cap) };
+    // The cache serves an entry until its time + the clock tolerance; subtracting the tolerance
+    // here keeps reuse strictly within `exp` and the maximum age (R17).
+    const until = Math.min(exp ?? Number.POSITIVE_INFINITY, now + maxAge) - options.clockTolerance;
+    return { authInfo, cacheUntil: maxAge > 0 && until > now ? until : undefined };
   };
 }

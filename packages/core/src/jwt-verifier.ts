@@ -12,17 +12,27 @@ import { isAuthError } from './auth-error.js';
 import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from './auth-failures.js';
 import type { AuthInfo } from './authenticator-types.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
-import { audienceMatches, clientIdFromClaims, normalizeAudience, scopesFromClaims } from './token-claims.js';
+import {
+  audienceMatches,
+  type ClaimMapping,
+  clientIdFromClaims,
+  DEFAULT_CLAIM_MAPPING,
+  normalizeAudience,
+  scopesFromClaims,
+} from './token-claims.js';
 
 /** What {@link createJwtVerifier} needs. */
 export interface JwtVerifierOptions {
   algorithms: readonly string[];
-  issuer?: string;
+  /** The exact `iss`, or every spelling one issuer uses (a provider preset's aliases). */
+  issuer?: string | readonly string[];
   audiences: readonly string[];
   clockTolerance: number;
   requireAtJwtType: boolean;
   resourceUrl: string;
   resolveKey: JwtKeyResolver;
+  /** Where scopes and the client id are read from (default: R15's claims). */
+  claims?: ClaimMapping;
 }
 
 /** A verified token: the AuthInfo plus the time claims the cache re-checks on a hit. */
@@ -71,11 +81,12 @@ function normalizeTyp(typ: string): string {
 export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<VerifiedJwt> {
   const expected = new Set(options.audiences.map(normalizeAudience));
   const { issuer, clockTolerance, requireAtJwtType, resourceUrl, resolveKey } = options;
+  const claimMapping = options.claims ?? DEFAULT_CLAIM_MAPPING;
   const verifyOptions: JWTVerifyOptions = {
     algorithms: [...options.algorithms],
     clockTolerance,
     requiredClaims: ['exp'],
-    ...(issuer === undefined ? {} : { issuer }),
+    ...(issuer === undefined ? {} : { issuer: typeof issuer === 'string' ? issuer : [...issuer] }),
   };
 
   async function verifySignature(token: string): Promise<JWTVerifyResult> {
@@ -127,19 +138,19 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockTolerance) {
       throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid');
     }
-    return { authInfo: toAuthInfo(token, payload, resourceUrl), exp: payload.exp!, nbf: payload.nbf };
+    return { authInfo: toAuthInfo(token, payload, resourceUrl, claimMapping), exp: payload.exp!, nbf: payload.nbf };
   };
 }
 
-function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string): AuthInfo {
+function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string, mapping: ClaimMapping): AuthInfo {
   const claims = payload as Record<string, unknown>;
   const extra: NonNullable<AuthInfo['extra']> = { method: 'jwt', claims: Object.freeze({ ...claims }) };
   if (typeof payload.sub === 'string') extra.subject = payload.sub;
   if (typeof payload.iss === 'string') extra.issuer = payload.iss;
   return Object.freeze({
     token,
-    clientId: clientIdFromClaims(claims),
-    scopes: Object.freeze(scopesFromClaims(claims)) as string[],
+    clientId: clientIdFromClaims(claims, mapping.clientIdClaims),
+    scopes: Object.freeze(scopesFromClaims(claims, mapping.scopeClaims)) as string[],
     expiresAt: payload.exp,
     resource: new URL(resourceUrl),
     extra: Object.freeze(extra),

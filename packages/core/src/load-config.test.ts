@@ -72,8 +72,13 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
       oauthRegistrationEndpoint: undefined,
       oauthJwksUri: undefined,
       oauthIntrospectionEndpoint: undefined,
+      oauthIntrospectionAuthMethod: 'client_secret_basic',
+      oauthIntrospectionTimeout: 5,
+      oauthIntrospectionCacheMaxAge: 60,
       oauthClientId: undefined,
       oauthClientSecret: undefined,
+      provider: undefined,
+      trustedIssuers: [],
       resourceName: undefined,
       resourceDocumentation: undefined,
     });

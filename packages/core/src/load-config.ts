@@ -7,10 +7,12 @@
  * @module
  */
 
+import { checkIntrospectionConfig } from './check-introspection-config.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import {
   CONFIG_ENV_VARIABLES,
   DEFAULT_PORT,
+  DISCOVER_INTROSPECTION_ENDPOINT,
   type WardenConfig,
   type WardenOptions,
   wardenConfigSchema,
@@ -18,6 +20,8 @@ import {
 import { isSymmetricAlgorithm, minimumSecretBytes } from './jwt-algorithms.js';
 import { KeyMaterialError, parseKeyMaterial } from './key-material.js';
 import { KeyFileError, readKeyFile } from './read-key-file.js';
+import { resolveIssuers } from './resolve-issuers.js';
+import { parseTrustedIssuers } from './trusted-issuers.js';
 
 type ConfigKey = keyof WardenConfig;
 type Naming = 'env' | 'option';
@@ -103,6 +107,7 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   if (ok('port') && config.resourceUrl === undefined) {
     config.resourceUrl = `http://localhost:${config.port ?? DEFAULT_PORT}/mcp`;
   }
+  const audienceExplicit = ok('jwtAudience') && config.jwtAudience.length > 0;
   if (ok('resourceUrl', 'jwtAudience') && config.jwtAudience.length === 0 && config.resourceUrl !== undefined) {
     // R10: tokens must be issued for this server; by default that is the resource URL itself.
     config.jwtAudience = [config.resourceUrl];
@@ -115,7 +120,7 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   if (ok('allowInsecureHttp') && !config.allowInsecureHttp) {
     for (const key of HTTPS_ONLY) {
       const value = config[key];
-      if (!ok(key) || typeof value !== 'string') continue;
+      if (!ok(key) || typeof value !== 'string' || value === DISCOVER_INTROSPECTION_ENDPOINT) continue;
       const url = new URL(value);
       if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
         report(
@@ -134,6 +139,18 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
     });
   }
 
+  // Entries with shape problems are already reported; the others still get every other check.
+  const partialIssuers = failed.has('trustedIssuers') ? parseTrustedIssuers(input.trustedIssuers) : undefined;
+  if (partialIssuers !== undefined) config.trustedIssuers = partialIssuers.entries;
+  resolveIssuers(config, {
+    ok,
+    report,
+    name,
+    audienceExplicit,
+    trustedIssuersSet: (partialIssuers?.problems.length ?? 0) > 0 || (config.trustedIssuers?.length ?? 0) > 0,
+    ...(partialIssuers === undefined ? {} : { trustedIssuerPositions: partialIssuers.positions }),
+  });
+  checkIntrospectionConfig(config, ok, report, name);
   checkKeyMaterial(config, ok, report, name);
   checkJwtAlgorithms(config, ok, report, name);
 

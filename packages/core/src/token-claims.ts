@@ -6,28 +6,53 @@
  */
 
 /**
- * Scopes from `scope` (space-separated string, RFC 9068 §2.2.3), `scp` (string or array: Azure AD,
- * Okta) and `permissions` (array: Auth0 RBAC). Every variant present contributes; duplicates are
+ * Which claims carry the scopes and the client id. Providers disagree (R15); a provider preset
+ * narrows the lists to the claims that provider really emits.
+ */
+export interface ClaimMapping {
+  /** Claims read as scopes: a space-separated string or an array of strings each. */
+  readonly scopeClaims: readonly string[];
+  /** Claims tried in order for the client id; the first non-empty string wins. */
+  readonly clientIdClaims: readonly string[];
+}
+
+/**
+ * The default mapping (R15): scopes from `scope` (RFC 9068 §2.2.3), `scp` (Entra ID, Okta) and
+ * `permissions` (Auth0 RBAC); the client id from `client_id` (RFC 9068 §2.2), then `azp` (OIDC),
+ * then `sub`.
+ */
+export const DEFAULT_CLAIM_MAPPING: ClaimMapping = Object.freeze({
+  scopeClaims: Object.freeze(['scope', 'scp', 'permissions']),
+  clientIdClaims: Object.freeze(['client_id', 'azp', 'sub']),
+});
+
+/**
+ * Scopes from the mapping's claims (default: `scope`, `scp`, `permissions`). Each claim may be a
+ * space-separated string or an array of strings; every claim present contributes; duplicates are
  * dropped.
  */
-export function scopesFromClaims(claims: Record<string, unknown>): string[] {
+export function scopesFromClaims(
+  claims: Record<string, unknown>,
+  names: readonly string[] = DEFAULT_CLAIM_MAPPING.scopeClaims,
+): string[] {
   const scopes = new Set<string>();
-  const add = (value: unknown): void => {
+  for (const name of names) {
+    const value = claims[name];
     if (typeof value === 'string') {
       for (const scope of value.split(' ')) if (scope !== '') scopes.add(scope);
     } else if (Array.isArray(value)) {
       for (const scope of value) if (typeof scope === 'string' && scope !== '') scopes.add(scope);
     }
-  };
-  add(claims.scope);
-  add(claims.scp);
-  if (Array.isArray(claims.permissions)) add(claims.permissions);
+  }
   return [...scopes];
 }
 
-/** The client id: `client_id` (RFC 9068 §2.2), then `azp` (OIDC), then `sub`; empty when none is a string. */
-export function clientIdFromClaims(claims: Record<string, unknown>): string {
-  for (const name of ['client_id', 'azp', 'sub']) {
+/** The client id: the first non-empty string among the mapping's claims (default `client_id`, `azp`, `sub`); empty when none. */
+export function clientIdFromClaims(
+  claims: Record<string, unknown>,
+  names: readonly string[] = DEFAULT_CLAIM_MAPPING.clientIdClaims,
+): string {
+  for (const name of names) {
     const value = claims[name];
     if (typeof value === 'string' && value !== '') return value;
   }

@@ -2,6 +2,7 @@ import { loadConfig } from '@mcp-warden/core';
 import { describe, expect, it } from 'vitest';
 import {
   authorizationServerMetadataFromConfig,
+  authorizationServersFromConfig,
   configuredIssuer,
   protectedResourceMetadataFromConfig,
 } from './documents-from-config.js';
@@ -166,5 +167,36 @@ describe('documents from the seed configuration examples (R2, R3)', () => {
       resource_name: 'Example MCP',
       resource_documentation: 'https://docs.example.com/mcp',
     });
+  });
+});
+
+describe('several trusted issuers (issue 9, R2)', () => {
+  it('lists every trusted issuer in authorization_servers, the MCP_JWT_ISSUER one first, each once', () => {
+    const config = loadConfig({
+      MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+      MCP_PROVIDER: 'auth0',
+      MCP_JWT_ISSUER: 'https://t.auth0.com',
+      MCP_TRUSTED_ISSUERS: JSON.stringify([
+        { issuer: 'https://kc.example.com/realms/mcp/', provider: 'keycloak' },
+        { issuer: 'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0', provider: 'entra' },
+      ]),
+    });
+    // Preset aliases (Entra's v1 sts.windows.net issuer) are accepted in tokens but not advertised.
+    const expected = [
+      'https://t.auth0.com/',
+      'https://kc.example.com/realms/mcp',
+      'https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0',
+    ];
+    expect(authorizationServersFromConfig(config)).toEqual(expected);
+    expect(protectedResourceMetadataFromConfig(config).authorization_servers).toEqual(expected);
+  });
+
+  it('uses the first trusted issuer as the primary one when MCP_JWT_ISSUER and MCP_OAUTH_SERVER_URL are unset', () => {
+    const config = loadConfig({ MCP_TRUSTED_ISSUERS: 'https://a.example.com/,https://b.example.com' });
+    expect(configuredIssuer(config)).toBe('https://a.example.com/');
+    expect(protectedResourceMetadataFromConfig(config).authorization_servers).toEqual([
+      'https://a.example.com/',
+      'https://b.example.com',
+    ]);
   });
 });

@@ -10,9 +10,10 @@ import { type AuthorizationServerMetadata, authorizationServerMetadata } from '.
 import { type ProtectedResourceMetadata, protectedResourceMetadata } from './protected-resource-metadata.js';
 
 /**
- * The authorization server's exact issuer string: `MCP_JWT_ISSUER` when set (it is what tokens
- * carry, so Auth0's trailing slash is kept), else `MCP_OAUTH_SERVER_URL`. `undefined` when the
- * configuration names no authorization server.
+ * The primary authorization server's exact issuer string: `MCP_JWT_ISSUER` when set (it is what
+ * tokens carry, so Auth0's trailing slash is kept), else `MCP_OAUTH_SERVER_URL`, else the first of
+ * `MCP_TRUSTED_ISSUERS`. `undefined` when the configuration names no authorization server. Its
+ * metadata is the one mirrored at `/.well-known/oauth-authorization-server` (R3).
  *
  * @example
  * ```ts
@@ -21,12 +22,36 @@ import { type ProtectedResourceMetadata, protectedResourceMetadata } from './pro
  * ```
  */
 export function configuredIssuer(config: WardenConfig): string | undefined {
-  return nonEmpty(config.jwtIssuer) ?? nonEmpty(config.oauthServerUrl);
+  return nonEmpty(config.jwtIssuer) ?? nonEmpty(config.oauthServerUrl) ?? nonEmpty(config.trustedIssuers?.[0]?.issuer);
+}
+
+/**
+ * Every authorization server this resource server trusts, for RFC 9728 `authorization_servers`
+ * (R2): {@link configuredIssuer} first, then each `MCP_TRUSTED_ISSUERS` issuer, each once, exactly
+ * as tokens carry it. Preset aliases that are not issuers of a metadata document (Entra ID's v1
+ * `sts.windows.net` issuer, Google's bare `accounts.google.com`) are not listed.
+ *
+ * @example
+ * ```ts
+ * authorizationServersFromConfig(loadConfig({
+ *   MCP_JWT_ISSUER: 'https://t.auth0.com/',
+ *   MCP_TRUSTED_ISSUERS: 'https://kc.example.com/realms/mcp',
+ * }));
+ * // ['https://t.auth0.com/', 'https://kc.example.com/realms/mcp']
+ * ```
+ */
+export function authorizationServersFromConfig(config: WardenConfig): string[] {
+  const primary = configuredIssuer(config);
+  const all = [
+    ...(primary === undefined ? [] : [primary]),
+    ...(config.trustedIssuers ?? []).map((entry) => entry.issuer),
+  ];
+  return [...new Set(all)];
 }
 
 /**
  * The RFC 9728 document for a configuration (R2): `resource` is `MCP_RESOURCE_URL` exactly;
- * `authorization_servers` is the given issuer list (default: {@link configuredIssuer});
+ * `authorization_servers` is the given issuer list (default: {@link authorizationServersFromConfig});
  * `scopes_supported` is `MCP_SCOPES_SUPPORTED`, or, when that is empty, every scope the server
  * asks for (`MCP_REQUIRED_SCOPES` and the `MCP_TOOL_SCOPES` values), since a client reading the
  * document should learn them; `resource_name` and `resource_documentation` come from
@@ -39,7 +64,7 @@ export function configuredIssuer(config: WardenConfig): string | undefined {
  */
 export function protectedResourceMetadataFromConfig(
   config: WardenConfig,
-  authorizationServers: string[] = [configuredIssuer(config)].filter((issuer) => issuer !== undefined),
+  authorizationServers: string[] = authorizationServersFromConfig(config),
 ): ProtectedResourceMetadata {
   const declared = config.scopesSupported ?? [];
   const scopes =

@@ -18,6 +18,7 @@ export type {
 export { authorizationServerMetadata } from './authorization-server-metadata.js';
 export {
   authorizationServerMetadataFromConfig,
+  authorizationServersFromConfig,
   configuredIssuer,
   protectedResourceMetadataFromConfig,
 } from './documents-from-config.js';

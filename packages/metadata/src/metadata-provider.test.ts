@@ -245,6 +245,23 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });
 
+  it('lists every trusted issuer, and mirrors the primary one (issue 9)', async () => {
+    const metadata = await provider(
+      loadConfig({
+        MCP_JWT_ISSUER: 'https://as.example.com',
+        MCP_OAUTH_SERVER_URL: 'https://as.example.com',
+        MCP_TRUSTED_ISSUERS: 'https://second.example.com/',
+        MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+      }),
+      { discover: false },
+    );
+    expect((await (await get(metadata, PRM)).json()).authorization_servers).toEqual([
+      'https://as.example.com',
+      'https://second.example.com/',
+    ]);
+    expect((await (await get(metadata, ASM)).json()).issuer).toBe('https://as.example.com');
+  });
+
   it("answers the seed's 404 when no authorization server is configured", async () => {
     const metadata = await provider(loadConfig({ MCP_API_KEYS: 'dev-key-123' }));
     const response = await get(metadata, ASM);

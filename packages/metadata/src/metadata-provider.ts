@@ -9,6 +9,7 @@
 import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
 import {
   authorizationServerMetadataFromConfig,
+  authorizationServersFromConfig,
   configuredIssuer,
   protectedResourceMetadataFromConfig,
 } from './documents-from-config.js';
@@ -72,7 +73,8 @@ const MIRROR_CACHE = 'public, max-age=60';
  * Builds the discovery documents for a configuration and fetches the provider's metadata once.
  *
  * - Protected-resource metadata (RFC 9728, R1/R2) at `/.well-known/oauth-protected-resource<path>`
- *   and at the root; `authorization_servers` holds the provider's exact issuer string.
+ *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
+ *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
  * - Authorization-server metadata (RFC 8414, R3) at `/.well-known/oauth-authorization-server`:
  *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
@@ -114,8 +116,12 @@ export async function createMetadataProvider(
   const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
   const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
 
+  // R2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
   const resourceMetadata = Object.freeze(
-    protectedResourceMetadataFromConfig(config, issuer === undefined ? [] : [issuer]),
+    protectedResourceMetadataFromConfig(config, [
+      ...(issuer === undefined ? [] : [issuer]),
+      ...authorizationServersFromConfig(config),
+    ]),
   );
   const configured = authorizationServerMetadataFromConfig(config);
   const built = configured === undefined ? undefined : Object.freeze(configured);
