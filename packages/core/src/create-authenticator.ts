@@ -37,6 +37,7 @@ import type {
 import { parseAuthorization } from './bearer-credentials.js';
 import { ConfigError } from './config-error.js';
 import { CONFIG_ENV_VARIABLES, type WardenConfig, type WardenOptions } from './config-schema.js';
+import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
 import { createIntrospectionVerifier } from './introspection-verifier.js';
 import { isSymmetricAlgorithm } from './jwt-algorithms.js';
 import { createJwtVerifier, type VerifiedJwt } from './jwt-verifier.js';
@@ -63,6 +64,15 @@ function looksLikeJwt(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Refused before any parsing, hashing, cache lookup, verification or introspection call. */
+function oversizedCredential(): AuthError {
+  return invalidToken(
+    'ERR_CREDENTIALS_INVALID',
+    COULD_NOT_VALIDATE,
+    new Error(`credential longer than ${MAX_CREDENTIAL_LENGTH} characters`),
+  );
 }
 
 function hasEntries(record: ToolScopes): boolean {
@@ -140,6 +150,7 @@ export async function createAuthenticator(
   const defaultToolScopesSet = hasEntries(config.toolScopes);
 
   async function verifyApiKey(key: string): Promise<AuthInfo> {
+    if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
     if (!config.apiKeyEnabled) {
       throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
     }
@@ -189,6 +200,7 @@ export async function createAuthenticator(
 
   /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
   function verifyBearer(token: string): Promise<AuthInfo> {
+    if (token.length > MAX_CREDENTIAL_LENGTH) return Promise.reject(oversizedCredential());
     const hit = cache.get(token, Date.now() / 1000);
     if (hit !== undefined) return Promise.resolve(hit);
     const pending = inflight.get(token);

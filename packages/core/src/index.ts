@@ -19,6 +19,7 @@ export { ConfigError, isConfigError } from './config-error.js';
 export type { HttpFramework, LogLevel, WardenConfig, WardenOptions } from './config-schema.js';
 export { CONFIG_ENV_VARIABLES, wardenConfigSchema } from './config-schema.js';
 export { createAuthenticator } from './create-authenticator.js';
+export { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
 export { describeConfig } from './describe-config.js';
 export type { DiscoverAuthorizationServerOptions } from './discover-authorization-server.js';
 export { authorizationServerMetadataUrls, discoverAuthorizationServer } from './discover-authorization-server.js';
