@@ -27,6 +27,8 @@ export interface ServerProcess {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** The process id (to signal it, or to find it in `ps`). */
+  pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   stop(): Promise<number | null>;
@@ -84,6 +86,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? 0,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
