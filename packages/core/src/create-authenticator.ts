@@ -141,6 +141,7 @@ export async function createAuthenticator(
           clockTolerance: config.jwtClockTolerance,
           timeoutMs: options.jwks?.timeoutMs ?? 5000,
           fetch: options.fetch,
+          logger,
         });
 
   if (config.authEnabled && config.jwtEnabled && !verifyJwt && !introspect) {

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RESOURCE } from './__fixtures__/signing-keys.js';
-import type { Authenticator, AuthResult } from './authenticator-types.js';
+import type { Authenticator, AuthLogger, AuthResult } from './authenticator-types.js';
 import type { WardenOptions } from './config-schema.js';
 import { createAuthenticator } from './create-authenticator.js';
 
@@ -61,14 +61,17 @@ afterAll(() => {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-async function start(options: WardenOptions = {}): Promise<Authenticator> {
-  authenticator = await createAuthenticator({
-    resourceUrl: RESOURCE,
-    oauthIntrospectionEndpoint: `${base}/introspect`,
-    oauthClientId: 'resource server',
-    oauthClientSecret: 's3cret:x',
-    ...options,
-  });
+async function start(options: WardenOptions = {}, logger?: AuthLogger): Promise<Authenticator> {
+  authenticator = await createAuthenticator(
+    {
+      resourceUrl: RESOURCE,
+      oauthIntrospectionEndpoint: `${base}/introspect`,
+      oauthClientId: 'resource server',
+      oauthClientSecret: 's3cret:x',
+      ...options,
+    },
+    logger ? { logger } : {},
+  );
   return authenticator;
 }
 
@@ -117,6 +120,21 @@ describe('token introspection (R17)', () => {
     const result = await check(await start(), 'opaque-good');
     expect(result.outcome === 'rejected' && result.status).toBe(503);
     expect(result.outcome === 'rejected' && result.headers['Retry-After']).toBeTruthy();
+  });
+
+  it('logs a failing endpoint once per window, never the token or the client secret (issue 8)', async () => {
+    const warnings: [object, string | undefined][] = [];
+    const logger: AuthLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
+    failing = true;
+    const auth = await start({}, logger);
+    for (let i = 0; i < 5; i++) {
+      const result = await check(auth, `opaque-failing-${i}`);
+      expect(result.outcome === 'rejected' && result.status).toBe(503);
+    }
+    expect(warnings).toEqual([
+      [{ failure: 'http_status', status: 500, failuresSinceLastReport: 0 }, 'token introspection failed'],
+    ]);
+    expect(JSON.stringify(warnings)).not.toMatch(/opaque-failing|s3cret/);
   });
 
   it('checks API keys first and never sends them to the authorization server (R11, R18)', async () => {

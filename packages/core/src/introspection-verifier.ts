@@ -8,7 +8,7 @@
  */
 
 import { COULD_NOT_VALIDATE, invalidToken, verifierUnavailable } from './auth-failures.js';
-import type { AuthInfo } from './authenticator-types.js';
+import type { AuthInfo, AuthLogger } from './authenticator-types.js';
 import { FetchJsonError, fetchJson } from './fetch-json.js';
 import { audienceMatches, clientIdFromClaims, normalizeAudience, scopesFromClaims } from './token-claims.js';
 
@@ -23,6 +23,8 @@ export interface IntrospectionVerifierOptions {
   clockTolerance: number;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
+  /** Where failed calls are reported, at most once per {@link INCIDENT_LOG_WINDOW_MS}. */
+  logger?: AuthLogger;
 }
 
 /** An introspected token and how long its answer may be cached (seconds since the epoch). */
@@ -34,6 +36,11 @@ export interface IntrospectedToken {
 /** Positive answers are reused at most this long, so a revocation takes effect within it (R17). */
 export const INTROSPECTION_CACHE_MAX_SECONDS = 60;
 const RETRY_AFTER_SECONDS = 5;
+/**
+ * A failing endpoint is one incident, not one per request: it is logged at most once per window,
+ * with the number of failures left unlogged since the last line (issue 8).
+ */
+export const INCIDENT_LOG_WINDOW_MS = 30_000;
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding. */
 function basicAuthorization(clientId: string, clientSecret: string): string {
@@ -55,6 +62,20 @@ export function createIntrospectionVerifier(
     headers.authorization = basicAuthorization(options.clientId, options.clientSecret ?? '');
   }
 
+  let lastLoggedAt = Number.NEGATIVE_INFINITY;
+  let unlogged = 0;
+  function reportFailure(failure: string, status: number | undefined): void {
+    const now = Date.now();
+    if (now - lastLoggedAt < INCIDENT_LOG_WINDOW_MS) {
+      unlogged += 1;
+      return;
+    }
+    // The failure class and status only: never the token, the credentials or the response body.
+    options.logger?.warn({ failure, status, failuresSinceLastReport: unlogged }, 'token introspection failed');
+    lastLoggedAt = now;
+    unlogged = 0;
+  }
+
   return async function introspect(token: string): Promise<IntrospectedToken> {
     let answer: unknown;
     try {
@@ -69,10 +90,14 @@ export function createIntrospectionVerifier(
         },
       });
     } catch (error) {
-      if (error instanceof FetchJsonError) throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
+      if (error instanceof FetchJsonError) {
+        reportFailure(error.failure, error.status);
+        throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
+      }
       throw error;
     }
     if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      reportFailure('invalid_json', undefined);
       throw verifierUnavailable(RETRY_AFTER_SECONDS, new Error('introspection answer is not a JSON object'));
     }
     const claims = answer as Record<string, unknown>;
