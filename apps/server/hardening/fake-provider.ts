@@ -59,8 +59,15 @@ export interface FakeProvider {
   activeTokens: Map<string, Record<string, unknown>>;
   /** How many requests each path received. */
   hits: Map<string, number>;
-  /** Switch the behaviour; `down` closes the listener, leaving it brings it back on the same port. */
-  setMode(mode: ProviderMode, options?: { delayMs?: number; only?: string }): Promise<void>;
+  /**
+   * Switch the behaviour; `down` closes the listener, leaving it brings it back on the same port.
+   * `only` limits the mode to one path; `delays` sets a per-path delay in `slow` mode (others wait
+   * `delayMs`).
+   */
+  setMode(
+    mode: ProviderMode,
+    options?: { delayMs?: number; only?: string; delays?: Record<string, number> },
+  ): Promise<void>;
   mode(): ProviderMode;
   /** A signed token for `audience`, from this issuer unless the claims say otherwise. */
   mint(audience: string, claims?: JWTPayload, options?: MintOptions): Promise<string>;
@@ -87,6 +94,7 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
   let mode: ProviderMode = 'ok';
   let delayMs = 0;
   let onlyPath: string | undefined;
+  let delays: Record<string, number> = {};
   const published = new Set(keys.map((key) => key.kid));
   const activeTokens = new Map<string, Record<string, unknown>>();
   const hits = new Map<string, number>();
@@ -133,7 +141,7 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
     const affected = onlyPath === undefined || onlyPath === path;
     if (affected && mode === 'slow') {
       pending.add(res);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await new Promise((resolve) => setTimeout(resolve, delays[path] ?? delayMs));
       pending.delete(res);
       if (res.destroyed) return;
     } else if (affected && mode === 'garbage') {
@@ -206,6 +214,7 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
       mode = next;
       delayMs = options.delayMs ?? 0;
       onlyPath = options.only;
+      delays = options.delays ?? {};
       if (next === 'down' && !wasDown) await stop();
       if (next !== 'down' && wasDown) await listen();
     },
