@@ -23,7 +23,7 @@ export interface ProbeSnapshot {
   rssBytes: number;
   peakRssBytes: number;
   heapUsedBytes: number;
-  eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number; samples: number };
+  eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number; resolutionMs: number; samples: number };
 }
 
 /** A running server under test. */
