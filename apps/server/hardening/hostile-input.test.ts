@@ -121,6 +121,14 @@ describe.each(FRAMEWORKS)('hostile input on %s', (framework) => {
     expect(attacker.requests).toEqual([]);
   });
 
+  it('an "x5c" header carrying the attacker’s certificate chain (never trusted)', async () => {
+    const chain = [randomBytes(600).toString('base64')];
+    for (const kid of ['attacker', 'k1', undefined]) {
+      expectRefused(await bearer(signRs256({ alg: 'RS256', kid, x5c: chain }, claims(), attackerKey.privateKey)));
+    }
+    expect(attacker.requests).toEqual([]);
+  });
+
   it('an unknown "crit" header parameter, even signed with the provider’s real key', async () => {
     const key = provider.keys[0]!;
     const header = { alg: 'RS256', kid: key.kid, crit: ['x-hardening'], 'x-hardening': true };
