@@ -1,8 +1,8 @@
 /**
  * A vitest reporter that ends every run with one plain line, `N passed, M failed` (and
  * `, K skipped` when any were): the closing line CI and the hardening suite report (issue 8).
- * Failed modules (a file that did not load) and unhandled errors count as failures, so a run
- * that broke before its tests never reads as green.
+ * A file that did not load, a suite whose hook threw, and each unhandled error count as one
+ * failure each, so a run that broke before its tests never reads as green.
  *
  * @module
  */
@@ -23,15 +23,15 @@ export class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of testModules) {
-      let tests = 0;
+      // A file that did not load, or a hook that threw (its tests then read as skipped).
+      if (module.errors().length > 0) failed++;
+      for (const suite of module.children.allSuites()) if (suite.errors().length > 0) failed++;
       for (const test of module.children.allTests()) {
-        tests++;
         const state = test.result().state;
         if (state === 'passed') passed++;
         else if (state === 'failed') failed++;
         else skipped++;
       }
-      if (tests === 0 && module.state() === 'failed') failed++;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);

@@ -14,8 +14,30 @@ export const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
 export const FRAMEWORKS = ['hono', 'express', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
-/** A free TCP port on 127.0.0.1 (the resource URL must name the real port before start). */
+/** Below Linux's ephemeral range (32768–60999), where outgoing connections take their ports. */
+const STABLE_PORTS = { min: 20_000, max: 32_000 };
+
+async function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return listening;
+}
+
+/**
+ * A free TCP port on 127.0.0.1 (the resource URL must name the real port before start), with the
+ * next port free too (the embedded issuer listens on PORT+1). Picked below the ephemeral range:
+ * an ephemeral port can be taken by any outgoing connection of a test running alongside (a load
+ * run opens thousands) between this check and the server's own bind.
+ */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = STABLE_PORTS.min + Math.floor(Math.random() * (STABLE_PORTS.max - STABLE_PORTS.min));
+    if ((await canListen(port)) && (await canListen(port + 1))) return port;
+  }
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

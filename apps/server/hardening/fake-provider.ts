@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CryptoKey, exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { freePort } from '../e2e/server-process.js';
 
 /** How the provider answers. `down` closes the port (connection refused). */
 export type ProviderMode = 'ok' | 'down' | 'slow' | 'garbage' | 'oversized' | 'empty';
@@ -176,17 +177,32 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
     }
   }
 
-  async function listen(): Promise<void> {
+  async function listenOn(candidate: number): Promise<void> {
     server = createServer((req, res) => {
       answer(req, res).catch(() => res.destroy());
     });
     server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(candidate, '127.0.0.1', () => resolve());
     });
     port = (server.address() as AddressInfo).port;
     issuer = `http://127.0.0.1:${port}`;
+  }
+
+  /**
+   * The first time on a port outside the ephemeral range (freePort), so that while the provider
+   * is down no outgoing connection of a concurrent test can take the port it must come back on.
+   */
+  async function listen(): Promise<void> {
+    if (port !== 0) return listenOn(port);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await listenOn(await freePort());
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw error;
+      }
+    }
   }
 
   async function stop(): Promise<void> {
