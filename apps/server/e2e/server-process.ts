@@ -14,6 +14,9 @@ export const MAIN = join(import.meta.dirname, '..', 'dist', 'main.js');
 export const FRAMEWORKS = ['hono', 'express', 'fastify'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
+/** Below Linux's ephemeral range (32768–60999), where outgoing connections take their ports. */
+const STABLE_PORTS = { min: 20_000, max: 32_000 };
+
 async function canListen(port: number): Promise<boolean> {
   const server = createServer();
   const listening = await new Promise<boolean>((resolve) => {
@@ -25,24 +28,29 @@ async function canListen(port: number): Promise<boolean> {
 }
 
 /**
- * A free TCP port on 127.0.0.1 (the resource URL must name the real port before start) whose
- * successor is free too: the embedded development issuer listens on PORT + 1.
+ * A free TCP port on 127.0.0.1 (the resource URL must name the real port before start), with the
+ * next port free too (the embedded issuer listens on PORT+1). Picked below the ephemeral range:
+ * an ephemeral port can be taken by any outgoing connection of a test running alongside (a load
+ * run opens thousands) between this check and the server's own bind.
  */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (port < 65_535 && (await canListen(port + 1))) return port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = STABLE_PORTS.min + Math.floor(Math.random() * (STABLE_PORTS.max - STABLE_PORTS.min));
+    if ((await canListen(port)) && (await canListen(port + 1))) return port;
   }
-  throw new Error('no free pair of adjacent ports on 127.0.0.1');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 export interface ServerProcess {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** The process id (to signal it, or to find it in `ps`). */
+  pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   stop(): Promise<number | null>;
@@ -100,6 +108,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? 0,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { wardenAuth, wardenMetadata } from '@mcp-warden/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import express, { type ErrorRequestHandler } from 'express';
+import { answerClientError } from './client-error.js';
 import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
 
 const MAX_BODY = '4mb';
@@ -61,6 +62,7 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
+  server.on('clientError', answerClientError(logger));
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

@@ -7,11 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { wardenPlugin } from '@mcp-warden/fastify';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify from 'fastify';
+import { answerClientError } from './client-error.js';
 import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
 
 export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> {
   const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;
-  const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 4 * 1024 * 1024,
+    clientErrorHandler: answerClientError(logger),
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     const rejection = rebindingGuard(request.headers.host, request.headers.origin);

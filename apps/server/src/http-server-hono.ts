@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type WardenEnv, wardenAuth, wardenMetadata } from '@mcp-warden/hono';
 import { Hono } from 'hono';
+import { answerClientError } from './client-error.js';
 import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, type ServerDeps } from './http-server.js';
 
 export async function listenHono(deps: ServerDeps): Promise<ListeningServer> {
@@ -32,6 +33,7 @@ export async function listenHono(deps: ServerDeps): Promise<ListeningServer> {
   });
 
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  server.on('clientError', answerClientError(deps.logger));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -89,7 +89,7 @@ export interface AuthLogger {
 
 /** Tuning for the remote JWKS client (R16). Defaults suit production; tests shorten them. */
 export interface JwksClientOptions {
-  /** Per-fetch timeout (default 5000 ms). */
+  /** Time budget of one key load, discovery included; also the introspection timeout (default 5000 ms). */
   timeoutMs?: number;
   /** Minimum time between refreshes triggered by an unknown `kid` (default 30000 ms). */
   cooldownMs?: number;

@@ -36,6 +36,7 @@ import type {
 } from './authenticator-types.js';
 import { parseAuthorization } from './bearer-credentials.js';
 import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from './config-schema.js';
+import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
 import { createIntrospectionEndpoint } from './introspection-endpoint.js';
 import { createIntrospectionVerifier } from './introspection-verifier.js';
 import { createJwtIssuerRouter } from './jwt-issuer-router.js';
@@ -61,6 +62,15 @@ function looksLikeJwt(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Refused before any parsing, hashing, cache lookup, verification or introspection call. */
+function oversizedCredential(): AuthError {
+  return invalidToken(
+    'ERR_CREDENTIALS_INVALID',
+    COULD_NOT_VALIDATE,
+    new Error(`credential longer than ${MAX_CREDENTIAL_LENGTH} characters`),
+  );
 }
 
 function hasEntries(record: ToolScopes): boolean {
@@ -115,6 +125,7 @@ export async function createAuthenticator(
   const defaultToolScopesSet = hasEntries(config.toolScopes);
 
   async function verifyApiKey(key: string): Promise<AuthInfo> {
+    if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
     if (!config.apiKeyEnabled) {
       throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
     }
@@ -194,6 +205,7 @@ export async function createAuthenticator(
 
   /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
   function verifyBearer(token: string): Promise<AuthInfo> {
+    if (token.length > MAX_CREDENTIAL_LENGTH) return Promise.reject(oversizedCredential());
     const hit = cache.get(token, Date.now() / 1000);
     if (hit !== undefined) return Promise.resolve(hit);
     const pending = inflight.get(token);

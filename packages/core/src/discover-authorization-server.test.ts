@@ -107,6 +107,24 @@ describe('discoverAuthorizationServer (R16)', () => {
     expect(requested).toEqual(['/.well-known/openid-configuration']);
   });
 
+  it('spends one time budget across every candidate, not one per URL (issue 8)', async () => {
+    // A slow 404 on the first candidate, a hanging second: the whole discovery stays within budget.
+    routes['/.well-known/openid-configuration'] = (_req, res) => {
+      setTimeout(() => {
+        res.statusCode = 404;
+        res.end();
+      }, 400).unref();
+    };
+    routes['/.well-known/oauth-authorization-server'] = (_req, res) => {
+      setTimeout(() => res.end('{}'), 5000).unref();
+    };
+    const started = performance.now();
+    const error = await discoverAuthorizationServer(base, { timeoutMs: 600 }).catch((e: unknown) => e);
+    expect((error as FetchJsonError).failure).toBe('timeout');
+    expect(requested).toHaveLength(2);
+    expect(performance.now() - started).toBeLessThan(950);
+  });
+
   it('refuses an oversized document', async () => {
     routes['/.well-known/openid-configuration'] = json({ issuer: base, padding: 'x'.repeat(5000) });
     const error = await discoverAuthorizationServer(base, { maxBytes: 1000 }).catch((e: unknown) => e);

@@ -9,11 +9,13 @@
 import { AuthError } from './auth-error.js';
 import { FetchJsonError, fetchJson } from './fetch-json.js';
 
+const DEFAULT_TIMEOUT_MS = 5000;
+
 /** Options for {@link discoverAuthorizationServer}. */
 export interface DiscoverAuthorizationServerOptions {
   /** The fetch implementation (default: the global one). */
   fetch?: typeof globalThis.fetch;
-  /** Per-request timeout in milliseconds (default 5000). */
+  /** Time budget in milliseconds for the whole discovery, every candidate URL included (default 5000). */
   timeoutMs?: number;
   /** Maximum metadata document size in bytes (default 512 KiB). */
   maxBytes?: number;
@@ -75,11 +77,16 @@ export async function discoverAuthorizationServer(
   }
   let lastFailure: FetchJsonError | undefined;
   let mismatch = false;
+  // One budget for every candidate: a slow 404 on the first must not double the wait.
+  const budgetMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = Date.now() + budgetMs;
   for (const url of candidates) {
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) throw new FetchJsonError('timeout', url, `no answer within ${budgetMs} ms`);
     let document: unknown;
     try {
       document = await fetchJson(url, {
-        timeoutMs: options.timeoutMs,
+        timeoutMs: remainingMs,
         maxBytes: options.maxBytes,
         fetch: options.fetch,
       });

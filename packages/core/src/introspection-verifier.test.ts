@@ -231,6 +231,23 @@ describe('token introspection (R17)', () => {
     expect(lines.join('\n')).not.toMatch(/opaque-good|local-api-key/);
   });
 
+  it('logs a failing endpoint once per window, never the token or the client secret (issue 8)', async () => {
+    const warnings: [object, string | undefined][] = [];
+    const logger: AuthLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
+    failing = true;
+    const auth = await start({}, logger);
+    for (let i = 0; i < 5; i++) {
+      const result = await check(auth, `opaque-failing-${i}`);
+      expect(result.outcome === 'rejected' && result.status).toBe(503);
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toEqual([
+      expect.objectContaining({ failure: 'http_status', status: 500 }),
+      'token introspection failed',
+    ]);
+    expect(JSON.stringify(warnings)).not.toMatch(/opaque-failing|s3cret/);
+  });
+
   it('checks API keys first and never sends them to the authorization server (R11, R18)', async () => {
     const auth = await start({ apiKeys: ['local-api-key'] });
     expect((await check(auth, 'local-api-key')).outcome).toBe('authenticated');

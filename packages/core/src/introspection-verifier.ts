@@ -121,7 +121,7 @@ export function createIntrospectionVerifier(
           ? { hint: 'check MCP_OAUTH_CLIENT_ID, MCP_OAUTH_CLIENT_SECRET and MCP_OAUTH_INTROSPECTION_AUTH_METHOD' }
           : {}),
       },
-      'token introspection failed; answering 503 until it recovers',
+      'token introspection failed',
     );
   }
 

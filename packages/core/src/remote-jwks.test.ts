@@ -16,6 +16,7 @@ let delayMs: number;
 let keys: JWK[];
 let jwksRequests: number;
 let discoveryRequests: number;
+let discoveryDelayMs: number;
 let a: TestKeyPair;
 let b: TestKeyPair;
 let authenticator: Authenticator | undefined;
@@ -56,7 +57,9 @@ beforeAll(async () => {
     if (req.url === '/.well-known/openid-configuration') {
       discoveryRequests++;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }));
+      const answer = () => res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }));
+      if (discoveryDelayMs > 0) setTimeout(answer, discoveryDelayMs);
+      else answer();
       return;
     }
     res.statusCode = 404;
@@ -71,6 +74,7 @@ beforeEach(() => {
   keys = [a.jwk];
   jwksRequests = 0;
   discoveryRequests = 0;
+  discoveryDelayMs = 0;
 });
 afterEach(async () => {
   await authenticator?.close();
@@ -194,6 +198,30 @@ describe('remote JWKS (R16)', () => {
     await sleep(250);
     const unknown = await check(auth, await tokenFor(b));
     expect(unknown.outcome === 'rejected' && unknown.status).toBe(401);
+  });
+
+  it('keeps the last good keys when a refresh returns a set with no usable key (issue 8)', async () => {
+    const auth = await start();
+    expect((await check(auth, await tokenFor(a))).outcome).toBe('authenticated');
+    keys = [];
+    await sleep(250);
+    expectUnavailable(await check(auth, await tokenFor(b)));
+    expect((await check(auth, await tokenFor(a, { sub: 'kept' }))).outcome).toBe('authenticated');
+    keys = [{ ...a.jwk, use: 'enc' }];
+    await sleep(250);
+    expectUnavailable(await check(auth, await tokenFor(b)));
+    expect((await check(auth, await tokenFor(a, { sub: 'still-kept' }))).outcome).toBe('authenticated');
+    expect(jwksRequests).toBe(3);
+  });
+
+  it('spends one time budget on discovery and the key fetch together (issue 8)', async () => {
+    discoveryDelayMs = 450;
+    mode = 'hang';
+    const auth = await start({ timeoutMs: 600 }, { oauthJwksUri: undefined, jwtIssuer: base });
+    const started = performance.now();
+    expectUnavailable(await check(auth, await tokenFor(a, { iss: base })));
+    expect(performance.now() - started).toBeLessThan(950);
+    expect(jwksRequests).toBe(1);
   });
 
   it('skips symmetric and encryption keys in a fetched JWKS', async () => {

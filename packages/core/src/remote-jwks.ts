@@ -7,7 +7,9 @@
  * - an unknown `kid` triggers a refresh at most once per `cooldownMs` (rotation without letting
  *   random `kid`s turn into a request flood against the provider);
  * - one fetch in flight at a time: concurrent misses wait for the same fetch;
- * - a failed refresh keeps the last good keys; with no usable key the failure is a 503-class
+ * - one time budget (`timeoutMs`) covers discovery and the key fetch together;
+ * - a failed refresh (including a set with no usable signing key) keeps the last good keys; with
+ *   no usable key the failure is a 503-class
  *   {@link AuthError} (`ERR_VERIFIER_UNAVAILABLE`), never `invalid_token` and never a pass;
  * - after a failure with no keys at all, new attempts wait a short back-off so a dead provider is
  *   not hammered at the request rate;
@@ -21,7 +23,7 @@ import type { AuthError } from './auth-error.js';
 import { verifierUnavailable } from './auth-failures.js';
 import type { AuthLogger, JwksClientOptions } from './authenticator-types.js';
 import { discoverAuthorizationServer } from './discover-authorization-server.js';
-import { fetchJson } from './fetch-json.js';
+import { FetchJsonError, fetchJson } from './fetch-json.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
 
 /** Options of {@link RemoteJwks}: where the keys are and how to fetch them. */
@@ -134,10 +136,17 @@ export class RemoteJwks {
 
   async #load(): Promise<void> {
     this.#lastAttemptAt = Date.now();
+    // One budget for discovery and the key fetch together: a request waiting on this load must
+    // never wait longer than `timeoutMs` (issue 8), however slowly each step answers.
+    const deadline = this.#lastAttemptAt + this.#options.timeoutMs;
     try {
       const uri = this.#jwksUri ?? (await this.#discoverJwksUri());
+      const remainingMs = deadline - Date.now();
+      if (remainingMs <= 0) {
+        throw new FetchJsonError('timeout', uri, `no answer within ${this.#options.timeoutMs} ms`);
+      }
       const body = await fetchJson(uri, {
-        timeoutMs: this.#options.timeoutMs,
+        timeoutMs: remainingMs,
         maxBytes: this.#options.maxBytes,
         fetch: this.#fetch,
       });
@@ -185,7 +194,7 @@ function usableKeys(body: unknown): JWK[] {
   const keys = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new Error('the JWKS has no "keys" array');
   if (keys.length > MAX_KEYS) throw new Error(`the JWKS has more than ${MAX_KEYS} keys`);
-  return keys.filter(
+  const usable = keys.filter(
     (key): key is JWK =>
       typeof key === 'object' &&
       key !== null &&
@@ -194,4 +203,8 @@ function usableKeys(body: unknown): JWK[] {
       !('d' in key) &&
       (key.use === undefined || key.use === 'sig'),
   );
+  // A provider mid-incident may publish an empty set: adopting it would refuse every token, so it
+  // counts as a failed refresh and the last good keys stay (R16).
+  if (usable.length === 0) throw new Error('the JWKS has no usable signing key');
+  return usable;
 }
