@@ -33,22 +33,39 @@ function headerValue(request: FastifyRequest, name: string): string | null {
   return value;
 }
 
+/**
+ * The request as the core sees it. A class rather than an object literal with getters: the path
+ * and client address only appear in the log line of a rejection, so they are computed when read,
+ * and prototype getters cost nothing per request where literal accessors allocate (issue 7).
+ */
+class FastifyAuthRequest implements AuthRequest {
+  readonly authorization: string | null;
+  readonly apiKey: string | null;
+  readonly method: string;
+  readonly body: unknown;
+  readonly #request: FastifyRequest;
+
+  constructor(request: FastifyRequest) {
+    this.#request = request;
+    this.authorization = headerValue(request, 'authorization');
+    this.apiKey = headerValue(request, 'x-api-key');
+    this.method = request.method;
+    this.body = request.body;
+  }
+
+  get path(): string {
+    const url = this.#request.url;
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  }
+
+  /** request.ip honours Fastify's trustProxy option. */
+  get clientAddress(): string | undefined {
+    return this.#request.ip;
+  }
+}
+
 /** Extracts the {@link AuthRequest} the authenticator needs from a Fastify request. */
 export function toAuthRequest(request: FastifyRequest): AuthRequest {
-  return {
-    authorization: headerValue(request, 'authorization'),
-    apiKey: headerValue(request, 'x-api-key'),
-    method: request.method,
-    body: request.body,
-    // The path and client address only appear in the log line of a rejection: computed when read.
-    get path() {
-      const url = request.url;
-      const query = url.indexOf('?');
-      return query === -1 ? url : url.slice(0, query);
-    },
-    // request.ip honours Fastify's trustProxy option.
-    get clientAddress() {
-      return request.ip;
-    },
-  };
+  return new FastifyAuthRequest(request);
 }
