@@ -29,6 +29,10 @@ export interface VariantReport {
   p50Ms: number;
   p99Ms: number;
   rssMiB: number;
+  /** Server CPU time per response, µs (median across rounds). */
+  cpuUsPerRequest: number;
+  /** Server CPU per response minus the baseline's, µs. */
+  addedCpuUs: number;
   /** Throughput as a share of the baseline's. */
   ratio: number;
   /** p99 latency minus the baseline's, in ms. */

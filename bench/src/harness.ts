@@ -110,6 +110,7 @@ function summarise(
   const p99Ms = median(samples.map((s) => s.p99Ms));
   const baselineRps = median(baseline.map((s) => s.rps));
   const baselineP99 = median(baseline.map((s) => s.p99Ms));
+  const cpuUsPerRequest = median(samples.map((s) => s.cpuUsPerRequest));
   const problems: string[] = [];
   for (const sample of samples) {
     for (const [status, count] of Object.entries(sample.unexpected)) {
@@ -133,6 +134,8 @@ function summarise(
     p50Ms: median(samples.map((s) => s.p50Ms)),
     p99Ms,
     rssMiB: median(samples.map((s) => s.rssBytes)) / 1024 ** 2,
+    cpuUsPerRequest,
+    addedCpuUs: cpuUsPerRequest - median(baseline.map((s) => s.cpuUsPerRequest)),
     ratio: rps / baselineRps,
     addedP99Ms: p99Ms - baselineP99,
     wellFormed: problems.length === 0 && samples.length > 0,

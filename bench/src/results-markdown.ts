@@ -38,7 +38,12 @@ function variantRow(v: VariantReport, showRatio: boolean): string {
   const library = v.library === 'bare' ? 'bare framework' : v.library;
   const flags = v.wellFormed ? '' : ` ⚠ ${v.problems.slice(0, 2).join('; ')}`;
   const note = v.note === undefined ? '' : ` (${v.note})`;
-  return `| ${v.label} | ${library}${note}${flags} | ${int(v.rps)} | ${showRatio && !v.baseline ? pct(v.ratio) : v.baseline ? '100%' : '–'} | ${ms(v.p50Ms)} | ${ms(v.p99Ms)} | ${v.baseline ? '–' : ms(v.addedP99Ms)} | ${v.rssMiB.toFixed(0)} |`;
+  const cpu = Number.isFinite(v.cpuUsPerRequest) ? v.cpuUsPerRequest.toFixed(0) : '–';
+  const addedCpu =
+    v.baseline || !Number.isFinite(v.addedCpuUs)
+      ? '–'
+      : `${v.addedCpuUs >= 0 ? '+' : '−'}${Math.abs(v.addedCpuUs).toFixed(0)}`;
+  return `| ${v.label} | ${library}${note}${flags} | ${int(v.rps)} | ${showRatio && !v.baseline ? pct(v.ratio) : v.baseline ? '100%' : '–'} | ${ms(v.p50Ms)} | ${ms(v.p99Ms)} | ${v.baseline ? '–' : ms(v.addedP99Ms)} | ${cpu} | ${addedCpu} | ${v.rssMiB.toFixed(0)} |`;
 }
 
 function httpTables(variants: readonly VariantReport[]): string[] {
@@ -48,8 +53,8 @@ function httpTables(variants: readonly VariantReport[]): string[] {
     if (rows.length === 0) continue;
     lines.push(`### ${titled(framework)}`, '');
     lines.push(
-      '| variant | library | req/s | vs baseline | p50 ms | p99 ms | added p99 ms | server RSS MB |',
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| variant | library | req/s | vs baseline | p50 ms | p99 ms | added p99 ms | server CPU µs/req | added CPU µs | server RSS MB |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     const plain = rows.filter((v) => v.group === framework);
     const mcp = rows.filter((v) => v.group !== framework);
@@ -58,6 +63,26 @@ function httpTables(variants: readonly VariantReport[]): string[] {
     lines.push('');
   }
   return lines;
+}
+
+/** How close the reference middleware and mcp-warden without CORS come to the bare route. */
+function floorNote(variants: readonly VariantReport[]): string[] {
+  const parts: string[] = [];
+  for (const framework of FRAMEWORKS) {
+    const of = (scenario: string) => variants.find((v) => v.id === `${framework}/${scenario}`);
+    const reference = of('reference');
+    const warden = of('rs256-repeated');
+    if (reference === undefined || warden === undefined) continue;
+    const noCors = of('rs256-repeated-no-cors');
+    parts.push(
+      `${titled(framework)}: reference ${pct(reference.ratio)}, mcp-warden ${pct(warden.ratio)}${noCors === undefined ? '' : ` (${pct(noCors.ratio)} with \`cors: false\`)`}`,
+    );
+  }
+  if (parts.length === 0) return [];
+  return [
+    `Repeated token, throughput relative to bare, next to the reference middleware (no verification at all) and to mcp-warden without its CORS headers: ${parts.join('; ')}.`,
+    '',
+  ];
 }
 
 /** The whole RESULTS.md. */
@@ -85,12 +110,14 @@ export function renderResults(report: BenchReport): string {
     `- ${settings.mode === 'quick' ? '**Quick mode**: figures are a smoke test, not results. ' : ''}Every HTTP variant runs ${settings.rounds} time(s) (rounds alternate forward and reverse order), ${settings.durationSeconds} s each after a ${settings.warmupSeconds} s warm-up, ${settings.connections} connections, no pipelining; each server is a fresh process. Figures are medians across rounds.`,
     '- "vs baseline" is throughput relative to the bare framework (`GET /mcp` answering `{"ok":true}`, receiving the same `Authorization` header as the repeated-token variant and ignoring it) measured in the same run; for the MCP rows the baseline is apps/server with authentication disabled. "added p99" is the p99 latency minus the baseline\'s.',
     `- Tokens: RS256 (2048-bit), ES256 and EdDSA (Ed25519) RFC 9068 access tokens (\`typ: at+jwt\`), keys served by a local JWKS server that every JWT variant, mcp-warden and peers alike, reads. "Repeated" sends one token (the normal MCP client case); "distinct" cycles through ${int(settings.distinctPoolSize)} tokens, more than mcp-warden's 10,000-entry verified-token cache holds, so no request is a cache hit.`,
+    '- "server CPU µs/req" is the user + system CPU time of the server process during the measured run divided by its responses (from `/proc`): on a shared machine it moves less than throughput does. The "reference middleware" row is the shape of an adapter with the verification left out (it reads the `Authorization` header, awaits once, attaches an identity and adds the same CORS headers): its distance from the bare route is what the framework charges any such middleware.',
     '- Peers get their most favourable configuration: `@fastify/jwt` and `hono/jwk` cannot read a JWKS URI efficiently (the first not at all, the second downloads it on every request), so they are given the key fetched once at start-up from the same JWKS server.',
     '',
     '## Targets',
     '',
     ...targetTable(report.targets),
     '',
+    ...floorNote(report.variants),
   );
   if (report.failures.length > 0) {
     lines.push('## Failures', '', ...report.failures.map((f) => `- ${f.split('\n')[0]}`), '');

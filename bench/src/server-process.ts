@@ -26,6 +26,8 @@ export interface RunningServer {
   output(): string;
   /** Resident set size in bytes, from /proc (Linux) or `ps`. */
   rssBytes(): number;
+  /** CPU time (user + system) used so far in seconds, from /proc; NaN elsewhere. */
+  cpuSeconds(): number;
   /** SIGTERM, then waits for the exit (and the CPU profile, when asked for). */
   stop(): Promise<void>;
 }
@@ -51,6 +53,21 @@ export function readRssBytes(pid: number): number {
     // Not Linux: fall back to ps.
   }
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
+}
+
+let clockTicks: number | undefined;
+
+/** CPU time (user + system, all threads) of a process in seconds; NaN without /proc. */
+export function readCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Starts `spec.script` with Node and resolves once it listens. */
@@ -94,6 +111,7 @@ export async function startServerProcess(spec: ProcessSpec): Promise<RunningServ
     pid: child.pid!,
     output: () => output,
     rssBytes: () => readRssBytes(child.pid!),
+    cpuSeconds: () => readCpuSeconds(child.pid!),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -100,7 +100,7 @@ export function evaluateTargets(
   }
 
   for (const peer of report.variants) {
-    if (peer.library === 'bare' || peer.library === 'mcp-warden' || peer.library === 'apps/server') continue;
+    if (['bare', 'reference', 'mcp-warden', 'apps/server'].includes(peer.library)) continue;
     const ours = byId.get(`${peer.framework}/${peer.scenario}`);
     if (ours === undefined) continue;
     const met = ours.rps > peer.rps;

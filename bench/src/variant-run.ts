@@ -31,9 +31,11 @@ export interface RunSettings {
   cpuProfileDir?: string;
 }
 
-/** A measured run plus the server's resident set size right after it. */
+/** A measured run plus the server's resident set size right after it and its CPU time. */
 export interface VariantSample extends LoadSample {
   rssBytes: number;
+  /** Server CPU time (user + system) per response during the measured run, in µs. */
+  cpuUsPerRequest: number;
 }
 
 /** The JSON-RPC request of the MCP rows. */
@@ -153,6 +155,7 @@ export async function runVariantOnce(
       });
       used += warm.requests;
     }
+    const cpuBefore = server.cpuSeconds();
     const sample = await runLoad({
       ...shape,
       url,
@@ -160,7 +163,8 @@ export async function runVariantOnce(
       durationSeconds: settings.durationSeconds,
       ...(shape.maxRequests === undefined ? {} : { maxRequests: budget(shape.maxRequests)! }),
     });
-    return { ...sample, rssBytes: server.rssBytes() };
+    const cpuUsPerRequest = ((server.cpuSeconds() - cpuBefore) * 1e6) / sample.requests;
+    return { ...sample, rssBytes: server.rssBytes(), cpuUsPerRequest };
   } catch (error) {
     throw new Error(`${variant.id}: ${(error as Error).message}\n${server.output().slice(0, 2000)}`);
   } finally {

@@ -34,7 +34,9 @@ export type ServerTarget =
 export type Scenario =
   | 'bare'
   | 'api-key'
+  | 'reference'
   | 'rs256-repeated'
+  | 'rs256-repeated-no-cors'
   | 'rs256-distinct'
   | 'es256-distinct'
   | 'eddsa-distinct'
@@ -65,7 +67,9 @@ export interface Variant {
 export const SCENARIO_LABELS: Record<Scenario, string> = {
   bare: 'bare route',
   'api-key': 'API key (X-API-Key)',
+  reference: 'reference middleware: reads the header, adds the CORS headers, verifies nothing',
   'rs256-repeated': 'JWT RS256, one repeated token',
+  'rs256-repeated-no-cors': 'JWT RS256, one repeated token, `cors: false`',
   'rs256-distinct': 'JWT RS256, distinct tokens',
   'es256-distinct': 'JWT ES256, distinct tokens',
   'eddsa-distinct': 'JWT EdDSA, distinct tokens',
@@ -94,8 +98,12 @@ const peerSettings = (context: VariantContext): JwtPeerSettings => ({
 });
 
 const warden =
-  (alg: BenchAlgorithm) =>
-  (context: VariantContext): GuardConfig => ({ kind: 'mcp-warden', options: wardenOptions(context, alg) });
+  (alg: BenchAlgorithm, cors?: boolean) =>
+  (context: VariantContext): GuardConfig => ({
+    kind: 'mcp-warden',
+    options: wardenOptions(context, alg),
+    ...(cors === undefined ? {} : { cors }),
+  });
 
 interface PeerDefinition {
   name: string;
@@ -166,6 +174,14 @@ function frameworkVariants(framework: Framework): Variant[] {
     },
     {
       ...base,
+      id: `${framework}/reference`,
+      library: 'reference',
+      scenario: 'reference',
+      credential: RS256_REPEATED,
+      target: { kind: 'bench', guard: () => ({ kind: 'reference' }) },
+    },
+    {
+      ...base,
       id: `${framework}/api-key`,
       library: 'mcp-warden',
       scenario: 'api-key',
@@ -179,6 +195,14 @@ function frameworkVariants(framework: Framework): Variant[] {
       scenario: 'rs256-repeated',
       credential: RS256_REPEATED,
       target: { kind: 'bench', guard: warden('RS256') },
+    },
+    {
+      ...base,
+      id: `${framework}/rs256-repeated-no-cors`,
+      library: 'mcp-warden',
+      scenario: 'rs256-repeated-no-cors',
+      credential: RS256_REPEATED,
+      target: { kind: 'bench', guard: warden('RS256', false) },
     },
     {
       ...base,

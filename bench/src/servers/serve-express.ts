@@ -1,7 +1,7 @@
 /**
  * The Express benchmark server: `GET /mcp` answering `{"ok":true}`, behind the guard the runner
- * chose (none, mcp-warden's `wardenAuth`, express-oauth2-jwt-bearer, or the MCP SDK's
- * `requireBearerAuth` with a jose verifier).
+ * chose (none, the reference middleware, mcp-warden's `wardenAuth`, express-oauth2-jwt-bearer, or
+ * the MCP SDK's `requireBearerAuth` with a jose verifier).
  *
  * @module
  */
@@ -14,6 +14,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { auth } from 'express-oauth2-jwt-bearer';
 import { announce, LISTEN_BACKLOG } from './announce.js';
 import { joseTokenVerifier } from './jose-token-verifier.js';
+import { ALLOW_ORIGIN, EXPOSE_HEADERS, EXPOSED_LIST, referenceIdentity } from './reference-middleware.js';
 import { BENCH_PATH, type GuardConfig, OK_BODY, readServerConfig, unsupportedGuard } from './server-config.js';
 
 async function guardFor(guard: GuardConfig): Promise<RequestHandler | undefined> {
@@ -21,7 +22,17 @@ async function guardFor(guard: GuardConfig): Promise<RequestHandler | undefined>
     case 'none':
       return undefined;
     case 'mcp-warden':
-      return wardenAuth({ authenticator: await createAuthenticator(guard.options, { jwks: guard.jwks }) });
+      return wardenAuth({
+        authenticator: await createAuthenticator(guard.options, { jwks: guard.jwks }),
+        ...(guard.cors === undefined ? {} : { cors: guard.cors }),
+      });
+    case 'reference':
+      return async (req, res, next) => {
+        if (!res.hasHeader(ALLOW_ORIGIN)) res.setHeader(ALLOW_ORIGIN, '*');
+        res.setHeader(EXPOSE_HEADERS, EXPOSED_LIST);
+        req.auth = await referenceIdentity(req.headers.authorization);
+        next();
+      };
     case 'express-oauth2-jwt-bearer':
       return auth({
         issuer: guard.issuer,

@@ -1,6 +1,7 @@
 /**
  * The Fastify benchmark server: `GET /mcp` answering `{"ok":true}`, behind the guard the runner
- * chose (none, mcp-warden's `wardenPlugin`, or `@fastify/jwt` with or without its cache).
+ * chose (none, the reference middleware, mcp-warden's `wardenPlugin`, or `@fastify/jwt` with or
+ * without its cache).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { wardenPlugin } from '@mcp-warden/fastify';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { announce, LISTEN_BACKLOG } from './announce.js';
 import { firstKeyAsPem } from './peer-keys.js';
+import { ALLOW_ORIGIN, EXPOSE_HEADERS, EXPOSED_LIST, referenceIdentity } from './reference-middleware.js';
 import { BENCH_PATH, OK_BODY, readServerConfig, unsupportedGuard } from './server-config.js';
 
 const config = readServerConfig('fastify');
@@ -23,6 +25,23 @@ switch (guard.kind) {
   case 'mcp-warden':
     await app.register(wardenPlugin, {
       authenticator: await createAuthenticator(guard.options, { jwks: guard.jwks }),
+      ...(guard.cors === undefined ? {} : { cors: guard.cors }),
+    });
+    authenticated = (request) => request.auth !== undefined;
+    break;
+  case 'reference':
+    // The plugin's two hooks: CORS headers on request, the identity before validation.
+    app.decorateRequest('auth', undefined);
+    app.addHook('onRequest', async (_request, reply) => {
+      if (!reply.hasHeader(ALLOW_ORIGIN)) {
+        reply.header(ALLOW_ORIGIN, '*');
+        reply.raw.setHeader(ALLOW_ORIGIN, '*');
+      }
+      reply.header(EXPOSE_HEADERS, EXPOSED_LIST);
+      reply.raw.setHeader(EXPOSE_HEADERS, EXPOSED_LIST);
+    });
+    app.addHook('preValidation', async (request) => {
+      request.auth = await referenceIdentity(request.headers.authorization);
     });
     authenticated = (request) => request.auth !== undefined;
     break;

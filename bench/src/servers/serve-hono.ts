@@ -1,7 +1,7 @@
 /**
  * The Hono benchmark server (on `@hono/node-server`): `GET /mcp` answering `{"ok":true}`, behind
- * the guard the runner chose (none, mcp-warden's `wardenAuth`, `hono/jwk`, or the MCP SDK's
- * web-standard `requireBearerAuth` with a jose verifier).
+ * the guard the runner chose (none, the reference middleware, mcp-warden's `wardenAuth`,
+ * `hono/jwk`, or the MCP SDK's web-standard `requireBearerAuth` with a jose verifier).
  *
  * @module
  */
@@ -15,6 +15,7 @@ import { jwk } from 'hono/jwk';
 import { announce, LISTEN_BACKLOG } from './announce.js';
 import { joseTokenVerifier } from './jose-token-verifier.js';
 import { fetchJwks } from './peer-keys.js';
+import { ALLOW_ORIGIN, EXPOSE_HEADERS, EXPOSED_LIST, referenceIdentity } from './reference-middleware.js';
 import { BENCH_PATH, type GuardConfig, OK_BODY, readServerConfig, unsupportedGuard } from './server-config.js';
 
 type Env = { Variables: { auth?: unknown; jwtPayload?: unknown } };
@@ -26,7 +27,16 @@ async function guardFor(guard: GuardConfig): Promise<MiddlewareHandler<Env> | un
     case 'mcp-warden':
       return wardenAuth({
         authenticator: await createAuthenticator(guard.options, { jwks: guard.jwks }),
+        ...(guard.cors === undefined ? {} : { cors: guard.cors }),
       }) as unknown as MiddlewareHandler<Env>;
+    case 'reference':
+      return async (c, next) => {
+        c.set('auth', await referenceIdentity(c.req.header('authorization')));
+        await next();
+        const headers = c.res.headers;
+        if (!headers.has(ALLOW_ORIGIN)) headers.set(ALLOW_ORIGIN, '*');
+        headers.set(EXPOSE_HEADERS, EXPOSED_LIST);
+      };
     case 'hono-jwk':
       // With `jwks_uri`, hono/jwk downloads the JWKS on every request; keys fetched once at
       // start-up from the same JWKS server are its fastest configuration.

@@ -22,7 +22,8 @@ export interface JwtPeerSettings {
 /** The guard in front of the route. */
 export type GuardConfig =
   | { kind: 'none' }
-  | { kind: 'mcp-warden'; options: WardenOptions; jwks?: JwksClientOptions }
+  | { kind: 'mcp-warden'; options: WardenOptions; jwks?: JwksClientOptions; cors?: boolean }
+  | { kind: 'reference' }
   | ({ kind: 'express-oauth2-jwt-bearer' } & JwtPeerSettings)
   | ({ kind: 'sdk-bearer-auth' } & JwtPeerSettings)
   | ({ kind: 'fastify-jwt'; cache: boolean } & JwtPeerSettings)
