@@ -5,7 +5,7 @@
  * @module
  */
 import type { ColdStartResult } from './cold-start.js';
-import type { ProfileSummary } from './cpu-profile.js';
+import type { ProfileDelta, ProfileSummary } from './cpu-profile.js';
 import type { MachineDescription } from './machine.js';
 import type { MemoryResult } from './memory-growth.js';
 import type { MicroResult } from './micro/micro-config.js';
@@ -62,6 +62,10 @@ export interface ProfileReport {
   subject: string;
   targets: string[];
   summary: ProfileSummary;
+  /** Requests the profiled server answered (warm-up included), when known. */
+  requests?: number;
+  /** The same profile of the variant's baseline, and what the variant adds per request. */
+  baseline?: { subject: string; requests: number; busyUsPerRequest: number; added: ProfileDelta[] };
 }
 
 /** Settings a run used. */

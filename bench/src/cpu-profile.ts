@@ -27,11 +27,15 @@ export interface ProfileEntry {
   share: number;
 }
 
-/** Where the time went. */
+/** Where the time went. Shares are of the busy (non-idle) samples. */
 export interface ProfileSummary {
   totalMs: number;
+  /** Time the process was running (not idle), ms. */
+  busyMs: number;
   byOrigin: ProfileEntry[];
   topFunctions: ProfileEntry[];
+  /** Every function's share, for comparing two profiles. */
+  allFunctions: ProfileEntry[];
 }
 
 /** The origin of a script URL: `jose`, `@mcp-warden/core`, `node internals` … */
@@ -69,27 +73,64 @@ export function summarizeProfile(profile: Profile, top = 12): ProfileSummary {
     for (const node of profile.nodes) hits.set(node.id, node.hitCount ?? 0);
   }
   let total = 0;
-  for (const count of hits.values()) total += count;
+  let idle = 0;
   const origins = new Map<string, number>();
   const functions = new Map<string, number>();
   for (const [id, count] of hits) {
     const frame = byId.get(id)?.callFrame;
     if (frame === undefined) continue;
+    total += count;
+    if (frame.functionName === '(idle)') {
+      idle += count;
+      continue;
+    }
     const origin = originOf(frame.url, frame.functionName);
     origins.set(origin, (origins.get(origin) ?? 0) + count);
     const name = `${frame.functionName || '(anonymous)'}${frame.url ? ` ${shortUrl(frame.url)}:${frame.lineNumber + 1}` : ''}`;
     functions.set(name, (functions.get(name) ?? 0) + count);
   }
+  const busy = total - idle;
   const ranked = (map: Map<string, number>, limit: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, limit)
-      .map(([name, count]) => ({ name, share: total === 0 ? 0 : count / total }));
+      .map(([name, count]) => ({ name, share: busy === 0 ? 0 : count / busy }));
+  const totalMs = (profile.endTime - profile.startTime) / 1000;
   return {
-    totalMs: (profile.endTime - profile.startTime) / 1000,
+    totalMs,
+    busyMs: total === 0 ? 0 : (totalMs * busy) / total,
     byOrigin: ranked(origins, 10),
     topFunctions: ranked(functions, top),
+    allFunctions: ranked(functions, Number.POSITIVE_INFINITY),
   };
+}
+
+/** A function's time per request in two profiles. */
+export interface ProfileDelta {
+  name: string;
+  baselineUs: number;
+  variantUs: number;
+}
+
+/**
+ * The functions whose time per request grew the most from `baseline` to `variant`: what the
+ * variant adds, function by function.
+ */
+export function compareProfiles(
+  variant: ProfileSummary,
+  variantRequests: number,
+  baseline: ProfileSummary,
+  baselineRequests: number,
+  top = 12,
+): ProfileDelta[] {
+  const perRequest = (summary: ProfileSummary, requests: number) =>
+    new Map(summary.allFunctions.map((f) => [f.name, (f.share * summary.busyMs * 1000) / requests]));
+  const ours = perRequest(variant, variantRequests);
+  const theirs = perRequest(baseline, baselineRequests);
+  return [...new Set([...ours.keys(), ...theirs.keys()])]
+    .map((name) => ({ name, baselineUs: theirs.get(name) ?? 0, variantUs: ours.get(name) ?? 0 }))
+    .sort((a, b) => b.variantUs - b.baselineUs - (a.variantUs - a.baselineUs))
+    .slice(0, top);
 }
 
 /** Summarises the (single) profile a process wrote into `dir`. */

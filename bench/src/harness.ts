@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchReport, ProfileReport, RunSettingsReport, VariantReport } from './bench-report.js';
 import { runColdStart } from './cold-start.js';
-import { summarizeProfileDir } from './cpu-profile.js';
+import { compareProfiles, summarizeProfileDir } from './cpu-profile.js';
 import { startJwksServer } from './jwks-server.js';
 import { currentLoad, describeMachine } from './machine.js';
 import { type MemoryResult, runMemoryGrowth } from './memory-growth.js';
@@ -90,7 +90,7 @@ export function defaultOptions(mode: 'full' | 'quick', log: (line: string) => vo
     ...(quick ? { coldStartCooldownMs: 1000 } : {}),
     memoryRequests: quick ? 20_000 : 1_000_000,
     memoryWarmupRequests: quick ? 2000 : 50_000,
-    memoryFrameworks: ['hono'],
+    memoryFrameworks: quick ? ['hono'] : FRAMEWORKS,
     profileMisses: !quick,
     log,
   };
@@ -220,12 +220,35 @@ async function profileMisses(
       } else {
         const variant = allVariants(options.frameworks).find((v) => v.id === subject);
         if (variant === undefined) continue;
-        await runVariantOnce(variant, context, tokens, {
-          connections: options.connections,
-          durationSeconds: options.durationSeconds,
-          warmupSeconds: options.warmupSeconds,
-          cpuProfileDir: dir,
-        });
+        const profileRun = async (which: Variant, into: string) => {
+          const sample = await runVariantOnce(which, context, tokens, {
+            connections: options.connections,
+            durationSeconds: options.durationSeconds,
+            warmupSeconds: options.warmupSeconds,
+            cpuProfileDir: into,
+          });
+          return { summary: summarizeProfileDir(into), requests: sample.requests + sample.warmupRequests };
+        };
+        const ours = await profileRun(variant, dir);
+        const baselineVariant = allVariants(options.frameworks).find((v) => v.baseline && v.group === variant.group)!;
+        const baseDir = mkdtempSync(join(tmpdir(), 'mcp-warden-prof-'));
+        try {
+          const theirs = await profileRun(baselineVariant, baseDir);
+          profiles.push({
+            subject,
+            targets,
+            ...ours,
+            baseline: {
+              subject: baselineVariant.id,
+              requests: theirs.requests,
+              busyUsPerRequest: (theirs.summary.busyMs * 1000) / theirs.requests,
+              added: compareProfiles(ours.summary, ours.requests, theirs.summary, theirs.requests),
+            },
+          });
+        } finally {
+          rmSync(baseDir, { recursive: true, force: true });
+        }
+        continue;
       }
       profiles.push({ subject, targets, summary: summarizeProfileDir(dir) });
     } catch (error) {

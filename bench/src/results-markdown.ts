@@ -175,18 +175,42 @@ export function renderResults(report: BenchReport): string {
     lines.push('');
   }
   if (report.profiles.length > 0) {
-    lines.push('## CPU profiles of missed targets', '');
+    lines.push(
+      '## CPU profiles of missed targets',
+      '',
+      'Each subject was run once more under `node --cpu-prof` (start-up included). Shares are of the time the process was busy; µs per request divides that time by the requests it answered.',
+      '',
+    );
     for (const p of report.profiles) {
+      const perRequest = (share: number) =>
+        p.requests === undefined ? '' : ` | ${((share * p.summary.busyMs * 1000) / p.requests).toFixed(2)}`;
+      const busyShare = p.summary.totalMs === 0 ? 0 : p.summary.busyMs / p.summary.totalMs;
       lines.push(
         `### ${p.subject}`,
         '',
-        `Missed: ${p.targets.join('; ')}. \`node --cpu-prof\` on the ${p.subject.startsWith('micro:') ? 'micro-benchmark' : 'server'} process, ${int(p.summary.totalMs)} ms profiled. Self time by origin: ${p.summary.byOrigin.map((o) => `${o.name} ${pct(o.share)}`).join(', ')}.`,
+        `Missed: ${p.targets.join('; ')}. ${p.subject.startsWith('micro:') ? 'Micro-benchmark process (pipeline passes only)' : `Server process, ${int(p.requests ?? Number.NaN)} requests`}: ${int(p.summary.totalMs)} ms profiled, busy ${pct(busyShare)}${p.requests === undefined ? '' : ` (${((p.summary.busyMs * 1000) / p.requests).toFixed(1)} µs per request)`}. By origin: ${p.summary.byOrigin.map((o) => `${o.name} ${pct(o.share)}`).join(', ')}.`,
         '',
-        '| function | self time |',
-        '| --- | ---: |',
-        ...p.summary.topFunctions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${pct(f.share)} |`),
+        `| function | share of busy time${p.requests === undefined ? '' : ' | µs per request'} |`,
+        `| --- | ---:${p.requests === undefined ? '' : ' | ---:'} |`,
+        ...p.summary.topFunctions.map(
+          (f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${pct(f.share)}${perRequest(f.share)} |`,
+        ),
         '',
       );
+      if (p.baseline !== undefined && p.requests !== undefined) {
+        const oursUs = (p.summary.busyMs * 1000) / p.requests;
+        lines.push(
+          `Against \`${p.baseline.subject}\` profiled the same way (${p.baseline.busyUsPerRequest.toFixed(1)} µs busy per request, here ${oursUs.toFixed(1)}), the functions whose time per request grew most:`,
+          '',
+          '| function | baseline µs/req | this µs/req | added |',
+          '| --- | ---: | ---: | ---: |',
+          ...p.baseline.added.map(
+            (d) =>
+              `| \`${d.name.replace(/\|/g, '\\|')}\` | ${d.baselineUs.toFixed(2)} | ${d.variantUs.toFixed(2)} | ${(d.variantUs - d.baselineUs).toFixed(2)} |`,
+          ),
+          '',
+        );
+      }
     }
   }
   lines.push(

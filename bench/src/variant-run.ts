@@ -36,6 +36,8 @@ export interface VariantSample extends LoadSample {
   rssBytes: number;
   /** Server CPU time (user + system) per response during the measured run, in µs. */
   cpuUsPerRequest: number;
+  /** Requests answered before the measured run (check and warm-up). */
+  warmupRequests: number;
 }
 
 /** The JSON-RPC request of the MCP rows. */
@@ -164,7 +166,7 @@ export async function runVariantOnce(
       ...(shape.maxRequests === undefined ? {} : { maxRequests: budget(shape.maxRequests)! }),
     });
     const cpuUsPerRequest = ((server.cpuSeconds() - cpuBefore) * 1e6) / sample.requests;
-    return { ...sample, rssBytes: server.rssBytes(), cpuUsPerRequest };
+    return { ...sample, rssBytes: server.rssBytes(), cpuUsPerRequest, warmupRequests: used };
   } catch (error) {
     throw new Error(`${variant.id}: ${(error as Error).message}\n${server.output().slice(0, 2000)}`);
   } finally {
