@@ -85,7 +85,13 @@ export function parseCliOptions(argv: readonly string[], benchRoot: string, log?
   const duration = positive(values.duration, 'duration');
   const connections = positive(values.connections, 'connections');
   const memoryRequests = positive(values['memory-requests'], 'memory-requests');
-  const argsText = argv.join(' ');
+  // The command as recorded in RESULTS.md: what reproduces the run, without the free-text note.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--note') i++;
+    else if (!argv[i]!.startsWith('--note=')) args.push(argv[i]!);
+  }
+  const argsText = args.join(' ');
   return {
     bench: {
       ...bench,
