@@ -17,6 +17,10 @@ export interface CliOptions {
   json?: string;
   /** Update the root README's performance section. */
   readme: boolean;
+  /** A Markdown file whose text RESULTS.md includes as its notes on the figures. */
+  notes?: string;
+  /** Render a report saved with --json instead of running the benchmark. */
+  fromJson?: string;
 }
 
 export const USAGE = `Usage: pnpm bench [--quick] [options]
@@ -32,8 +36,10 @@ export const USAGE = `Usage: pnpm bench [--quick] [options]
   --memory-requests <n>   invalid tokens in the memory test
   --no-profile            do not profile the servers behind missed targets
   --note <text>           a note for RESULTS.md (e.g. other load on the machine)
+  --notes <file>          a Markdown file included in RESULTS.md as notes on the figures
   --out <file>            RESULTS.md path (default bench/RESULTS.md; quick: bench/RESULTS.quick.md)
   --json <file>           also write the raw results as JSON
+  --from-json <file>      render RESULTS.md (and the README summary) from a saved --json report
   --no-readme             do not update the root README's performance section`;
 
 function list<T extends string>(value: string | undefined, allowed: readonly T[], name: string): T[] | undefined {
@@ -68,8 +74,10 @@ export function parseCliOptions(argv: readonly string[], benchRoot: string, log?
       'memory-requests': { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       note: { type: 'string' },
+      notes: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
+      'from-json': { type: 'string' },
       'no-readme': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -88,8 +96,8 @@ export function parseCliOptions(argv: readonly string[], benchRoot: string, log?
   // The command as recorded in RESULTS.md: what reproduces the run, without the free-text note.
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--note') i++;
-    else if (!argv[i]!.startsWith('--note=')) args.push(argv[i]!);
+    if (argv[i] === '--note' || argv[i] === '--notes') i++;
+    else if (!argv[i]!.startsWith('--note=') && !argv[i]!.startsWith('--notes=')) args.push(argv[i]!);
   }
   const argsText = args.join(' ');
   return {
@@ -109,6 +117,8 @@ export function parseCliOptions(argv: readonly string[], benchRoot: string, log?
     },
     out: values.out ?? `${benchRoot}/${mode === 'quick' ? 'RESULTS.quick.md' : 'RESULTS.md'}`,
     ...(values.json === undefined ? {} : { json: values.json }),
+    ...(values.notes === undefined ? {} : { notes: values.notes }),
+    ...(values['from-json'] === undefined ? {} : { fromJson: values['from-json'] }),
     // Only a full run of everything may rewrite the published summary.
     readme: mode === 'full' && !values['no-readme'] && values.only === undefined && skip.length === 0,
   };

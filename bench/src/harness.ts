@@ -100,17 +100,30 @@ interface Keys {
   byAlg: Record<BenchAlgorithm, SigningKey>;
 }
 
+/**
+ * Per-round comparison: each round's figure is divided by (or subtracted from) the baseline's
+ * figure of the same round, then the median is taken. A shared machine drifts between rounds far
+ * more than between two neighbouring runs, and the rounds put every mcp-warden repeated-token
+ * variant right next to its baseline.
+ */
+function perRound(
+  samples: readonly VariantSample[],
+  baseline: readonly VariantSample[],
+  compare: (ours: VariantSample, theirs: VariantSample) => number,
+): number {
+  const values: number[] = [];
+  for (let round = 0; round < Math.min(samples.length, baseline.length); round++) {
+    values.push(compare(samples[round]!, baseline[round]!));
+  }
+  return median(values);
+}
+
 function summarise(
   variant: Variant,
   baselineId: string,
   samples: VariantSample[],
   baseline: VariantSample[],
 ): VariantReport {
-  const rps = median(samples.map((s) => s.rps));
-  const p99Ms = median(samples.map((s) => s.p99Ms));
-  const baselineRps = median(baseline.map((s) => s.rps));
-  const baselineP99 = median(baseline.map((s) => s.p99Ms));
-  const cpuUsPerRequest = median(samples.map((s) => s.cpuUsPerRequest));
   const problems: string[] = [];
   for (const sample of samples) {
     for (const [status, count] of Object.entries(sample.unexpected)) {
@@ -119,6 +132,7 @@ function summarise(
     if (sample.errors > 0) problems.push(`${sample.errors} connection errors or timeouts`);
     if (sample.requests === 0) problems.push('no response at all');
   }
+  if (samples.length !== baseline.length) problems.push('a round is missing for this variant or its baseline');
   return {
     id: variant.id,
     group: variant.group,
@@ -130,14 +144,14 @@ function summarise(
     baseline: variant.baseline,
     baselineId,
     samples,
-    rps,
+    rps: median(samples.map((s) => s.rps)),
     p50Ms: median(samples.map((s) => s.p50Ms)),
-    p99Ms,
+    p99Ms: median(samples.map((s) => s.p99Ms)),
     rssMiB: median(samples.map((s) => s.rssBytes)) / 1024 ** 2,
-    cpuUsPerRequest,
-    addedCpuUs: cpuUsPerRequest - median(baseline.map((s) => s.cpuUsPerRequest)),
-    ratio: rps / baselineRps,
-    addedP99Ms: p99Ms - baselineP99,
+    cpuUsPerRequest: median(samples.map((s) => s.cpuUsPerRequest)),
+    addedCpuUs: perRound(samples, baseline, (ours, theirs) => ours.cpuUsPerRequest - theirs.cpuUsPerRequest),
+    ratio: perRound(samples, baseline, (ours, theirs) => ours.rps / theirs.rps),
+    addedP99Ms: perRound(samples, baseline, (ours, theirs) => ours.p99Ms - theirs.p99Ms),
     wellFormed: problems.length === 0 && samples.length > 0,
     problems,
   };

@@ -85,8 +85,8 @@ function floorNote(variants: readonly VariantReport[]): string[] {
   ];
 }
 
-/** The whole RESULTS.md. */
-export function renderResults(report: BenchReport): string {
+/** The whole RESULTS.md; `notes` (Markdown, written by whoever ran it) follows the targets. */
+export function renderResults(report: BenchReport, notes?: string): string {
   const { machine, settings } = report;
   const lines: string[] = [
     '# mcp-warden benchmark results',
@@ -119,6 +119,7 @@ export function renderResults(report: BenchReport): string {
     '',
     ...floorNote(report.variants),
   );
+  if (notes !== undefined && notes.trim() !== '') lines.push('## Notes on the figures', '', notes.trim(), '');
   if (report.failures.length > 0) {
     lines.push('## Failures', '', ...report.failures.map((f) => `- ${f.split('\n')[0]}`), '');
   }

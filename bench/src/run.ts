@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_ROOT, REPO_ROOT } from './bench-paths.js';
+import type { BenchReport } from './bench-report.js';
 import { parseCliOptions } from './cli-options.js';
 import { runBenchmark } from './harness.js';
 import { renderReadmeSummary, renderResults, replaceReadmeSection } from './results-markdown.js';
@@ -21,8 +22,10 @@ try {
   process.exit(2);
 }
 
-const report = await runBenchmark(cli.bench);
-const markdown = renderResults(report);
+const report: BenchReport =
+  cli.fromJson === undefined ? await runBenchmark(cli.bench) : JSON.parse(readFileSync(cli.fromJson, 'utf8'));
+const notes = cli.notes === undefined ? undefined : readFileSync(cli.notes, 'utf8');
+const markdown = renderResults(report, notes);
 writeFileSync(cli.out, markdown);
 if (cli.json !== undefined) writeFileSync(cli.json, `${JSON.stringify(report, null, 2)}\n`);
 if (cli.readme) {

@@ -238,6 +238,20 @@ function frameworkVariants(framework: Framework): Variant[] {
       target: { kind: 'bench', guard: warden('RS256') },
     },
   ];
+  // Run order within a round: each target variant right next to its baseline (rounds alternate
+  // direction, so it runs just after the baseline in one round and just before it in the next).
+  const order: Scenario[] = [
+    'bare',
+    'rs256-repeated',
+    'reference',
+    'rs256-repeated-no-cors',
+    'api-key',
+    'missing',
+    'rs256-distinct',
+    'es256-distinct',
+    'eddsa-distinct',
+  ];
+  variants.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
   for (const peer of PEERS.filter((p) => p.framework === framework)) {
     for (const [scenario, credential] of [
       ['rs256-repeated', RS256_REPEATED],
