@@ -74,7 +74,7 @@ export function defaultOptions(mode: 'full' | 'quick', log: (line: string) => vo
   return {
     mode,
     command: quick ? 'pnpm bench --quick' : 'pnpm bench',
-    rounds: quick ? 1 : 3,
+    rounds: quick ? 1 : 4,
     durationSeconds: quick ? 1 : 5,
     warmupSeconds: quick ? 0.3 : 1,
     connections: 10,
