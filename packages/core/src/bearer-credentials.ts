@@ -15,6 +15,11 @@ const BEARER = /^bearer(?: +(.*))?$/i;
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 const NONE: BearerCredentials = { kind: 'none' };
 
+/** Whether `token` is RFC 6750 §2.1 `b64token` (token68) syntax. */
+export function isToken68(token: string): boolean {
+  return TOKEN68.test(token);
+}
+
 /**
  * Parses an `Authorization` header value. Absent or blank means no credentials; any other scheme,
  * an empty token, or a token with characters outside token68 (including the `, ` of a repeated

@@ -20,6 +20,7 @@ const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
  * 503, and the MCP session and protocol headers. None of them is CORS-safelisted.
  */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'Retry-After', 'Mcp-Session-Id', 'Mcp-Protocol-Version'];
+const EXPOSED_LIST = EXPOSED_HEADERS.join(', ');
 
 /**
  * Headers of the `204` answer to a preflight (R8).
@@ -33,7 +34,7 @@ export const CORS_PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.f
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': ALLOWED_METHODS,
   'Access-Control-Allow-Headers': ALLOWED_HEADERS,
-  'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),
+  'Access-Control-Expose-Headers': EXPOSED_LIST,
 });
 
 /**
@@ -46,7 +47,7 @@ export const CORS_PREFLIGHT_HEADERS: Readonly<Record<string, string>> = Object.f
  * ```
  */
 export function mergeExposedHeaders(current: string | undefined): string {
-  if (current === undefined || current.trim() === '') return EXPOSED_HEADERS.join(', ');
+  if (current === undefined || current.trim() === '') return EXPOSED_LIST;
   if (current.trim() === '*') return current;
   const present = new Set(current.split(',').map((name) => name.trim().toLowerCase()));
   const missing = EXPOSED_HEADERS.filter((name) => !present.has(name.toLowerCase()));

@@ -52,6 +52,7 @@ const ANONYMOUS: AuthResult = Object.freeze({ outcome: 'anonymous' });
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const SILENT: AuthLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
+const BEARER_PREFIX_LENGTH = 'Bearer '.length;
 
 /** A compact JWS whose first segment decodes to a JSON object header; anything else is opaque. */
 function looksLikeJwt(token: string): boolean {
@@ -203,6 +204,18 @@ export async function createAuthenticator(
     return introspectUncached(token);
   }
 
+  /**
+   * A cache hit straight from the header value, for the exact form clients send
+   * (`Bearer <token>`, one space). The cache only answers for a token68 token, which has no
+   * spaces, so a hit means parseAuthorization would have returned this very token: anything
+   * else (another spelling of the scheme, extra spaces, a token never verified) takes the full
+   * path. Saves parsing a ~600-character header twice with regular expressions per request.
+   */
+  function cachedBearer(authorization: string | null | undefined): AuthInfo | undefined {
+    if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return undefined;
+    return cache.getBearer(authorization.slice(BEARER_PREFIX_LENGTH), Date.now() / 1000);
+  }
+
   /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
   function verifyBearer(token: string): Promise<AuthInfo> {
     if (token.length > MAX_CREDENTIAL_LENGTH) return Promise.reject(oversizedCredential());
@@ -248,10 +261,13 @@ export async function createAuthenticator(
     const extraScopes = toolScopesSet && request.body !== undefined ? toolCallScopes(request.body, toolScopes) : [];
     const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
 
+    // The repeat request of a client (the common case) skips header parsing: see cachedBearer.
+    let authInfo: AuthInfo | undefined = cachedBearer(request.authorization);
+    if (authInfo !== undefined) return authorize(authInfo, needed);
+
     const credentials = parseAuthorization(request.authorization);
     const apiKey =
       typeof request.apiKey === 'string' && request.apiKey.trim() !== '' ? request.apiKey.trim() : undefined;
-    let authInfo: AuthInfo;
     try {
       if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
@@ -267,7 +283,11 @@ export async function createAuthenticator(
       // fetch themselves, at most once per back-off window (issue 8: incidents, not requests).
       return reject(error, needed);
     }
+    return authorize(authInfo, needed);
+  }
 
+  /** The scope check of an identified caller (API keys carry every scope). */
+  function authorize(authInfo: AuthInfo, needed: readonly string[]): AuthResult {
     if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
       for (const scope of needed) {
         if (!authInfo.scopes.includes(scope)) {

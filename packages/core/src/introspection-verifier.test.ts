@@ -142,6 +142,35 @@ describe('token introspection (R17)', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('caches tokens sharing their last characters apart: each keeps its own identity', async () => {
+    // Issue 7: the cache indexes a token by its tail; equality is still decided on the whole token.
+    const tail = 'x'.repeat(100);
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    answers[`first-${tail}`] = { active: true, client_id: 'first', exp, aud: RESOURCE };
+    answers[`second-${tail}`] = { active: true, client_id: 'second', exp, aud: RESOURCE };
+    const auth = await start();
+    for (let round = 0; round < 2; round++) {
+      for (const name of ['first', 'second']) {
+        const result = await check(auth, `${name}-${tail}`);
+        expect(result.outcome === 'authenticated' && result.authInfo.clientId).toBe(name);
+      }
+    }
+    expect(calls.map((c) => c.token)).toEqual([`first-${tail}`, `second-${tail}`]);
+    expect((await check(auth, `third-${tail}`)).outcome).toBe('rejected');
+  });
+
+  it('refuses a header whose token is not token68 even after verifyAccessToken cached it (RFC 6750 §2.1)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    answers['opaque good'] = { active: true, client_id: 'c1', exp, aud: RESOURCE };
+    const auth = await start();
+    expect((await auth.verifyAccessToken('opaque good')).clientId).toBe('c1');
+    const result = await check(auth, 'opaque good');
+    expect(result.outcome === 'rejected' && [result.status, result.error.code]).toEqual([
+      400,
+      'ERR_MALFORMED_AUTHORIZATION',
+    ]);
+  });
+
   it('does not cache inactive answers', async () => {
     const auth = await start();
     await check(auth, 'opaque-unknown');

@@ -87,6 +87,41 @@ describe('verified-token cache', () => {
     expect(result.outcome).toBe('rejected');
   });
 
+  it("refuses a forged token carrying a cached token's signature (same tail, other claims)", async () => {
+    const auth = await start();
+    const token = await mint(rsa.privateKey, 'RS256');
+    await infoOf(auth, token);
+    const [header, , signature] = token.split('.');
+    const claims = Buffer.from(JSON.stringify({ iss: ISSUER, aud: RESOURCE, sub: 'admin', exp: 9999999999 }));
+    const forged = `${header}.${claims.toString('base64url')}.${signature}`;
+    const result = await auth.authenticate({ method: 'POST', authorization: `Bearer ${forged}` });
+    expect(result.outcome === 'rejected' && result.error.code).toBe('ERR_CREDENTIALS_INVALID');
+  });
+
+  it.each([
+    ['lower-case scheme', (t: string) => `bearer ${t}`],
+    ['several spaces', (t: string) => `Bearer   ${t}`],
+    ['surrounding spaces', (t: string) => ` Bearer ${t} `],
+  ])('serves a repeat token from the cache whatever the header spelling: %s', async (_name, spell) => {
+    const auth = await start();
+    const token = await mint(rsa.privateKey, 'RS256');
+    const first = await infoOf(auth, token);
+    const result = await auth.authenticate({ method: 'POST', authorization: spell(token) });
+    expect(result.outcome === 'authenticated' && result.authInfo).toBe(first);
+  });
+
+  it('checks scopes on a cache hit like on a fresh verification (R6)', async () => {
+    const auth = await start({ requiredScopes: ['mcp:write'] });
+    const token = await mint(rsa.privateKey, 'RS256', { scope: 'mcp:read' });
+    for (let i = 0; i < 2; i++) {
+      const result = await auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` });
+      expect(result.outcome === 'rejected' && [result.status, result.error.code]).toEqual([
+        403,
+        'ERR_INSUFFICIENT_SCOPE',
+      ]);
+    }
+  });
+
   it('is never filled by invalid tokens', async () => {
     const auth = await start({ tokenCacheMaxEntries: 1 });
     const good = await mint(rsa.privateKey, 'RS256');

@@ -8,20 +8,41 @@
  *   token's `exp`: `exp` and `nbf` are re-checked, with the same clock tolerance, on every hit.
  * - Only verified tokens are stored; a failure never fills it.
  *
+ * Lookups go through an index on the token's tail (the end of a JWT's signature: high entropy)
+ * and then compare the whole token. V8 hashes every character of a string used as a Map key, and
+ * each request brings a new string: hashing a 600-character RS256 token cost more than the rest
+ * of a cache hit together (issue 7). Tokens sharing a tail simply share an index bucket; equality
+ * is always decided on the whole token.
+ *
  * @module
  */
 
 import type { AuthInfo } from './authenticator-types.js';
+import { isToken68 } from './bearer-credentials.js';
 
 interface Entry {
+  token: string;
   authInfo: AuthInfo;
   exp: number;
   nbf: number | undefined;
+  /** Whether the token is valid `Authorization: Bearer` syntax (RFC 6750 §2.1 token68). */
+  token68: boolean;
+}
+
+/** Characters of the tail that index an entry: 258 bits of a base64url signature. */
+const TAIL_LENGTH = 43;
+
+/** Tokens up to this length are cheap to hash whole. */
+function tailOf(token: string): string {
+  return token.length <= 2 * TAIL_LENGTH ? token : token.slice(-TAIL_LENGTH);
 }
 
 /** A bounded map from token to its verified AuthInfo. */
 export class VerifiedTokenCache {
+  /** Whole token → entry, in insertion order (eviction order). */
   readonly #entries = new Map<string, Entry>();
+  /** Tail → the entries whose token ends with it (almost always one). */
+  readonly #byTail = new Map<string, Entry[]>();
   readonly #maxEntries: number;
   readonly #toleranceSeconds: number;
 
@@ -37,30 +58,71 @@ export class VerifiedTokenCache {
 
   /** The cached AuthInfo if the token is still within its validity window at `nowSeconds`. */
   get(token: string, nowSeconds: number): AuthInfo | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
-    // Same rule as jose: expired once now - tolerance reaches exp (RFC 7519 §4.1.4, R13).
-    if (entry.exp <= nowSeconds - this.#toleranceSeconds) {
-      this.#entries.delete(token);
-      return undefined;
-    }
-    if (entry.nbf !== undefined && entry.nbf > nowSeconds + this.#toleranceSeconds) return undefined;
-    return entry.authInfo;
+    return this.#valid(this.#find(token), nowSeconds)?.authInfo;
+  }
+
+  /**
+   * Like {@link get}, for a token taken from `Authorization: Bearer <token>` without parsing the
+   * header: only a token68 entry counts, so a hit proves the header was well-formed.
+   */
+  getBearer(token: string, nowSeconds: number): AuthInfo | undefined {
+    const entry = this.#valid(this.#find(token), nowSeconds);
+    return entry?.token68 ? entry.authInfo : undefined;
   }
 
   /** Stores a verified token. No-op when the cache is disabled (0 entries). */
   set(token: string, authInfo: AuthInfo, exp: number, nbf: number | undefined): void {
     if (this.#maxEntries === 0) return;
-    if (!this.#entries.has(token) && this.#entries.size >= this.#maxEntries) {
-      // Map iteration is insertion order: the first key is the oldest entry.
-      const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+    const existing = this.#entries.get(token);
+    if (existing === undefined && this.#entries.size >= this.#maxEntries) {
+      // Map iteration is insertion order: the first entry is the oldest.
+      const oldest = this.#entries.values().next();
+      if (!oldest.done) this.#delete(oldest.value);
     }
-    this.#entries.set(token, { authInfo, exp, nbf });
+    const entry: Entry = { token, authInfo, exp, nbf, token68: isToken68(token) };
+    this.#entries.set(token, entry); // an existing key keeps its place in the eviction order
+    if (existing !== undefined) this.#unindex(existing);
+    const tail = tailOf(token);
+    const bucket = this.#byTail.get(tail);
+    if (bucket === undefined) this.#byTail.set(tail, [entry]);
+    else bucket.push(entry);
   }
 
   /** Drops every entry. */
   clear(): void {
     this.#entries.clear();
+    this.#byTail.clear();
+  }
+
+  #find(token: string): Entry | undefined {
+    const bucket = this.#byTail.get(tailOf(token));
+    if (bucket === undefined) return undefined;
+    for (const entry of bucket) if (entry.token === token) return entry;
+    return undefined;
+  }
+
+  #valid(entry: Entry | undefined, nowSeconds: number): Entry | undefined {
+    if (entry === undefined) return undefined;
+    // Same rule as jose: expired once now - tolerance reaches exp (RFC 7519 §4.1.4, R13).
+    if (entry.exp <= nowSeconds - this.#toleranceSeconds) {
+      this.#delete(entry);
+      return undefined;
+    }
+    if (entry.nbf !== undefined && entry.nbf > nowSeconds + this.#toleranceSeconds) return undefined;
+    return entry;
+  }
+
+  #delete(entry: Entry): void {
+    this.#entries.delete(entry.token);
+    this.#unindex(entry);
+  }
+
+  #unindex(entry: Entry): void {
+    const tail = tailOf(entry.token);
+    const bucket = this.#byTail.get(tail);
+    if (bucket === undefined) return;
+    const remaining = bucket.filter((other) => other !== entry);
+    if (remaining.length === 0) this.#byTail.delete(tail);
+    else this.#byTail.set(tail, remaining);
   }
 }

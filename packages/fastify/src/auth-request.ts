@@ -8,29 +8,64 @@ import type { AuthRequest } from '@mcp-warden/core';
 import type { FastifyRequest } from 'fastify';
 
 /**
- * Node keeps only the first `Authorization` header in `headers` and silently drops the rest;
- * `headersDistinct` keeps every copy. Joining them lets the core see, and reject, a request that
- * carries two credentials instead of authenticating whichever came first. `app.inject()` requests
- * have no `headersDistinct`: their `headers` are used as given.
+ * Every copy of a request header, joined with `, `. Node keeps only the first `Authorization`
+ * header in `headers` and silently drops the rest; joining every copy lets the core see, and
+ * reject, a request that carries two credentials instead of authenticating whichever came first.
+ * Read from `rawHeaders` rather than `headersDistinct`, which builds arrays for every header of
+ * every request (issue 7). `app.inject()` requests are not Node requests (no `headersDistinct`):
+ * their `headers` are used as given.
  */
 function headerValue(request: FastifyRequest, name: string): string | null {
-  const distinct = (request.raw as { headersDistinct?: Record<string, string[] | undefined> }).headersDistinct;
-  const values = distinct === undefined ? request.headers[name] : distinct[name];
-  if (values === undefined) return null;
-  return Array.isArray(values) ? (values.length === 0 ? null : values.join(', ')) : values;
+  const raw = request.raw;
+  if (!('headersDistinct' in raw)) {
+    const values = request.headers[name];
+    if (values === undefined) return null;
+    return Array.isArray(values) ? (values.length === 0 ? null : values.join(', ')) : values;
+  }
+  const rawHeaders = raw.rawHeaders;
+  let value: string | null = null;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const key = rawHeaders[i]!;
+    if (key.length === name.length && key.toLowerCase() === name) {
+      value = value === null ? rawHeaders[i + 1]! : `${value}, ${rawHeaders[i + 1]!}`;
+    }
+  }
+  return value;
+}
+
+/**
+ * The request as the core sees it. A class rather than an object literal with getters: the path
+ * and client address only appear in the log line of a rejection, so they are computed when read,
+ * and prototype getters cost nothing per request where literal accessors allocate (issue 7).
+ */
+class FastifyAuthRequest implements AuthRequest {
+  readonly authorization: string | null;
+  readonly apiKey: string | null;
+  readonly method: string;
+  readonly body: unknown;
+  readonly #request: FastifyRequest;
+
+  constructor(request: FastifyRequest) {
+    this.#request = request;
+    this.authorization = headerValue(request, 'authorization');
+    this.apiKey = headerValue(request, 'x-api-key');
+    this.method = request.method;
+    this.body = request.body;
+  }
+
+  get path(): string {
+    const url = this.#request.url;
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  }
+
+  /** request.ip honours Fastify's trustProxy option. */
+  get clientAddress(): string | undefined {
+    return this.#request.ip;
+  }
 }
 
 /** Extracts the {@link AuthRequest} the authenticator needs from a Fastify request. */
 export function toAuthRequest(request: FastifyRequest): AuthRequest {
-  const url = request.url;
-  const query = url.indexOf('?');
-  return {
-    authorization: headerValue(request, 'authorization'),
-    apiKey: headerValue(request, 'x-api-key'),
-    method: request.method,
-    path: query === -1 ? url : url.slice(0, query),
-    body: request.body,
-    // request.ip honours Fastify's trustProxy option.
-    clientAddress: request.ip,
-  };
+  return new FastifyAuthRequest(request);
 }

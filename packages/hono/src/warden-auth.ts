@@ -17,10 +17,13 @@ import {
   UNEXPECTED_FAILURE,
 } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { toAuthRequest } from './auth-request.js';
-import { sendJson } from './send-json.js';
+import { type JsonAnswer, sendJson } from './send-json.js';
 import { respondWithMetadata } from './warden-metadata.js';
+
+const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
+const EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
 
 /**
  * The Hono environment `wardenAuth` contributes: `c.get('auth')` is the authenticated caller, or
@@ -96,18 +99,56 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
         // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
       } else {
-        if (cors) {
-          if (!c.res.headers.has('Access-Control-Allow-Origin')) c.header('Access-Control-Allow-Origin', '*');
-          const exposed = c.res.headers.get('Access-Control-Expose-Headers') ?? undefined;
-          c.header('Access-Control-Expose-Headers', mergeExposedHeaders(exposed));
-        }
         result = await authenticator.authenticate(await toAuthRequest(c, readsBody), route);
       }
     } catch {
-      return sendJson(c, UNEXPECTED_FAILURE);
+      return answer(c, UNEXPECTED_FAILURE, cors);
     }
-    if (result?.outcome === 'rejected') return sendJson(c, result);
+    if (result?.outcome === 'rejected') return answer(c, result, cors);
     c.set('auth', result?.outcome === 'authenticated' ? result.authInfo : undefined);
     await next();
+    if (cors && c.req.method !== 'OPTIONS') exposeChallengeHeaders(c);
   };
+}
+
+/**
+ * R8 on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
+ * the application (its CORS middleware or the handler) chose an origin, and our headers added to
+ * whatever it exposes. Done on the finished response rather than up front because reading
+ * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
+ * API's streams on every request, which cost more than the authentication itself (issue 7).
+ */
+function exposeChallengeHeaders(c: Context): void {
+  try {
+    addCorsHeaders(c.res.headers);
+  } catch {
+    // Immutable headers (a Response straight from fetch()): copy the response, then add them.
+    c.res = new Response(c.res.body, c.res);
+    addCorsHeaders(c.res.headers);
+  }
+}
+
+function addCorsHeaders(headers: Headers): void {
+  if (!headers.has(ALLOW_ORIGIN)) headers.set(ALLOW_ORIGIN, '*');
+  headers.set(EXPOSE_HEADERS, mergeExposedHeaders(headers.get(EXPOSE_HEADERS) ?? undefined));
+}
+
+/**
+ * A rejection (or the fail-closed fallback) with the R8 headers. The response Hono builds starts
+ * from the headers earlier middleware set, so that is where an application's own origin and
+ * exposed headers are read; `c.header` then records ours where Hono merges the earlier
+ * middleware's headers back into the returned response.
+ */
+function answer(c: Context, json: JsonAnswer, cors: boolean): Response {
+  const response = sendJson(c, json);
+  if (!cors) return response;
+  const headers = response.headers;
+  if (!headers.has(ALLOW_ORIGIN)) {
+    headers.set(ALLOW_ORIGIN, '*');
+    c.header(ALLOW_ORIGIN, '*');
+  }
+  const exposed = mergeExposedHeaders(headers.get(EXPOSE_HEADERS) ?? undefined);
+  headers.set(EXPOSE_HEADERS, exposed);
+  c.header(EXPOSE_HEADERS, exposed);
+  return response;
 }
