@@ -3,7 +3,7 @@
 // valid token still verifies.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator } from './authenticator-types.js';
 import { createAuthenticator } from './create-authenticator.js';
 

@@ -11,7 +11,7 @@ import {
   secretBytes,
   type TestKeyPair,
   testKeyPair,
-} from './__fixtures__/signing-keys.js';
+} from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthRequest, AuthResult } from './authenticator-types.js';
 import { isConfigError } from './config-error.js';
 import type { WardenOptions } from './config-schema.js';
@@ -425,9 +425,9 @@ describe('static keys for every algorithm', () => {
   });
 
   it('an X.509 certificate PEM', async () => {
-    const cert = readFileSync(new URL('./__fixtures__/x509-test-cert.pem', import.meta.url), 'utf8');
+    const cert = readFileSync(new URL('../test/fixtures/x509-test-cert.pem', import.meta.url), 'utf8');
     const key = await importPKCS8(
-      readFileSync(new URL('./__fixtures__/x509-test-key.pem', import.meta.url), 'utf8'),
+      readFileSync(new URL('../test/fixtures/x509-test-key.pem', import.meta.url), 'utf8'),
       'RS256',
     );
     const token = await mint(key, 'RS256');

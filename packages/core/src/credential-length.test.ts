@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator } from './authenticator-types.js';
 import { createAuthenticator } from './create-authenticator.js';
 import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';

@@ -2,8 +2,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startLocalIssuer } from './__fixtures__/local-issuer.js';
-import { RESOURCE } from './__fixtures__/signing-keys.js';
+import { startLocalIssuer } from '../test/fixtures/local-issuer.js';
+import { RESOURCE } from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthLogger, AuthResult } from './authenticator-types.js';
 import type { WardenOptions } from './config-schema.js';
 import { createAuthenticator } from './create-authenticator.js';

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { base64url, importPKCS8, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthResult } from './authenticator-types.js';
 import { createAuthenticator } from './create-authenticator.js';
 
@@ -100,10 +100,10 @@ describe('R12: forged tokens are refused', () => {
   });
 
   it('an "x5c" header carrying the attacker certificate', async () => {
-    const pem = readFileSync(new URL('./__fixtures__/x509-test-cert.pem', import.meta.url), 'utf8');
+    const pem = readFileSync(new URL('../test/fixtures/x509-test-cert.pem', import.meta.url), 'utf8');
     const der = pem.replace(/-----[A-Z ]+-----|\s/g, '');
     const key = await importPKCS8(
-      readFileSync(new URL('./__fixtures__/x509-test-key.pem', import.meta.url), 'utf8'),
+      readFileSync(new URL('../test/fixtures/x509-test-key.pem', import.meta.url), 'utf8'),
       'RS256',
     );
     await expectRefused(await mint(key, 'RS256', claims(), { header: { x5c: [der] } }));

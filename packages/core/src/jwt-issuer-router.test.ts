@@ -2,8 +2,8 @@
 // to the verifier its unverified `iss` names, and an unknown issuer is refused before anything is
 // fetched (R10, R12, R16).
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalIssuer, startLocalIssuer } from './__fixtures__/local-issuer.js';
-import { mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { type LocalIssuer, startLocalIssuer } from '../test/fixtures/local-issuer.js';
+import { mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthLogger, AuthResult } from './authenticator-types.js';
 import type { WardenOptions } from './config-schema.js';
 import { createAuthenticator } from './create-authenticator.js';

@@ -12,7 +12,7 @@ let spkiPem: string;
 let publicJwk: Record<string, unknown>;
 let privateJwk: Record<string, unknown>;
 let dir: string;
-const certPem = readFileSync(new URL('./__fixtures__/x509-test-cert.pem', import.meta.url), 'utf8');
+const certPem = readFileSync(new URL('../test/fixtures/x509-test-cert.pem', import.meta.url), 'utf8');
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });

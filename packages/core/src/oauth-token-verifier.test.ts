@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator } from './authenticator-types.js';
 import { createAuthenticator } from './create-authenticator.js';
 import { toOAuthTokenVerifier } from './oauth-token-verifier.js';

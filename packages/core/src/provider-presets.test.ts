@@ -1,7 +1,7 @@
 // Provider presets (issue 9): the claim and issuer quirks of Auth0, Entra ID, Keycloak and Google,
 // exercised with tokens shaped like each provider's (R10, R15).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { AuthResult } from './authenticator-types.js';
 import { isConfigError } from './config-error.js';
 import type { WardenOptions } from './config-schema.js';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthResult, JwksClientOptions } from './authenticator-types.js';
 import type { WardenOptions } from './config-schema.js';
 import { createAuthenticator } from './create-authenticator.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESOURCE, type TestKeyPair, testKeyPair } from './__fixtures__/signing-keys.js';
+import { RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import { isConfigError } from './config-error.js';
 import { describeConfig } from './describe-config.js';
 import { hasAuthSource } from './has-auth-source.js';
