@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { type BenchOptions, defaultOptions, SECTIONS, type Section } from './harness.js';
+import { type BenchOptions, defaultOptions, SECTIONS, type Section } from './bench-options.js';
 import { FRAMEWORKS, type Framework } from './servers/server-config.js';
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js';
 
@@ -93,11 +93,14 @@ export function parseCliOptions(argv: readonly string[], benchRoot: string, log?
   const duration = positive(values.duration, 'duration');
   const connections = positive(values.connections, 'connections');
   const memoryRequests = positive(values['memory-requests'], 'memory-requests');
-  // The command as recorded in RESULTS.md: what reproduces the run, without the free-text note.
+  // The command as recorded in RESULTS.md: what reproduces the run, without the options that only
+  // say where to write or what to add as prose.
+  const outputOnly = new Set(['--note', '--notes', '--out', '--json', '--from-json']);
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--note' || argv[i] === '--notes') i++;
-    else if (!argv[i]!.startsWith('--note=') && !argv[i]!.startsWith('--notes=')) args.push(argv[i]!);
+    const arg = argv[i]!;
+    if (outputOnly.has(arg)) i++;
+    else if (![...outputOnly].some((name) => arg.startsWith(`${name}=`))) args.push(arg);
   }
   const argsText = args.join(' ');
   return {

@@ -1,7 +1,8 @@
 // Issue 7: the suite runs the harness once, in quick mode on a subset of the variants, so the
 // benchmark keeps working. It checks the shape of the results only: no speed assertions.
 import { expect, it } from 'vitest';
-import { defaultOptions, runBenchmark } from './harness.js';
+import { defaultOptions } from './bench-options.js';
+import { runBenchmark } from './harness.js';
 import { renderResults } from './results-markdown.js';
 
 const SUBSET = /^hono\/(bare|api-key|rs256-repeated|rs256-distinct|missing|hono-jwk-repeated)$|^mcp-hono\//;
