@@ -18,8 +18,25 @@ export interface ApiKeyVerifier {
   readonly size: number;
 }
 
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
+/** The part of `node:crypto` used here: a one-shot synchronous hash. */
+interface NodeHashing {
+  createHash(algorithm: 'sha256'): { update(data: string, encoding: 'utf8'): { digest(): Uint8Array } };
+}
+
+/**
+ * Node's own SHA-256 where the runtime has it (Node ≥ 20.16, Bun and Deno expose
+ * `process.getBuiltinModule`): a synchronous digest costs about a microsecond, while WebCrypto's
+ * `digest` is a thread-pool round trip that cost 40–60 µs of CPU per request (issue 7). Other
+ * runtimes (Workers without Node compatibility) keep WebCrypto. Reached through
+ * `getBuiltinModule` rather than an import so the core stays loadable where `node:crypto` is not.
+ */
+const nodeHashing = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeHashing | undefined;
+
+function sha256(text: string): Uint8Array | Promise<Uint8Array> {
+  if (nodeHashing !== undefined) return nodeHashing.createHash('sha256').update(text, 'utf8').digest();
+  return crypto.subtle.digest('SHA-256', encoder.encode(text)).then((digest) => new Uint8Array(digest));
 }
 
 function hexToBytes(hex: string): Uint8Array {

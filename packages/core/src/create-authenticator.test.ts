@@ -289,6 +289,19 @@ describe('API keys (R18)', () => {
     expect((await authenticate(options, bearer('dev-key-123'))).outcome).toBe('authenticated');
   });
 
+  it('a dotted API key that is not a JWT (its first part is no JOSE header) still works as a bearer token', async () => {
+    // JWT-shaped (three base64url parts), so JWT validation sees it first and must hand it back.
+    const dotted = 'team-one.prod-key.a1b2c3';
+    const options = { apiKeys: [dotted], authRequired: true };
+    expect(await authenticate(options, bearer(dotted))).toMatchObject({
+      outcome: 'authenticated',
+      authInfo: { token: dotted, clientId: 'api_key:1', extra: { method: 'api_key' } },
+    });
+    expect(rejected(await authenticate(options, bearer('team-one.prod-key.a1b2c4'))).error.code).toBe(
+      'ERR_API_KEY_INVALID',
+    );
+  });
+
   it('accepts sha256:<hex> entries without the plain key in the config', async () => {
     const options = { apiKeys: [await digest('s3cret-key')] };
     expect((await authenticate(options, { apiKey: 's3cret-key' })).outcome).toBe('authenticated');

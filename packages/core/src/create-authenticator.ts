@@ -124,6 +124,7 @@ export async function createAuthenticator(
   }
 
   const defaultToolScopesSet = hasEntries(config.toolScopes);
+  const jwtValidationOn = config.jwtEnabled && jwtRouter.configured;
 
   async function verifyApiKey(key: string): Promise<AuthInfo> {
     if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
@@ -223,21 +224,41 @@ export async function createAuthenticator(
     if (hit !== undefined) return Promise.resolve(hit);
     const pending = inflight.get(token);
     if (pending !== undefined) return pending;
-    const isJwt = looksLikeJwt(token);
-    // Without introspection an opaque token can only be an API key: checked fresh every time, in
-    // constant time, never cached or shared.
-    if (!isJwt && !introspect) {
-      logger.debug(
-        { verifier: 'api_key' },
-        'bearer token is not a JWT and no introspection is configured: API key check',
-      );
-      return verifyApiKey(token);
+    let verification: Promise<AuthInfo>;
+    if (jwtValidationOn && JWT_SHAPE.test(token)) {
+      verification = verifyJwtFirst(token);
+    } else {
+      const isJwt = looksLikeJwt(token);
+      if (!isJwt && !introspect) return verifyNonJwtWithoutIntrospection(token);
+      verification = isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token);
     }
-    const verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
-      inflight.delete(token),
-    );
+    verification = verification.finally(() => inflight.delete(token));
     inflight.set(token, verification);
     return verification;
+  }
+
+  /** Without introspection an opaque token can only be an API key: checked fresh every time, in constant time, never cached. */
+  function verifyNonJwtWithoutIntrospection(token: string): Promise<AuthInfo> {
+    logger.debug(
+      { verifier: 'api_key' },
+      'bearer token is not a JWT and no introspection is configured: API key check',
+    );
+    return verifyApiKey(token);
+  }
+
+  /**
+   * A JWT-shaped token while JWT validation is on goes straight to jose, which decodes the header
+   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token (issue 7). Only
+   * when the token fails and its header is not a JOSE header is it an opaque credential after all;
+   * jose reads the header before resolving any key, so that first attempt fetched nothing.
+   */
+  async function verifyJwtFirst(token: string): Promise<AuthInfo> {
+    try {
+      return await verifyJwtUncached(token);
+    } catch (error) {
+      if (looksLikeJwt(token)) throw error;
+      return introspect ? verifyOpaqueUncached(token) : verifyNonJwtWithoutIntrospection(token);
+    }
   }
 
   function reject(error: AuthError, scope: readonly string[]): AuthResult {

@@ -124,6 +124,24 @@ describe('several trusted issuers', () => {
     expect(outcome(await check(auth, await stranger.mint()))).toBe('401 ERR_ISSUER_MISMATCH');
     expect(one.requests).toEqual([]);
     expect(outcome(await check(auth, await one.mint()))).toBe('authenticated');
+    const fetched = one.requests.length;
+    // Keys known now: the stranger's unknown `kid` would be a refresh, and is refused before it (R16).
+    expect(outcome(await check(auth, await stranger.mint()))).toBe('401 ERR_ISSUER_MISMATCH');
+    expect(one.requests).toHaveLength(fetched);
+  });
+
+  it('in single-issuer mode, a foreign token signed with a known kid fails on its signature, with no fetch', async () => {
+    const auth = await start({ jwtIssuer: one.issuer, oauthJwksUri: one.jwksUri });
+    expect(outcome(await check(auth, await one.mint()))).toBe('authenticated');
+    const fetched = one.requests.length;
+    const forged = await mint(
+      stranger.key.privateKey,
+      'RS256',
+      { iss: stranger.issuer },
+      { header: { kid: one.key.jwk.kid } },
+    );
+    expect(outcome(await check(auth, forged))).toBe('401 ERR_CREDENTIALS_INVALID');
+    expect(one.requests).toHaveLength(fetched);
   });
 
   it('explains routing at debug level and never logs the token', async () => {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { FlattenedJWSInput } from 'jose';
 import type { AuthenticatorOptions, AuthLogger } from './authenticator-types.js';
 import { ConfigError } from './config-error.js';
 import { isSymmetricAlgorithm } from './jwt-algorithms.js';
@@ -24,6 +25,8 @@ export interface JwtKeySource {
   /** The issuer to discover `jwks_uri` from when no key and no JWKS URI are given (R16). */
   discoveryIssuer?: string;
   allowInsecureHttp: boolean;
+  /** Runs on a token before any JWKS fetch it would cause; throwing refuses it (see RemoteJwks). */
+  checkBeforeFetch?: (token: FlattenedJWSInput) => void;
   /** How to name each source in a ConfigError or a log line (variable names, or a trusted-issuer entry). */
   labels: { publicKey: string; publicKeyFile: string; jwksUri: string };
 }
@@ -69,6 +72,7 @@ export async function buildKeyResolver(
       allowInsecureHttp: source.allowInsecureHttp,
       fetch: options.fetch,
       logger,
+      ...(source.checkBeforeFetch === undefined ? {} : { checkBeforeFetch: source.checkBeforeFetch }),
       ...options.jwks,
     });
     asymmetric = remoteJwks.getKey;

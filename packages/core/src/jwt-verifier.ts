@@ -55,18 +55,25 @@ const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
  * signed token; refusing it keeps tokens non-malleable (one token, one string), which matters for a
  * cache keyed by the token string and for replay detection downstream.
  */
-function isCanonicalBase64url(segment: string): boolean {
-  const remainder = segment.length % 4;
+function isCanonicalBase64url(token: string, start: number, end: number): boolean {
+  const remainder = (end - start) % 4;
   if (remainder === 0) return true;
   if (remainder === 1) return false;
-  const value = BASE64URL_ALPHABET.indexOf(segment.charAt(segment.length - 1));
+  const value = BASE64URL_ALPHABET.indexOf(token.charAt(end - 1));
   const unusedBits = remainder === 2 ? 4 : 2;
   return value >= 0 && (value & ((1 << unusedBits) - 1)) === 0;
 }
 
+/** Checks the segment ends in place: splitting a 600-character token would copy it (issue 7). */
 function isCanonicalCompactJws(token: string): boolean {
-  for (const segment of token.split('.')) if (!isCanonicalBase64url(segment)) return false;
-  return true;
+  let start = 0;
+  for (;;) {
+    const dot = token.indexOf('.', start);
+    const end = dot === -1 ? token.length : dot;
+    if (!isCanonicalBase64url(token, start, end)) return false;
+    if (dot === -1) return true;
+    start = dot + 1;
+  }
 }
 
 function normalizeTyp(typ: string): string {
@@ -143,8 +150,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
 }
 
 function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string, mapping: ClaimMapping): AuthInfo {
-  const claims = payload as Record<string, unknown>;
-  const extra: NonNullable<AuthInfo['extra']> = { method: 'jwt', claims: Object.freeze({ ...claims }) };
+  // jose parsed this payload for this call alone: freezing it in place saves a copy per token.
+  const claims = Object.freeze(payload) as Record<string, unknown>;
+  const extra: NonNullable<AuthInfo['extra']> = { method: 'jwt', claims };
   if (typeof payload.sub === 'string') extra.subject = payload.sub;
   if (typeof payload.iss === 'string') extra.issuer = payload.iss;
   return Object.freeze({

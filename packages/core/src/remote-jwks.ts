@@ -13,7 +13,9 @@
  *   {@link AuthError} (`ERR_VERIFIER_UNAVAILABLE`), never `invalid_token` and never a pass;
  * - after a failure with no keys at all, new attempts wait a short back-off so a dead provider is
  *   not hammered at the request rate;
- * - without a configured JWKS URI, `jwks_uri` is discovered from the issuer.
+ * - without a configured JWKS URI, `jwks_uri` is discovered from the issuer;
+ * - a fetch a token would cause (first use, unknown `kid`) first runs `checkBeforeFetch` on it, so
+ *   a token another issuer minted is refused without a network call.
  *
  * @module
  */
@@ -36,6 +38,12 @@ export interface RemoteJwksOptions extends JwksClientOptions {
   allowInsecureHttp?: boolean;
   fetch?: typeof globalThis.fetch;
   logger?: AuthLogger;
+  /**
+   * Runs on a token before any fetch that token would cause (first use, unknown `kid`); throwing
+   * refuses the token with that error and fetches nothing. The issuer router uses it to refuse a
+   * foreign issuer's token without contacting the provider, at no cost to tokens whose key is known.
+   */
+  checkBeforeFetch?: (token: FlattenedJWSInput) => void;
 }
 
 const DEFAULTS = { timeoutMs: 5000, cooldownMs: 30_000, maxAgeMs: 600_000, maxBytes: 256 * 1024 };
@@ -53,6 +61,7 @@ export class RemoteJwks {
   readonly #allowInsecureHttp: boolean;
   readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #logger: AuthLogger | undefined;
+  readonly #checkBeforeFetch: ((token: FlattenedJWSInput) => void) | undefined;
   #jwksUri: string | undefined;
   #keys: LocalSet | undefined;
   #fetchedAt = 0;
@@ -76,12 +85,14 @@ export class RemoteJwks {
     this.#allowInsecureHttp = options.allowInsecureHttp ?? false;
     this.#fetch = options.fetch;
     this.#logger = options.logger;
+    this.#checkBeforeFetch = options.checkBeforeFetch;
   }
 
   /** The jose key resolver: a bound arrow so it can be handed around. */
   readonly getKey: JwtKeyResolver = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
     const now = Date.now();
     if (this.#keys === undefined) {
+      this.#checkBeforeFetch?.(token);
       // Join a fetch in flight; otherwise start one unless the last attempt failed moments ago.
       if (this.#inflight === undefined && now - this.#lastAttemptAt < this.#failureBackoffMs()) {
         throw this.#unavailable(now);
@@ -100,6 +111,7 @@ export class RemoteJwks {
       return await keys(header, token);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+      this.#checkBeforeFetch?.(token);
       // Unknown kid: maybe a rotation. Refresh at most once per cooldown window (R16); a refresh
       // already in flight is joined rather than counted against the window.
       if (this.#inflight === undefined && Date.now() - this.#lastAttemptAt < this.#options.cooldownMs) throw error;
