@@ -26,6 +26,7 @@ export type {
 export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config-schema.js';
 export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
 export { createAuthenticator } from './create-authenticator.js';
+export { credentialHeader } from './credential-header.js';
 export { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
 export { describeConfig } from './describe-config.js';
 export type { DiscoverAuthorizationServerOptions } from './discover-authorization-server.js';

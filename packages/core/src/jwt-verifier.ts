@@ -96,13 +96,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     ...(issuer === undefined ? {} : { issuer: typeof issuer === 'string' ? issuer : [...issuer] }),
   };
 
-  async function verifySignature(token: string): Promise<JWTVerifyResult> {
+  /** The failure path of jwtVerify: several candidate keys to try, or a classified AuthError. */
+  async function afterFailure(token: string, error: unknown): Promise<JWTVerifyResult> {
+    if ((error as { code?: unknown }).code !== 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') throw classifyJoseError(error);
+    // A JWKS with several keys fitting a token without `kid`: jose hands them over to try in turn.
+    let tried = 0;
     try {
-      return await jwtVerify(token, resolveKey, verifyOptions);
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') throw error;
-      // A JWKS with several keys fitting a token without `kid`: jose hands them over to try in turn.
-      let tried = 0;
       for await (const key of error as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
         if (++tried > MAX_CANDIDATE_KEYS) break;
         try {
@@ -113,8 +112,10 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
           }
         }
       }
-      throw error;
+    } catch (candidateError) {
+      throw classifyJoseError(candidateError);
     }
+    throw classifyJoseError(error);
   }
 
   return async function verify(token: string): Promise<VerifiedJwt> {
@@ -123,9 +124,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     }
     let result: JWTVerifyResult;
     try {
-      result = await verifySignature(token);
+      result = await jwtVerify(token, resolveKey, verifyOptions);
     } catch (error) {
-      throw classifyJoseError(error);
+      result = await afterFailure(token, error);
     }
     const { payload, protectedHeader } = result;
     // R10: tokens minted for another resource are refused, after the signature check so unsigned

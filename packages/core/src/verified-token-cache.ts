@@ -25,8 +25,11 @@ interface Entry {
   authInfo: AuthInfo;
   exp: number;
   nbf: number | undefined;
-  /** Whether the token is valid `Authorization: Bearer` syntax (RFC 6750 §2.1 token68). */
-  token68: boolean;
+  /**
+   * Whether the token is valid `Authorization: Bearer` syntax (RFC 6750 §2.1 token68); worked out
+   * on the first header hit rather than on insert, where a distinct token would pay for it (issue 7).
+   */
+  token68: boolean | undefined;
 }
 
 /** Characters of the tail that index an entry: 258 bits of a base64url signature. */
@@ -67,7 +70,9 @@ export class VerifiedTokenCache {
    */
   getBearer(token: string, nowSeconds: number): AuthInfo | undefined {
     const entry = this.#valid(this.#find(token), nowSeconds);
-    return entry?.token68 ? entry.authInfo : undefined;
+    if (entry === undefined) return undefined;
+    entry.token68 ??= isToken68(entry.token);
+    return entry.token68 ? entry.authInfo : undefined;
   }
 
   /** Stores a verified token. No-op when the cache is disabled (0 entries). */
@@ -79,7 +84,7 @@ export class VerifiedTokenCache {
       const oldest = this.#entries.values().next();
       if (!oldest.done) this.#delete(oldest.value);
     }
-    const entry: Entry = { token, authInfo, exp, nbf, token68: isToken68(token) };
+    const entry: Entry = { token, authInfo, exp, nbf, token68: undefined };
     this.#entries.set(token, entry); // an existing key keeps its place in the eviction order
     if (existing !== undefined) this.#unindex(existing);
     const tail = tailOf(token);

@@ -4,27 +4,8 @@
  *
  * @module
  */
-import type { AuthRequest } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
 import type { Request } from 'express';
-
-/**
- * Every copy of a request header, joined with `, `. Node keeps only the first `Authorization`
- * header in `req.headers` and silently drops the rest; joining every copy lets the core see, and
- * reject, a request that carries two credentials instead of authenticating whichever came first.
- * Read from `rawHeaders` rather than `headersDistinct`, which builds arrays for every header of
- * every request (issue 7: it was a measurable share of the adapter's cost).
- */
-function headerValue(req: Request, name: string): string | null {
-  const raw = req.rawHeaders;
-  let value: string | null = null;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const key = raw[i]!;
-    if (key.length === name.length && key.toLowerCase() === name) {
-      value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
-    }
-  }
-  return value;
-}
 
 /**
  * The request as the core sees it. A class rather than an object literal with getters: the path
@@ -40,8 +21,8 @@ class ExpressAuthRequest implements AuthRequest {
 
   constructor(req: Request) {
     this.#req = req;
-    this.authorization = headerValue(req, 'authorization');
-    this.apiKey = headerValue(req, 'x-api-key');
+    this.authorization = credentialHeader(req.rawHeaders, 'authorization');
+    this.apiKey = credentialHeader(req.rawHeaders, 'x-api-key');
     this.method = req.method;
     this.body = req.body;
   }

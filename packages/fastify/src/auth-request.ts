@@ -4,16 +4,12 @@
  *
  * @module
  */
-import type { AuthRequest } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
 import type { FastifyRequest } from 'fastify';
 
 /**
- * Every copy of a request header, joined with `, `. Node keeps only the first `Authorization`
- * header in `headers` and silently drops the rest; joining every copy lets the core see, and
- * reject, a request that carries two credentials instead of authenticating whichever came first.
- * Read from `rawHeaders` rather than `headersDistinct`, which builds arrays for every header of
- * every request (issue 7). `app.inject()` requests are not Node requests (no `headersDistinct`):
- * their `headers` are used as given.
+ * Every copy of a credential header, joined (see `credentialHeader`). `app.inject()` requests are
+ * not Node requests (no `headersDistinct`): their `headers` are used as given.
  */
 function headerValue(request: FastifyRequest, name: string): string | null {
   const raw = request.raw;
@@ -22,15 +18,7 @@ function headerValue(request: FastifyRequest, name: string): string | null {
     if (values === undefined) return null;
     return Array.isArray(values) ? (values.length === 0 ? null : values.join(', ')) : values;
   }
-  const rawHeaders = raw.rawHeaders;
-  let value: string | null = null;
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i]!;
-    if (key.length === name.length && key.toLowerCase() === name) {
-      value = value === null ? rawHeaders[i + 1]! : `${value}, ${rawHeaders[i + 1]!}`;
-    }
-  }
-  return value;
+  return credentialHeader(raw.rawHeaders, name);
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AuthRequest } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
 import type { Context } from 'hono';
 
 /** `application/json`, with or without parameters: what `express.json()` and Fastify parse by default. */
@@ -36,22 +36,54 @@ async function jsonBody(c: Context): Promise<unknown> {
  * @param readBody - whether a `tools/call` check needs the body (tool scopes configured, R7);
  * without one the body is never read.
  */
-/**
- * The peer address where the runtime exposes it: `@hono/node-server` passes the Node request as
- * `c.env.incoming`. Other runtimes leave it undefined (it is only used in logs).
- */
-function clientAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+/** What `@hono/node-server` puts in `c.env`: the Node request. Other runtimes leave it undefined. */
+interface NodeBindings {
+  incoming?: { rawHeaders?: readonly string[]; socket?: { remoteAddress?: string } };
 }
 
-export async function toAuthRequest(c: Context, readBody: boolean): Promise<AuthRequest> {
-  return {
-    authorization: c.req.header('authorization') ?? null,
-    apiKey: c.req.header('x-api-key') ?? null,
-    method: c.req.method,
-    path: c.req.path,
-    body: readBody ? await jsonBody(c) : undefined,
-    clientAddress: clientAddress(c),
-  };
+/**
+ * The request as the core sees it. Under `@hono/node-server` the credential headers come from the
+ * Node request's `rawHeaders` (every copy joined, like the Express and Fastify adapters), which
+ * skips building and validating Fetch API headers per request (issue 7); elsewhere from
+ * `c.req.header`. The path and client address only appear in a rejection's log line, so they are
+ * computed when read.
+ */
+class HonoAuthRequest implements AuthRequest {
+  readonly authorization: string | null;
+  readonly apiKey: string | null;
+  readonly method: string;
+  readonly body: unknown;
+  readonly #c: Context;
+
+  constructor(c: Context, body: unknown) {
+    this.#c = c;
+    const rawHeaders = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+    if (rawHeaders === undefined) {
+      this.authorization = c.req.header('authorization') ?? null;
+      this.apiKey = c.req.header('x-api-key') ?? null;
+    } else {
+      this.authorization = credentialHeader(rawHeaders, 'authorization');
+      this.apiKey = credentialHeader(rawHeaders, 'x-api-key');
+    }
+    this.method = c.req.method;
+    this.body = body;
+  }
+
+  get path(): string {
+    return this.#c.req.path;
+  }
+
+  /** The Node socket's address under `@hono/node-server`; undefined on other runtimes (only used in logs). */
+  get clientAddress(): string | undefined {
+    return (this.#c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  }
+}
+
+/**
+ * The core's view of the request; a promise only when the body has to be read (tool scopes), so
+ * the common request costs no extra await.
+ */
+export function toAuthRequest(c: Context, readBody: boolean): AuthRequest | Promise<AuthRequest> {
+  if (!readBody) return new HonoAuthRequest(c, undefined);
+  return jsonBody(c).then((body) => new HonoAuthRequest(c, body));
 }

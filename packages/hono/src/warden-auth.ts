@@ -99,7 +99,8 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
         // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
       } else {
-        result = await authenticator.authenticate(await toAuthRequest(c, readsBody), route);
+        const request = toAuthRequest(c, readsBody);
+        result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
       }
     } catch {
       return answer(c, UNEXPECTED_FAILURE, cors);
