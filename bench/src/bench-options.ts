@@ -58,7 +58,7 @@ export function defaultOptions(mode: 'full' | 'quick', log: (line: string) => vo
     // Larger than the verified-token cache, so cycling through the pool never hits it.
     distinctPoolSize: quick ? 3000 : TOKEN_CACHE_ENTRIES + 2000,
     microTokens: quick ? 300 : 3000,
-    microRounds: quick ? 1 : 5,
+    microRounds: quick ? 1 : 11,
     microConcurrency: 32,
     coldStartRequests: 1000,
     ...(quick ? { coldStartCooldownMs: 1000 } : {}),
