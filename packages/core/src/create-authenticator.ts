@@ -25,6 +25,7 @@ import {
   invalidToken,
   malformedAuthorization,
 } from './auth-failures.js';
+import { createAuthInfo } from './auth-info.js';
 import type {
   Authenticator,
   AuthenticatorOptions,
@@ -34,7 +35,7 @@ import type {
   AuthResult,
   RouteAuthOptions,
 } from './authenticator-types.js';
-import { parseAuthorization } from './bearer-credentials.js';
+import { type BearerCredentials, parseAuthorization } from './bearer-credentials.js';
 import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from './config-schema.js';
 import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
 import { createIntrospectionEndpoint } from './introspection-endpoint.js';
@@ -53,6 +54,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const SILENT: AuthLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 const BEARER_PREFIX_LENGTH = 'Bearer '.length;
+const API_KEY_EXTRA = Object.freeze({ method: 'api_key' as const });
+const JWT_ROUTE = Object.freeze({ verifier: 'jwt' });
 
 /** A compact JWS whose first segment decodes to a JSON object header; anything else is opaque. */
 function looksLikeJwt(token: string): boolean {
@@ -133,13 +136,10 @@ export async function createAuthenticator(
     }
     const position = apiKeys ? await apiKeys.match(key) : 0;
     if (position === 0) throw invalidToken('ERR_API_KEY_INVALID', COULD_NOT_VALIDATE);
-    return Object.freeze({
-      token: key,
-      clientId: `api_key:${position}`,
-      scopes: apiKeyScopes,
-      resource: new URL(config.resourceUrl),
-      extra: Object.freeze({ method: 'api_key' as const }),
-    });
+    return createAuthInfo(
+      { token: key, clientId: `api_key:${position}`, scopes: apiKeyScopes, extra: API_KEY_EXTRA },
+      config.resourceUrl,
+    );
   }
 
   async function introspectUncached(token: string): Promise<AuthInfo> {
@@ -185,7 +185,7 @@ export async function createAuthenticator(
     }
     logger.debug({ verifier: 'jwt' }, 'bearer token is JWT-shaped: JWT validation');
     const verified: VerifiedJwt = await jwtRouter.verify(token);
-    cache.set(token, verified.authInfo, verified.exp, verified.nbf);
+    cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
     return verified.authInfo;
   }
 
@@ -205,34 +205,28 @@ export async function createAuthenticator(
     return introspectUncached(token);
   }
 
-  /**
-   * A cache hit straight from the header value, for the exact form clients send
-   * (`Bearer <token>`, one space). The cache only answers for a token68 token, which has no
-   * spaces, so a hit means parseAuthorization would have returned this very token: anything
-   * else (another spelling of the scheme, extra spaces, a token never verified) takes the full
-   * path. Saves parsing a ~600-character header twice with regular expressions per request.
-   */
-  function cachedBearer(authorization: string | null | undefined): AuthInfo | undefined {
-    if (typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return undefined;
-    return cache.getBearer(authorization.slice(BEARER_PREFIX_LENGTH), Date.now() / 1000);
-  }
-
   /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
   function verifyBearer(token: string): Promise<AuthInfo> {
     if (token.length > MAX_CREDENTIAL_LENGTH) return Promise.reject(oversizedCredential());
     const hit = cache.get(token, Date.now() / 1000);
     if (hit !== undefined) return Promise.resolve(hit);
+    return verifyUncachedBearer(token, jwtValidationOn && JWT_SHAPE.test(token));
+  }
+
+  /** A token the cache does not hold: joins the verification in flight for it, or starts one. */
+  function verifyUncachedBearer(token: string, jwtFirst: boolean): Promise<AuthInfo> {
     const pending = inflight.get(token);
     if (pending !== undefined) return pending;
     let verification: Promise<AuthInfo>;
-    if (jwtValidationOn && JWT_SHAPE.test(token)) {
+    if (jwtFirst) {
       verification = verifyJwtFirst(token);
     } else {
       const isJwt = looksLikeJwt(token);
       if (!isJwt && !introspect) return verifyNonJwtWithoutIntrospection(token);
-      verification = isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token);
+      verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
+        inflight.delete(token),
+      );
     }
-    verification = verification.finally(() => inflight.delete(token));
     inflight.set(token, verification);
     return verification;
   }
@@ -254,10 +248,15 @@ export async function createAuthenticator(
    */
   async function verifyJwtFirst(token: string): Promise<AuthInfo> {
     try {
-      return await verifyJwtUncached(token);
+      logger.debug(JWT_ROUTE, 'bearer token is JWT-shaped: JWT validation');
+      const verified = await jwtRouter.verify(token);
+      cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
+      return verified.authInfo;
     } catch (error) {
       if (looksLikeJwt(token)) throw error;
-      return introspect ? verifyOpaqueUncached(token) : verifyNonJwtWithoutIntrospection(token);
+      return await (introspect ? verifyOpaqueUncached(token) : verifyNonJwtWithoutIntrospection(token));
+    } finally {
+      inflight.delete(token);
     }
   }
 
@@ -282,15 +281,27 @@ export async function createAuthenticator(
     const extraScopes = toolScopesSet && request.body !== undefined ? toolCallScopes(request.body, toolScopes) : [];
     const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
 
-    // The repeat request of a client (the common case) skips header parsing: see cachedBearer.
-    let authInfo: AuthInfo | undefined = cachedBearer(request.authorization);
-    if (authInfo !== undefined) return authorize(authInfo, needed);
+    // The exact form clients send, `Bearer <token>` with one space, skips the header's regular
+    // expressions (issue 7). The cache only answers for a token68 token, which has no spaces, so a
+    // hit means parseAuthorization would have returned this very token; so does a JWT-shaped token
+    // (base64url and dots are token68). Anything else takes the full parse.
+    const authorization = request.authorization;
+    let uncachedJwt: string | undefined;
+    if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
+      const token = authorization.slice(BEARER_PREFIX_LENGTH);
+      const hit = cache.getBearer(token, Date.now() / 1000);
+      if (hit !== undefined) return authorize(hit, needed);
+      if (jwtValidationOn && token.length <= MAX_CREDENTIAL_LENGTH && JWT_SHAPE.test(token)) uncachedJwt = token;
+    }
 
-    const credentials = parseAuthorization(request.authorization);
+    let authInfo: AuthInfo;
+    const credentials: BearerCredentials =
+      uncachedJwt === undefined ? parseAuthorization(authorization) : { kind: 'bearer', token: uncachedJwt };
     const apiKey =
       typeof request.apiKey === 'string' && request.apiKey.trim() !== '' ? request.apiKey.trim() : undefined;
     try {
-      if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
+      if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true);
+      else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
       else if (credentials.kind === 'malformed') return reject(malformedAuthorization(credentials.reason), needed);
       else if (request.method === 'OPTIONS')

@@ -17,6 +17,7 @@
  */
 
 import { COULD_NOT_VALIDATE, invalidToken, verifierUnavailable } from './auth-failures.js';
+import { createAuthInfo } from './auth-info.js';
 import type { AuthInfo, AuthLogger } from './authenticator-types.js';
 import type { IntrospectionAuthMethod } from './config-schema.js';
 import { FetchJsonError, fetchJson } from './fetch-json.js';
@@ -188,14 +189,16 @@ export function createIntrospectionVerifier(
     const extra: NonNullable<AuthInfo['extra']> = { method: 'introspection', claims: Object.freeze({ ...claims }) };
     if (typeof claims.sub === 'string') extra.subject = claims.sub;
     if (typeof claims.iss === 'string') extra.issuer = claims.iss;
-    const authInfo: AuthInfo = Object.freeze({
-      token,
-      clientId: clientIdFromClaims(claims, mapping.clientIdClaims),
-      scopes: Object.freeze(scopesFromClaims(claims, mapping.scopeClaims)) as string[],
-      ...(exp === undefined ? {} : { expiresAt: exp }),
-      resource: new URL(options.resourceUrl),
-      extra: Object.freeze(extra),
-    });
+    const authInfo: AuthInfo = createAuthInfo(
+      {
+        token,
+        clientId: clientIdFromClaims(claims, mapping.clientIdClaims),
+        scopes: Object.freeze(scopesFromClaims(claims, mapping.scopeClaims)) as string[],
+        ...(exp === undefined ? {} : { expiresAt: exp }),
+        extra: Object.freeze(extra),
+      },
+      options.resourceUrl,
+    );
     // The cache serves an entry until its time + the clock tolerance; subtracting the tolerance
     // here keeps reuse strictly within `exp` and the maximum age (R17).
     const until = Math.min(exp ?? Number.POSITIVE_INFINITY, now + maxAge) - options.clockTolerance;

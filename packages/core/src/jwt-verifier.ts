@@ -10,6 +10,7 @@
 import { type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from 'jose';
 import { isAuthError } from './auth-error.js';
 import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from './auth-failures.js';
+import { createAuthInfo } from './auth-info.js';
 import type { AuthInfo } from './authenticator-types.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
 import {
@@ -156,14 +157,16 @@ function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string, map
   const extra: NonNullable<AuthInfo['extra']> = { method: 'jwt', claims };
   if (typeof payload.sub === 'string') extra.subject = payload.sub;
   if (typeof payload.iss === 'string') extra.issuer = payload.iss;
-  return Object.freeze({
-    token,
-    clientId: clientIdFromClaims(claims, mapping.clientIdClaims),
-    scopes: Object.freeze(scopesFromClaims(claims, mapping.scopeClaims)) as string[],
-    expiresAt: payload.exp,
-    resource: new URL(resourceUrl),
-    extra: Object.freeze(extra),
-  });
+  return createAuthInfo(
+    {
+      token,
+      clientId: clientIdFromClaims(claims, mapping.clientIdClaims),
+      scopes: Object.freeze(scopesFromClaims(claims, mapping.scopeClaims)) as string[],
+      expiresAt: payload.exp,
+      extra: Object.freeze(extra),
+    },
+    resourceUrl,
+  );
 }
 
 const CLAIM_FAILURES: Record<string, [AuthErrorCode, string]> = {

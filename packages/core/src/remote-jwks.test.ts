@@ -178,6 +178,20 @@ describe('remote JWKS (R16)', () => {
     expect(jwksRequests).toBe(2);
   });
 
+  it('forgets which key it chose for a kid once the set is refetched (a provider reusing a kid for a new key)', async () => {
+    const auth = await start();
+    expect((await check(auth, await tokenFor(a, { sub: 'before' }))).outcome).toBe('authenticated');
+    // The provider now publishes another key under the same kid, next to a new one.
+    const reused = await testKeyPair('RS256', 'key-a');
+    keys = [reused.jwk, b.jwk];
+    await sleep(250); // past the 200 ms cooldown: b's unknown kid refetches the set
+    expect((await check(auth, await tokenFor(b))).outcome).toBe('authenticated');
+    expect((await check(auth, await tokenFor(reused, { sub: 'after' }))).outcome).toBe('authenticated');
+    const old = await check(auth, await tokenFor(a, { sub: 'old' }));
+    expect(old.outcome === 'rejected' && old.error.code).toBe('ERR_CREDENTIALS_INVALID');
+    expect(jwksRequests).toBe(2);
+  });
+
   it('keeps the last good keys when a refresh fails', async () => {
     const auth = await start({ maxAgeMs: 100 });
     expect((await check(auth, await tokenFor(a, { sub: 'x' }))).outcome).toBe('authenticated');

@@ -68,6 +68,8 @@ export class RemoteJwks {
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #lastFailure: unknown;
   #inflight: Promise<void> | undefined;
+  /** `alg` + `kid` → the key jose's local set chose for them; cleared with every new key set. */
+  readonly #chosen = new Map<string, CryptoKey | Uint8Array>();
   #closed = false;
 
   constructor(options: RemoteJwksOptions) {
@@ -88,8 +90,21 @@ export class RemoteJwks {
     this.#checkBeforeFetch = options.checkBeforeFetch;
   }
 
-  /** The jose key resolver: a bound arrow so it can be handed around. */
-  readonly getKey: JwtKeyResolver = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+  /**
+   * The jose key resolver: a bound arrow so it can be handed around. A key jose's local set already
+   * chose for this `alg` and `kid` in the current, fresh key set is returned as is, without a
+   * promise: resolving it again cost a few microseconds per uncached token (issue 7).
+   */
+  readonly getKey: JwtKeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+    if (this.#keys !== undefined && Date.now() - this.#fetchedAt < this.#options.maxAgeMs) {
+      const memo = choiceKey(header);
+      const chosen = memo === undefined ? undefined : this.#chosen.get(memo);
+      if (chosen !== undefined) return chosen;
+    }
+    return this.#resolve(header, token);
+  };
+
+  async #resolve(header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | Uint8Array> {
     const now = Date.now();
     if (this.#keys === undefined) {
       this.#checkBeforeFetch?.(token);
@@ -108,7 +123,11 @@ export class RemoteJwks {
 
     const keys = this.#keys!;
     try {
-      return await keys(header, token);
+      const key = await keys(header, token);
+      const memo = choiceKey(header);
+      // Only a choice made by the set still in place is remembered (a refresh may have landed).
+      if (memo !== undefined && this.#keys === keys) this.#chosen.set(memo, key);
+      return key;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
       this.#checkBeforeFetch?.(token);
@@ -120,12 +139,13 @@ export class RemoteJwks {
       if (this.#fetchedAt === before) throw this.#unavailable(Date.now());
       return this.#keys!(header, token);
     }
-  };
+  }
 
   /** Forgets the keys; later calls fail as unavailable. */
   close(): void {
     this.#closed = true;
     this.#keys = undefined;
+    this.#chosen.clear();
   }
 
   #failureBackoffMs(): number {
@@ -165,6 +185,7 @@ export class RemoteJwks {
       const keys = usableKeys(body);
       if (this.#closed) return;
       this.#keys = createLocalJWKSet({ keys });
+      this.#chosen.clear();
       this.#fetchedAt = Date.now();
       this.#lastFailure = undefined;
       this.#logger?.debug({ keys: keys.length }, 'JWKS fetched');
@@ -202,6 +223,17 @@ export class RemoteJwks {
  * HMAC key from the network would let anyone who can serve the JWKS mint tokens), `use` absent or
  * `sig`.
  */
+/**
+ * What a key choice depends on: jose's local set selects by `alg` and `kid` alone. The `alg` is
+ * allowlisted before any key lookup and holds no NUL, so the two cannot run into each other. A
+ * non-string `kid` is not remembered: jose compares it strictly and may choose differently.
+ */
+function choiceKey(header: JWTHeaderParameters): string | undefined {
+  const { alg, kid } = header;
+  if (typeof alg !== 'string' || (kid !== undefined && typeof kid !== 'string')) return undefined;
+  return kid === undefined ? alg : `${alg}\u0000${kid}`;
+}
+
 function usableKeys(body: unknown): JWK[] {
   const keys = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new Error('the JWKS has no "keys" array');

@@ -33,21 +33,42 @@ async function infoOf(auth: Authenticator, token: string): Promise<AuthInfo> {
   return result.authInfo;
 }
 
+/**
+ * A JWT enters the cache on its second verification (the first is only noted): returns the
+ * AuthInfo the cache now holds.
+ */
+async function cachedInfoOf(auth: Authenticator, token: string): Promise<AuthInfo> {
+  await infoOf(auth, token);
+  return infoOf(auth, token);
+}
+
 // Identity of the returned AuthInfo is what a caller can observe of the cache: a hit returns the
 // object verified earlier, a fresh verification builds a new one.
 describe('verified-token cache', () => {
-  it('serves a repeat token from the cache', async () => {
+  it('serves a repeat token from the cache from its second verification on', async () => {
     const auth = await start();
     const token = await mint(rsa.privateKey, 'RS256');
-    expect(await infoOf(auth, token)).toBe(await infoOf(auth, token));
+    const first = await infoOf(auth, token);
+    const second = await infoOf(auth, token);
+    expect(second).not.toBe(first); // seen once: verified, noted, not kept
+    expect(await infoOf(auth, token)).toBe(second);
+    expect(await infoOf(auth, token)).toBe(second);
+  });
+
+  it('keeps no token seen only once: a flood of distinct tokens cannot push out a client in steady use', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 2 });
+    const steady = await mint(rsa.privateKey, 'RS256', { sub: 'steady' });
+    const cached = await cachedInfoOf(auth, steady);
+    for (let i = 0; i < 5; i++) await infoOf(auth, await mint(rsa.privateKey, 'RS256', { sub: `once-${i}` }));
+    expect(await infoOf(auth, steady)).toBe(cached);
   });
 
   it('is bounded in entries (oldest evicted first)', async () => {
     const auth = await start({ tokenCacheMaxEntries: 2 });
     const [t1, t2, t3] = await Promise.all(['1', '2', '3'].map((sub) => mint(rsa.privateKey, 'RS256', { sub })));
-    const first = await infoOf(auth, t1!);
-    await infoOf(auth, t2!);
-    const third = await infoOf(auth, t3!);
+    const first = await cachedInfoOf(auth, t1!);
+    await cachedInfoOf(auth, t2!);
+    const third = await cachedInfoOf(auth, t3!);
     expect(await infoOf(auth, t1!)).not.toBe(first); // evicted, verified again
     expect(await infoOf(auth, t3!)).toBe(third);
   });
@@ -62,7 +83,7 @@ describe('verified-token cache', () => {
     const auth = await start();
     const now = Date.now();
     const token = await mint(rsa.privateKey, 'RS256', { exp: Math.floor(now / 1000) + 60 });
-    await infoOf(auth, token);
+    await cachedInfoOf(auth, token);
     vi.useFakeTimers({ toFake: ['Date'], now: now + 61_000 });
     const result = await auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` });
     expect(result.outcome === 'rejected' && result.error.code).toBe('ERR_TOKEN_EXPIRED');
@@ -72,7 +93,7 @@ describe('verified-token cache', () => {
     const auth = await start({ jwtClockTolerance: 30 });
     const now = Date.now();
     const token = await mint(rsa.privateKey, 'RS256', { exp: Math.floor(now / 1000) + 60 });
-    const first = await infoOf(auth, token);
+    const first = await cachedInfoOf(auth, token);
     vi.useFakeTimers({ toFake: ['Date'], now: now + 75_000 });
     expect(await infoOf(auth, token)).toBe(first);
   });
@@ -80,7 +101,7 @@ describe('verified-token cache', () => {
   it('is keyed by the whole token: a token differing only in its last byte is verified on its own', async () => {
     const auth = await start();
     const token = await mint(rsa.privateKey, 'RS256');
-    await infoOf(auth, token);
+    await cachedInfoOf(auth, token);
     const last = token.at(-1)!;
     const twin = token.slice(0, -1) + (last === 'A' ? 'B' : 'A');
     const result = await auth.authenticate({ method: 'POST', authorization: `Bearer ${twin}` });
@@ -90,7 +111,7 @@ describe('verified-token cache', () => {
   it("refuses a forged token carrying a cached token's signature (same tail, other claims)", async () => {
     const auth = await start();
     const token = await mint(rsa.privateKey, 'RS256');
-    await infoOf(auth, token);
+    await cachedInfoOf(auth, token);
     const [header, , signature] = token.split('.');
     const claims = Buffer.from(JSON.stringify({ iss: ISSUER, aud: RESOURCE, sub: 'admin', exp: 9999999999 }));
     const forged = `${header}.${claims.toString('base64url')}.${signature}`;
@@ -105,7 +126,7 @@ describe('verified-token cache', () => {
   ])('serves a repeat token from the cache whatever the header spelling: %s', async (_name, spell) => {
     const auth = await start();
     const token = await mint(rsa.privateKey, 'RS256');
-    const first = await infoOf(auth, token);
+    const first = await cachedInfoOf(auth, token);
     const result = await auth.authenticate({ method: 'POST', authorization: spell(token) });
     expect(result.outcome === 'authenticated' && result.authInfo).toBe(first);
   });
@@ -125,7 +146,7 @@ describe('verified-token cache', () => {
   it('is never filled by invalid tokens', async () => {
     const auth = await start({ tokenCacheMaxEntries: 1 });
     const good = await mint(rsa.privateKey, 'RS256');
-    const cached = await infoOf(auth, good);
+    const cached = await cachedInfoOf(auth, good);
     const other = await testKeyPair('RS256');
     for (let i = 0; i < 3; i++) {
       const forged = await mint(other.privateKey, 'RS256', { sub: `x${i}` });

@@ -40,12 +40,26 @@ function tailOf(token: string): string {
   return token.length <= 2 * TAIL_LENGTH ? token : token.slice(-TAIL_LENGTH);
 }
 
+/** FNV-1a over the tail (a JWT's signature end), folded to 30 bits so it stays a small integer. */
+function fingerprintOf(token: string): number {
+  const tail = tailOf(token);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < tail.length; i++) hash = Math.imul(hash ^ tail.charCodeAt(i), 0x01000193);
+  return hash & 0x3fffffff;
+}
+
 /** A bounded map from token to its verified AuthInfo. */
 export class VerifiedTokenCache {
   /** Whole token → entry, in insertion order (eviction order). */
   readonly #entries = new Map<string, Entry>();
   /** Tail → the entries whose token ends with it (almost always one). */
   readonly #byTail = new Map<string, Entry[]>();
+  /**
+   * Fingerprints of JWTs verified once and not yet admitted, oldest first, at most `maxEntries`.
+   * Small integers: V8 stores them in the set without allocating. Two tokens sharing a fingerprint
+   * only mean the second is admitted on its first verification.
+   */
+  readonly #seenOnce = new Set<number>();
   readonly #maxEntries: number;
   readonly #toleranceSeconds: number;
 
@@ -75,7 +89,26 @@ export class VerifiedTokenCache {
     return entry.token68 ? entry.authInfo : undefined;
   }
 
-  /** Stores a verified token. No-op when the cache is disabled (0 entries). */
+  /**
+   * Stores a verified JWT from its second verification on: the first one is only noted (a 30-bit
+   * fingerprint, no object kept). A client's token is used for many requests, so it costs one more
+   * signature check per token; a token seen once (a flood of distinct tokens, one-off callers)
+   * never enters the cache, so it can neither push out the entries of clients in steady use nor
+   * keep thousands of AuthInfos alive for the garbage collector to copy: that retention cost more
+   * CPU per distinct token than the rest of the pipeline around jose (issue 7).
+   */
+  offer(token: string, authInfo: AuthInfo, exp: number, nbf: number | undefined): void {
+    if (this.#maxEntries === 0) return;
+    const fingerprint = fingerprintOf(token);
+    if (!this.#seenOnce.delete(fingerprint)) {
+      this.#seenOnce.add(fingerprint);
+      if (this.#seenOnce.size > this.#maxEntries) this.#seenOnce.delete(this.#seenOnce.values().next().value!);
+      return;
+    }
+    this.set(token, authInfo, exp, nbf);
+  }
+
+  /** Stores a verified token (an introspection answer, which is worth keeping from the first call). No-op when the cache is disabled (0 entries). */
   set(token: string, authInfo: AuthInfo, exp: number, nbf: number | undefined): void {
     if (this.#maxEntries === 0) return;
     const existing = this.#entries.get(token);
@@ -97,6 +130,7 @@ export class VerifiedTokenCache {
   clear(): void {
     this.#entries.clear();
     this.#byTail.clear();
+    this.#seenOnce.clear();
   }
 
   #find(token: string): Entry | undefined {
