@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthResult, JwksClientOptions } from './authenticator-types.js';
 import type { WardenOptions } from './config-schema.js';
@@ -198,6 +198,24 @@ describe('remote JWKS (R16)', () => {
     mode = 'http500';
     await sleep(250);
     expect((await check(auth, await tokenFor(a, { sub: 'y' }))).outcome).toBe('authenticated');
+    await vi.waitFor(() => expect(jwksRequests).toBe(2));
+    await sleep(50); // the failed answer has been handled
+    expect((await check(auth, await tokenFor(a, { sub: 'z' }))).outcome).toBe('authenticated');
+    expect(jwksRequests).toBe(2);
+  });
+
+  it('refreshes a set past its maximum age in the background: the request that finds it stale is answered with the keys in hand', async () => {
+    const auth = await start({ maxAgeMs: 100, cooldownMs: 10_000 });
+    expect((await check(auth, await tokenFor(a, { sub: 'x' }))).outcome).toBe('authenticated');
+    keys = [b.jwk]; // the provider rotated: a is gone, b is new
+    await sleep(150);
+    // Stale: answered with the set in hand (a still there), the refresh started meanwhile.
+    expect((await check(auth, await tokenFor(a, { sub: 'y' }))).outcome).toBe('authenticated');
+    await vi.waitFor(() => expect(jwksRequests).toBe(2));
+    await vi.waitFor(async () => expect((await check(auth, await tokenFor(b))).outcome).toBe('authenticated'));
+    // The new set is in place: a's kid is unknown now, and within the cooldown nothing is fetched.
+    const old = await check(auth, await tokenFor(a, { sub: 'z' }));
+    expect(old.outcome === 'rejected' && old.status).toBe(401);
     expect(jwksRequests).toBe(2);
   });
 

@@ -3,7 +3,8 @@
  * no redirects) and handed to jose's `createLocalJWKSet`, so this module owns every network
  * decision:
  *
- * - fetched on first use and cached; refetched on next use once older than `maxAgeMs`;
+ * - fetched on first use and cached; once older than `maxAgeMs`, refetched in the background on
+ *   next use while requests go on with the keys in hand;
  * - an unknown `kid` triggers a refresh at most once per `cooldownMs` (rotation without letting
  *   random `kid`s turn into a request flood against the provider);
  * - one fetch in flight at a time: concurrent misses wait for the same fetch;
@@ -96,13 +97,31 @@ export class RemoteJwks {
    * promise: resolving it again cost a few microseconds per uncached token (issue 7).
    */
   readonly getKey: JwtKeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
-    if (this.#keys !== undefined && Date.now() - this.#fetchedAt < this.#options.maxAgeMs) {
+    if (this.#keys !== undefined) {
+      this.#refreshIfStale();
       const memo = choiceKey(header);
       const chosen = memo === undefined ? undefined : this.#chosen.get(memo);
       if (chosen !== undefined) return chosen;
     }
     return this.#resolve(header, token);
   };
+
+  /**
+   * Past `maxAgeMs`, starts a refresh without waiting for it: requests keep using the keys in hand
+   * until the new set lands (a periodic refresh made every request arriving meanwhile wait for the
+   * provider). An unknown `kid` still waits for a refresh, below.
+   */
+  #refreshIfStale(): void {
+    const now = Date.now();
+    if (
+      now - this.#fetchedAt >= this.#options.maxAgeMs &&
+      this.#inflight === undefined &&
+      // After a failed refresh, the back-off; after a good one, nothing to wait for.
+      (this.#lastFailure === undefined || now - this.#lastAttemptAt >= this.#failureBackoffMs())
+    ) {
+      void this.#refresh(); // never rejects; on failure the last good keys stay in place
+    }
+  }
 
   async #resolve(header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | Uint8Array> {
     const now = Date.now();
@@ -114,11 +133,6 @@ export class RemoteJwks {
       }
       await this.#refresh();
       if (this.#keys === undefined) throw this.#unavailable(Date.now());
-    } else if (
-      now - this.#fetchedAt >= this.#options.maxAgeMs &&
-      now - this.#lastAttemptAt >= this.#failureBackoffMs()
-    ) {
-      await this.#refresh(); // On failure the last good keys stay in place.
     }
 
     const keys = this.#keys!;
