@@ -40,6 +40,17 @@ function tailOf(token: string): string {
   return token.length <= 2 * TAIL_LENGTH ? token : token.slice(-TAIL_LENGTH);
 }
 
+/**
+ * How many of the oldest entries to drop when the cache (or the fingerprint set) is full: a tenth,
+ * at least one. Dropping them one at a time made every insertion into a full cache walk past the
+ * entries deleted before it (V8 keeps a deleted Map or Set entry as a hole until the table is
+ * rebuilt): 6 µs per insertion at 10,000 entries (issue 7). In batches the walk is paid once per
+ * batch.
+ */
+function evictionBatch(maxEntries: number): number {
+  return Math.max(1, Math.ceil(maxEntries / 10));
+}
+
 /** FNV-1a over the tail (a JWT's signature end), folded to 30 bits so it stays a small integer. */
 function fingerprintOf(token: string): number {
   const tail = tailOf(token);
@@ -101,8 +112,14 @@ export class VerifiedTokenCache {
     if (this.#maxEntries === 0) return;
     const fingerprint = fingerprintOf(token);
     if (!this.#seenOnce.delete(fingerprint)) {
+      if (this.#seenOnce.size >= this.#maxEntries) {
+        let count = evictionBatch(this.#maxEntries);
+        for (const oldest of this.#seenOnce) {
+          this.#seenOnce.delete(oldest);
+          if (--count === 0) break;
+        }
+      }
       this.#seenOnce.add(fingerprint);
-      if (this.#seenOnce.size > this.#maxEntries) this.#seenOnce.delete(this.#seenOnce.values().next().value!);
       return;
     }
     this.set(token, authInfo, exp, nbf);
@@ -113,9 +130,12 @@ export class VerifiedTokenCache {
     if (this.#maxEntries === 0) return;
     const existing = this.#entries.get(token);
     if (existing === undefined && this.#entries.size >= this.#maxEntries) {
-      // Map iteration is insertion order: the first entry is the oldest.
-      const oldest = this.#entries.values().next();
-      if (!oldest.done) this.#delete(oldest.value);
+      // Map iteration is insertion order: the first entries are the oldest.
+      let count = evictionBatch(this.#maxEntries);
+      for (const oldest of this.#entries.values()) {
+        this.#delete(oldest);
+        if (--count === 0) break;
+      }
     }
     const entry: Entry = { token, authInfo, exp, nbf, token68: undefined };
     this.#entries.set(token, entry); // an existing key keeps its place in the eviction order
