@@ -73,6 +73,20 @@ describe('verified-token cache', () => {
     expect(await infoOf(auth, t3!)).toBe(third);
   });
 
+  it('makes room by evicting its oldest tenth at once, never more than it holds', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 20 });
+    const tokens = await Promise.all(
+      Array.from({ length: 21 }, (_, i) => mint(rsa.privateKey, 'RS256', { sub: `client-${i}` })),
+    );
+    const cached: AuthInfo[] = [];
+    for (const token of tokens) cached.push(await cachedInfoOf(auth, token));
+    // The 21st admission evicted the two oldest (a tenth of 20); the third oldest is still held.
+    expect(await infoOf(auth, tokens[0]!)).not.toBe(cached[0]);
+    expect(await infoOf(auth, tokens[1]!)).not.toBe(cached[1]);
+    expect(await infoOf(auth, tokens[2]!)).toBe(cached[2]);
+    expect(await infoOf(auth, tokens[20]!)).toBe(cached[20]);
+  });
+
   it('can be disabled (0 entries)', async () => {
     const auth = await start({ tokenCacheMaxEntries: 0 });
     const token = await mint(rsa.privateKey, 'RS256');
