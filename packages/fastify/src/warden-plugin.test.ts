@@ -131,3 +131,48 @@ describe('with @fastify/cors', () => {
     expect(challenged.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
   });
 });
+
+describe('CORS headers and reply.hijack() (R8)', () => {
+  const EXPOSED = 'WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version';
+  let server: FastifyInstance;
+  let baseUrl: string;
+  afterAll(() => server.close());
+  beforeAll(async () => {
+    server = Fastify();
+    await server.register(wardenPlugin, { authenticator });
+    server.get('/sent', async () => ({ sent: 'by fastify' }));
+    // The shape of an MCP handler behind toNodeHandler: the reply is hijacked and written raw.
+    server.get('/hijacked', (_request, reply) => {
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'application/json' });
+      reply.raw.end('{"sent":"raw"}');
+    });
+    baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
+  });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}${path}`, { headers: { 'x-api-key': API_KEY, ...headers } });
+
+  it('puts them on every response Fastify sends, with or without Origin', async () => {
+    for (const headers of [{}, { origin: 'https://inspector.example.org' }]) {
+      const res = await get('/sent', headers);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-expose-headers')).toBe(EXPOSED);
+    }
+  });
+
+  it('puts them on a hijacked response to a cross-origin (browser) request', async () => {
+    const res = await get('/hijacked', { origin: 'https://inspector.example.org' });
+    expect(await res.json()).toEqual({ sent: 'raw' });
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toBe(EXPOSED);
+    expect(res.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('leaves a hijacked response to a request without Origin as the handler wrote it', async () => {
+    const res = await get('/hijacked');
+    expect(await res.json()).toEqual({ sent: 'raw' });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('access-control-expose-headers')).toBeNull();
+  });
+});

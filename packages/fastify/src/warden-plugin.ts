@@ -95,16 +95,21 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
         answerPreflight(reply); // answered here: Fastify expects no done() after a reply is sent
         return;
       }
-      // Written to the reply (what Fastify's own send uses) and to the raw response: an MCP
-      // handler mounted with reply.hijack() + toNodeHandler writes its headers to reply.raw, and
-      // Node merges these into them.
-      if (!reply.hasHeader('access-control-allow-origin')) {
-        reply.header('access-control-allow-origin', '*');
-        reply.raw.setHeader('access-control-allow-origin', '*');
-      }
+      // Written to the reply, which every response Fastify sends carries. A handler that takes
+      // over with reply.hijack() (an MCP handler through toNodeHandler) writes reply.raw
+      // itself, so a cross-origin request also gets them on the raw response, where Node merges
+      // them into the handler's own. Only a browser reads CORS headers, and a browser's
+      // cross-origin request always carries `Origin` (Fetch standard, "CORS protocol"): writing
+      // the raw copy for every request instead sent every Fastify response through Node's
+      // slower path that merges two header sets: about a tenth of a bare request's CPU (issue 7).
+      const allowOrigin = reply.hasHeader('access-control-allow-origin') ? undefined : '*';
       const exposed = mergeExposedHeaders(reply.getHeader('access-control-expose-headers')?.toString());
+      if (allowOrigin !== undefined) reply.header('access-control-allow-origin', allowOrigin);
       reply.header('access-control-expose-headers', exposed);
-      reply.raw.setHeader('access-control-expose-headers', exposed);
+      if (request.headers.origin !== undefined) {
+        if (allowOrigin !== undefined) reply.raw.setHeader('access-control-allow-origin', allowOrigin);
+        reply.raw.setHeader('access-control-expose-headers', exposed);
+      }
       done();
     });
   }
