@@ -38,6 +38,7 @@ import type {
 import { type BearerCredentials, parseAuthorization } from './bearer-credentials.js';
 import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from './config-schema.js';
 import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
+import { InflightVerifications } from './inflight-verifications.js';
 import { createIntrospectionEndpoint } from './introspection-endpoint.js';
 import { createIntrospectionVerifier } from './introspection-verifier.js';
 import { createJwtIssuerRouter } from './jwt-issuer-router.js';
@@ -107,7 +108,7 @@ export async function createAuthenticator(
   const logger = options.logger ?? SILENT;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
   const cache = new VerifiedTokenCache(config.tokenCacheMaxEntries, config.jwtClockTolerance);
-  const inflight = new Map<string, Promise<AuthInfo>>();
+  const inflight = new InflightVerifications<AuthInfo>();
 
   const apiKeys: ApiKeyVerifier | undefined =
     config.apiKeyEnabled && config.apiKeys.length > 0 ? await createApiKeyVerifier(config.apiKeys) : undefined;

@@ -159,6 +159,21 @@ describe('token introspection (R17)', () => {
     expect((await check(auth, `third-${tail}`)).outcome).toBe('rejected');
   });
 
+  it('verifies tokens sharing their last characters apart while they are in flight together', async () => {
+    // Issue 7: verifications in flight are indexed by the token's tail too; a token is only ever
+    // handed the answer for itself.
+    delayMs = 50;
+    const tail = 'y'.repeat(100);
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    answers[`first-${tail}`] = { active: true, client_id: 'first', exp, aud: RESOURCE };
+    answers[`second-${tail}`] = { active: true, client_id: 'second', exp, aud: RESOURCE };
+    const auth = await start();
+    const names = ['first', 'second', 'first', 'second'];
+    const results = await Promise.all(names.map((name) => check(auth, `${name}-${tail}`)));
+    expect(results.map((r) => r.outcome === 'authenticated' && r.authInfo.clientId)).toEqual(names);
+    expect(calls.filter((c) => c.token === `first-${tail}`)).toHaveLength(1);
+  });
+
   it('refuses a header whose token is not token68 even after verifyAccessToken cached it (RFC 6750 §2.1)', async () => {
     const exp = Math.floor(Date.now() / 1000) + 300;
     answers['opaque good'] = { active: true, client_id: 'c1', exp, aud: RESOURCE };

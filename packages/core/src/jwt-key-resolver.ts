@@ -34,6 +34,8 @@ export interface JwtKeySource {
 /** A resolver, and the remote JWKS behind it (to close), when the source has any key. */
 export interface BuiltKeyResolver {
   resolveKey?: JwtKeyResolver;
+  /** The key already chosen for an encoded protected header, when a remote JWKS remembers one. */
+  knownKey?: (encodedHeader: string) => CryptoKey | Uint8Array | undefined;
   remoteJwks?: RemoteJwks;
 }
 
@@ -84,5 +86,8 @@ export async function buildKeyResolver(
     if (!resolver) throw new NoUsableKeyError(`no key configured for ${header.alg}`);
     return resolver(header, token);
   };
-  return { resolveKey, ...(remoteJwks === undefined ? {} : { remoteJwks }) };
+  if (remoteJwks === undefined) return { resolveKey };
+  // Only asymmetric headers ever reach the remote JWKS, so it never knows a key for an HS* header:
+  // those keep going through resolveKey and the shared secret (R12).
+  return { resolveKey, knownKey: (encodedHeader) => remoteJwks.knownKey(encodedHeader), remoteJwks };
 }

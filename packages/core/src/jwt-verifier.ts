@@ -32,6 +32,11 @@ export interface JwtVerifierOptions {
   requireAtJwtType: boolean;
   resourceUrl: string;
   resolveKey: JwtKeyResolver;
+  /**
+   * The key `resolveKey` already chose for an encoded protected header, if known: handed to jose
+   * directly, which spares it the resolver call (issue 7).
+   */
+  knownKey?: (encodedHeader: string) => CryptoKey | Uint8Array | undefined;
   /** Where scopes and the client id are read from (default: R15's claims). */
   claims?: ClaimMapping;
 }
@@ -88,7 +93,7 @@ function normalizeTyp(typ: string): string {
  */
 export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<VerifiedJwt> {
   const expected = new Set(options.audiences.map(normalizeAudience));
-  const { issuer, clockTolerance, requireAtJwtType, resourceUrl, resolveKey } = options;
+  const { issuer, clockTolerance, requireAtJwtType, resourceUrl, resolveKey, knownKey } = options;
   const claimMapping = options.claims ?? DEFAULT_CLAIM_MAPPING;
   const verifyOptions: JWTVerifyOptions = {
     algorithms: [...options.algorithms],
@@ -125,7 +130,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     }
     let result: JWTVerifyResult;
     try {
-      result = await jwtVerify(token, resolveKey, verifyOptions);
+      const dot = token.indexOf('.');
+      const key = knownKey !== undefined && dot > 0 ? knownKey(token.slice(0, dot)) : undefined;
+      result = await jwtVerify(token, key ?? resolveKey, verifyOptions);
     } catch (error) {
       result = await afterFailure(token, error);
     }

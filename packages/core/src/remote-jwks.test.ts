@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JWK } from 'jose';
+import { decodeProtectedHeader, type JWK, type JWTHeaderParameters } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ISSUER, mint, RESOURCE, type TestKeyPair, testKeyPair } from '../test/fixtures/signing-keys.js';
 import type { Authenticator, AuthResult, JwksClientOptions } from './authenticator-types.js';
 import type { WardenOptions } from './config-schema.js';
 import { createAuthenticator } from './create-authenticator.js';
+import { RemoteJwks } from './remote-jwks.js';
 
 type Mode = 'ok' | 'http500' | 'garbage' | 'huge' | 'hang' | 'down';
 
@@ -274,5 +275,46 @@ describe('remote JWKS (R16)', () => {
   it('answers 503 when discovery fails', async () => {
     const auth = await start({}, { oauthJwksUri: undefined, jwtIssuer: `${base}/no-such-tenant` });
     expectUnavailable(await check(auth, await tokenFor(a, { iss: `${base}/no-such-tenant` })));
+  });
+});
+
+describe('remembered key choices (issue 7)', () => {
+  it('a token whose header names a remembered key still needs that key to have signed it', async () => {
+    const auth = await start();
+    expect((await check(auth, await tokenFor(a, { sub: 'first' }))).outcome).toBe('authenticated');
+    // Same protected header bytes as a's tokens, signed with b's private key.
+    const forged = await mint(b.privateKey, 'RS256', { sub: 'forged' }, { header: { kid: a.jwk.kid } });
+    expect(forged.split('.')[0]).toBe((await tokenFor(a)).split('.')[0]);
+    const result = await check(auth, forged);
+    expect(result.outcome === 'rejected' && result.error.code).toBe('ERR_CREDENTIALS_INVALID');
+    expect((await check(auth, await tokenFor(a, { sub: 'after' }))).outcome).toBe('authenticated');
+    expect(jwksRequests).toBe(1);
+  });
+
+  it('keeps at most 64 header spellings: the memo starts over rather than grow with attacker-chosen headers', async () => {
+    const jwks = new RemoteJwks({ jwksUri: `${base}/jwks` });
+    const headerOf = (token: string) => token.split('.')[0]!;
+    const spellings = await Promise.all(
+      Array.from({ length: 65 }, (_, i) => mint(a.privateKey, 'RS256', {}, { header: { kid: a.jwk.kid, x: i } })),
+    );
+    const resolve = (token: string) => {
+      const [encoded] = token.split('.');
+      return jwks.getKey(decodeProtectedHeader(token) as JWTHeaderParameters, {
+        protected: encoded,
+        payload: '',
+        signature: '',
+      });
+    };
+    expect(jwks.knownKey(headerOf(spellings[0]!))).toBeUndefined();
+    const chosen = await resolve(spellings[0]!);
+    expect(jwks.knownKey(headerOf(spellings[0]!))).toBe(chosen);
+    for (const token of spellings.slice(1, 64)) await resolve(token);
+    expect(jwks.knownKey(headerOf(spellings[0]!))).toBe(chosen); // 64 remembered
+    await resolve(spellings[64]!);
+    expect(jwks.knownKey(headerOf(spellings[0]!))).toBeUndefined(); // the 65th started it over
+    expect(jwks.knownKey(headerOf(spellings[64]!))).toBe(chosen);
+    expect(jwksRequests).toBe(1);
+    jwks.close();
+    expect(jwks.knownKey(headerOf(spellings[64]!))).toBeUndefined();
   });
 });

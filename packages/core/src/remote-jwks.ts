@@ -51,6 +51,8 @@ const DEFAULTS = { timeoutMs: 5000, cooldownMs: 30_000, maxAgeMs: 600_000, maxBy
 /** A JWKS with more keys than this is refused: no real provider publishes that many. */
 const MAX_KEYS = 100;
 const MAX_FAILURE_BACKOFF_MS = 5000;
+/** Distinct protected headers whose key choice is remembered: a provider's tokens use a handful. */
+const MAX_REMEMBERED_HEADERS = 64;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
@@ -69,7 +71,12 @@ export class RemoteJwks {
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #lastFailure: unknown;
   #inflight: Promise<void> | undefined;
-  /** `alg` + `kid` → the key jose's local set chose for them; cleared with every new key set. */
+  /**
+   * Encoded protected header (a compact JWS's first segment) → the key jose's local set chose for
+   * it; cleared with every new key set. jose selects a key from the protected header alone (`alg`,
+   * `kid`), so the same header bytes always get the same key from the same set. At most
+   * {@link MAX_REMEMBERED_HEADERS} entries.
+   */
   readonly #chosen = new Map<string, CryptoKey | Uint8Array>();
   #closed = false;
 
@@ -93,18 +100,27 @@ export class RemoteJwks {
 
   /**
    * The jose key resolver: a bound arrow so it can be handed around. A key jose's local set already
-   * chose for this `alg` and `kid` in the current, fresh key set is returned as is, without a
-   * promise: resolving it again cost a few microseconds per uncached token (issue 7).
+   * chose for this protected header in the current key set is returned as is, without a promise:
+   * resolving it again cost a few microseconds per uncached token (issue 7).
    */
   readonly getKey: JwtKeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
-    if (this.#keys !== undefined) {
-      this.#refreshIfStale();
-      const memo = choiceKey(header);
-      const chosen = memo === undefined ? undefined : this.#chosen.get(memo);
-      if (chosen !== undefined) return chosen;
-    }
+    const chosen = this.knownKey(token.protected);
+    if (chosen !== undefined) return chosen;
     return this.#resolve(header, token);
   };
+
+  /**
+   * The key already chosen for tokens whose encoded protected header is exactly `encodedHeader`,
+   * from the current key set; `undefined` when none was (then go through {@link getKey}). A
+   * verifier that has it hands jose the key itself: a resolver function costs jose an `await` and
+   * more per token, about 2% of an RS256 verification (issue 7). Starts the background refresh of
+   * a key set past its maximum age, as {@link getKey} does.
+   */
+  knownKey(encodedHeader: string | undefined): CryptoKey | Uint8Array | undefined {
+    if (this.#keys === undefined || encodedHeader === undefined) return undefined;
+    this.#refreshIfStale();
+    return this.#chosen.get(encodedHeader);
+  }
 
   /**
    * Past `maxAgeMs`, starts a refresh without waiting for it: requests keep using the keys in hand
@@ -138,9 +154,8 @@ export class RemoteJwks {
     const keys = this.#keys!;
     try {
       const key = await keys(header, token);
-      const memo = choiceKey(header);
       // Only a choice made by the set still in place is remembered (a refresh may have landed).
-      if (memo !== undefined && this.#keys === keys) this.#chosen.set(memo, key);
+      if (token.protected !== undefined && this.#keys === keys) this.#remember(token.protected, key);
       return key;
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
@@ -153,6 +168,16 @@ export class RemoteJwks {
       if (this.#fetchedAt === before) throw this.#unavailable(Date.now());
       return this.#keys!(header, token);
     }
+  }
+
+  /**
+   * Headers come from unverified tokens, so anyone can send new spellings of a header naming a
+   * known `kid`: past the bound the memo starts over rather than grow. Forgetting costs the next
+   * token of each header one trip through jose's local set, nothing else.
+   */
+  #remember(encodedHeader: string, key: CryptoKey | Uint8Array): void {
+    if (this.#chosen.size >= MAX_REMEMBERED_HEADERS) this.#chosen.clear();
+    this.#chosen.set(encodedHeader, key);
   }
 
   /** Forgets the keys; later calls fail as unavailable. */
@@ -237,17 +262,6 @@ export class RemoteJwks {
  * HMAC key from the network would let anyone who can serve the JWKS mint tokens), `use` absent or
  * `sig`.
  */
-/**
- * What a key choice depends on: jose's local set selects by `alg` and `kid` alone. The `alg` is
- * allowlisted before any key lookup and holds no NUL, so the two cannot run into each other. A
- * non-string `kid` is not remembered: jose compares it strictly and may choose differently.
- */
-function choiceKey(header: JWTHeaderParameters): string | undefined {
-  const { alg, kid } = header;
-  if (typeof alg !== 'string' || (kid !== undefined && typeof kid !== 'string')) return undefined;
-  return kid === undefined ? alg : `${alg}\u0000${kid}`;
-}
-
 function usableKeys(body: unknown): JWK[] {
   const keys = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new Error('the JWKS has no "keys" array');

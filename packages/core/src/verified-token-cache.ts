@@ -19,6 +19,7 @@
 
 import type { AuthInfo } from './authenticator-types.js';
 import { isToken68 } from './bearer-credentials.js';
+import { tailOf } from './token-tail.js';
 
 interface Entry {
   token: string;
@@ -30,14 +31,6 @@ interface Entry {
    * on the first header hit rather than on insert, where a distinct token would pay for it (issue 7).
    */
   token68: boolean | undefined;
-}
-
-/** Characters of the tail that index an entry: 258 bits of a base64url signature. */
-const TAIL_LENGTH = 43;
-
-/** Tokens up to this length are cheap to hash whole. */
-function tailOf(token: string): string {
-  return token.length <= 2 * TAIL_LENGTH ? token : token.slice(-TAIL_LENGTH);
 }
 
 /**
