@@ -5,7 +5,8 @@ import { defaultOptions } from './bench-options.js';
 import { runBenchmark } from './harness.js';
 import { renderResults } from './results-markdown.js';
 
-const SUBSET = /^hono\/(bare|api-key|rs256-repeated|rs256-distinct|missing|hono-jwk-repeated)$|^mcp-hono\//;
+const SUBSET =
+  /^hono\/(bare|api-key|rs256-repeated|rs256-repeated-no-cors|rs256-distinct|missing|hono-jwk-repeated)$|^mcp-hono\//;
 
 it('runs every selected variant, the micro benchmark, cold start and memory, and renders RESULTS.md', {
   timeout: 240_000,
@@ -32,6 +33,7 @@ it('runs every selected variant, the micro benchmark, cold start and memory, and
       'hono/missing',
       'hono/rs256-distinct',
       'hono/rs256-repeated',
+      'hono/rs256-repeated-no-cors',
       'mcp-hono/no-auth',
       'mcp-hono/rs256-repeated',
     ].sort(),
@@ -71,6 +73,10 @@ it('runs every selected variant, the micro benchmark, cold start and memory, and
   expect(report.targets.map((t) => t.kind)).toEqual(
     expect.arrayContaining(['repeated-throughput', 'repeated-p99', 'distinct', 'cold-start', 'memory', 'peers']),
   );
+  // A peer is compared with mcp-warden sending the same response (no CORS headers), the default beside it.
+  const peer = report.targets.find((t) => t.kind === 'peers');
+  expect(peer?.required).toContain('`cors: false`');
+  expect(peer?.figure).toMatch(/ of bare \(default CORS: [\d.]+%\)$/);
   const markdown = renderResults(report);
   for (const heading of [
     '## Machine',

@@ -38,6 +38,7 @@ export type Scenario =
   | 'rs256-repeated'
   | 'rs256-repeated-no-cors'
   | 'rs256-distinct'
+  | 'rs256-distinct-no-cors'
   | 'es256-distinct'
   | 'eddsa-distinct'
   | 'missing'
@@ -71,6 +72,7 @@ export const SCENARIO_LABELS: Record<Scenario, string> = {
   'rs256-repeated': 'JWT RS256, one repeated token',
   'rs256-repeated-no-cors': 'JWT RS256, one repeated token, `cors: false`',
   'rs256-distinct': 'JWT RS256, distinct tokens',
+  'rs256-distinct-no-cors': 'JWT RS256, distinct tokens, `cors: false`',
   'es256-distinct': 'JWT ES256, distinct tokens',
   'eddsa-distinct': 'JWT EdDSA, distinct tokens',
   missing: 'no credentials (401)',
@@ -214,6 +216,14 @@ function frameworkVariants(framework: Framework): Variant[] {
     },
     {
       ...base,
+      id: `${framework}/rs256-distinct-no-cors`,
+      library: 'mcp-warden',
+      scenario: 'rs256-distinct-no-cors',
+      credential: RS256_DISTINCT,
+      target: { kind: 'bench', guard: warden('RS256', false) },
+    },
+    {
+      ...base,
       id: `${framework}/es256-distinct`,
       library: 'mcp-warden',
       scenario: 'es256-distinct',
@@ -248,6 +258,7 @@ function frameworkVariants(framework: Framework): Variant[] {
     'api-key',
     'missing',
     'rs256-distinct',
+    'rs256-distinct-no-cors',
     'es256-distinct',
     'eddsa-distinct',
   ];
