@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchOptions, defaultOptions, SECTIONS, type Section } from './bench-options.js';
 import { FRAMEWORKS, type Framework } from './servers/server-config.js';
@@ -58,8 +59,19 @@ function positive(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-/** Parses argv (without node and script) into options; throws with a message on bad input. */
-export function parseCliOptions(argv: readonly string[], benchRoot: string, log?: (line: string) => void): CliOptions {
+/**
+ * Parses argv (without node and script) into options; throws with a message on bad input.
+ * Relative file paths are taken from `invokedFrom`, the directory the command was typed in:
+ * `pnpm bench` runs the script inside bench/, so `--notes bench/NOTES.md` typed at the
+ * repository root would otherwise point at bench/bench/NOTES.md (pnpm keeps the original
+ * directory in `INIT_CWD`).
+ */
+export function parseCliOptions(
+  argv: readonly string[],
+  benchRoot: string,
+  log?: (line: string) => void,
+  invokedFrom: string = process.env.INIT_CWD ?? process.cwd(),
+): CliOptions {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -118,10 +130,13 @@ export function parseCliOptions(argv: readonly string[], benchRoot: string, log?
       ...(values['no-profile'] ? { profileMisses: false } : {}),
       ...(values.note === undefined ? {} : { note: values.note }),
     },
-    out: values.out ?? `${benchRoot}/${mode === 'quick' ? 'RESULTS.quick.md' : 'RESULTS.md'}`,
-    ...(values.json === undefined ? {} : { json: values.json }),
-    ...(values.notes === undefined ? {} : { notes: values.notes }),
-    ...(values['from-json'] === undefined ? {} : { fromJson: values['from-json'] }),
+    out:
+      values.out === undefined
+        ? `${benchRoot}/${mode === 'quick' ? 'RESULTS.quick.md' : 'RESULTS.md'}`
+        : resolve(invokedFrom, values.out),
+    ...(values.json === undefined ? {} : { json: resolve(invokedFrom, values.json) }),
+    ...(values.notes === undefined ? {} : { notes: resolve(invokedFrom, values.notes) }),
+    ...(values['from-json'] === undefined ? {} : { fromJson: resolve(invokedFrom, values['from-json']) }),
     // Only a full run of everything may rewrite the published summary.
     readme: mode === 'full' && !values['no-readme'] && values.only === undefined && skip.length === 0,
   };

@@ -22,12 +22,20 @@ try {
   process.exit(2);
 }
 
+// Inputs are read before the run, and the raw report is written first: a full run takes most of
+// an hour, and a mistyped --notes path must not throw its figures away at the end.
+let notes: string | undefined;
+try {
+  notes = cli.notes === undefined ? undefined : readFileSync(cli.notes, 'utf8');
+} catch (error) {
+  process.stderr.write(`--notes: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 const report: BenchReport =
   cli.fromJson === undefined ? await runBenchmark(cli.bench) : JSON.parse(readFileSync(cli.fromJson, 'utf8'));
-const notes = cli.notes === undefined ? undefined : readFileSync(cli.notes, 'utf8');
+if (cli.json !== undefined) writeFileSync(cli.json, `${JSON.stringify(report, null, 2)}\n`);
 const markdown = renderResults(report, notes);
 writeFileSync(cli.out, markdown);
-if (cli.json !== undefined) writeFileSync(cli.json, `${JSON.stringify(report, null, 2)}\n`);
 if (cli.readme) {
   const readmePath = join(REPO_ROOT, 'README.md');
   writeFileSync(readmePath, replaceReadmeSection(readFileSync(readmePath, 'utf8'), renderReadmeSummary(report)));
