@@ -220,7 +220,7 @@ export function renderResults(report: BenchReport, notes?: string): string {
     '## Reproduce',
     '',
     '```sh',
-    'pnpm install && pnpm bench          # this file (about half an hour)',
+    'pnpm install && pnpm bench          # this file (30 to 60 minutes)',
     'pnpm bench --quick                  # every variant for about a second: a smoke test',
     '```',
     '',
