@@ -153,7 +153,7 @@ describe('CORS headers and reply.hijack() (R8)', () => {
     fetch(`${baseUrl}${path}`, { headers: { 'x-api-key': API_KEY, ...headers } });
 
   it('puts them on every response Fastify sends, with or without Origin', async () => {
-    for (const headers of [{}, { origin: 'https://inspector.example.org' }]) {
+    for (const headers of [{}, { origin: 'https://inspector.example.org' }] as Record<string, string>[]) {
       const res = await get('/sent', headers);
       expect(res.status).toBe(200);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
