@@ -93,7 +93,7 @@ export async function createJwtIssuerRouter(
         requireAtJwtType: config.jwtRequireAtJwtType,
         resourceUrl: config.resourceUrl,
         resolveKey: primary.resolveKey,
-        ...(primary.knownKey === undefined ? {} : { knownKey: primary.knownKey }),
+        knownKey: primary.knownKey,
         claims: claimMappingFor(config.provider),
       });
       if (primaryIssuers === undefined) issuerless = verify;
@@ -130,7 +130,7 @@ export async function createJwtIssuerRouter(
         requireAtJwtType: config.jwtRequireAtJwtType,
         resourceUrl: config.resourceUrl,
         resolveKey: built.resolveKey!, // a trusted issuer always has a key, a JWKS URI or discovery
-        ...(built.knownKey === undefined ? {} : { knownKey: built.knownKey }),
+        knownKey: built.knownKey,
         claims: claimMappingFor(entry.provider),
       });
       for (const issuer of acceptedIssuers) byIssuer.set(issuer, verify);
