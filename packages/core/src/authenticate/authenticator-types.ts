@@ -1,0 +1,124 @@
+/**
+ * The types of the authenticate decision, shared by every adapter. `AuthInfo` is the official MCP
+ * SDK's shape, so the SDK transport hands it to tool handlers unchanged.
+ *
+ * @module
+ */
+
+import type { WardenConfig } from '../config/config-schema.js';
+import type { AuthError } from '../errors/auth-error.js';
+
+/** How a caller authenticated. */
+export type AuthMethod = 'jwt' | 'api_key' | 'introspection';
+
+/** The authenticated caller, in the MCP SDK's `AuthInfo` shape. */
+export interface AuthInfo {
+  /** The presented credential (access token or API key). Never log it. */
+  token: string;
+  /** `client_id`, else `azp`, else `sub` (R15); `api_key:<n>` for the n-th configured API key. */
+  clientId: string;
+  /** Granted scopes (R15: `scope`, `scp`, `permissions`). */
+  scopes: string[];
+  /** Expiry in seconds since the epoch (the JWT `exp`); absent for API keys. */
+  expiresAt?: number;
+  /** The resource (this server's resource URL) the token was accepted for (RFC 8707). */
+  resource?: URL;
+  /** Identity details: `subject`, `issuer`, `method` and the verified `claims`. */
+  extra?: {
+    subject?: string;
+    issuer?: string;
+    method: AuthMethod;
+    claims?: Record<string, unknown>;
+    [key: string]: unknown;
+  };
+}
+
+/** What an adapter extracts from a request: only what the decision needs, never the whole request. */
+export interface AuthRequest {
+  /** The `Authorization` header (comma-joined if repeated). */
+  authorization?: string | null;
+  /** The `X-API-Key` header. */
+  apiKey?: string | null;
+  /** The HTTP method. */
+  method: string;
+  /** The request path (for logs). */
+  path?: string;
+  /** The client's network address (for logs). */
+  clientAddress?: string;
+  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (R7). */
+  body?: unknown;
+}
+
+/** Per-route overrides of the configuration. */
+export interface RouteAuthOptions {
+  /** Scopes every request on the route needs (default: `config.requiredScopes`). */
+  requiredScopes?: string[];
+  /** Whether credentials are required (default: `config.authRequired`). */
+  required?: boolean;
+  /** Extra scopes per tool for JSON-RPC `tools/call` (default: `config.toolScopes`). */
+  toolScopes?: Record<string, string[]>;
+}
+
+/** The JSON body of every rejection (RFC 6750 §3, RFC 6749 §5.2). */
+export interface AuthErrorBody {
+  error: string;
+  error_description: string;
+}
+
+/** The outcome of {@link Authenticator.authenticate}. */
+export type AuthResult =
+  | { outcome: 'authenticated'; authInfo: AuthInfo }
+  | { outcome: 'anonymous' }
+  | {
+      outcome: 'rejected';
+      error: AuthError;
+      /** 400, 401, 403 or 503. */
+      status: number;
+      /** `WWW-Authenticate`, and `Retry-After` with a 503. */
+      headers: Record<string, string>;
+      body: AuthErrorBody;
+    };
+
+/** A structured logger (pino-compatible). Messages never contain tokens, keys or secrets. */
+export interface AuthLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Tuning for the remote JWKS client (R16). Defaults suit production; tests shorten them. */
+export interface JwksClientOptions {
+  /** Time budget of one key load, discovery included; also the introspection timeout (default 5000 ms). */
+  timeoutMs?: number;
+  /** Minimum time between refreshes triggered by an unknown `kid` (default 30000 ms). */
+  cooldownMs?: number;
+  /** Refetch keys older than this on the next use (default 600000 ms). */
+  maxAgeMs?: number;
+  /** Maximum JWKS (and discovery document) size (default 256 KiB). */
+  maxBytes?: number;
+}
+
+/** Options of `createAuthenticator` beyond the configuration. */
+export interface AuthenticatorOptions {
+  /** The fetch used for JWKS, discovery and introspection (default: the global fetch). */
+  fetch?: typeof globalThis.fetch;
+  /** Where diagnostics go (default: nowhere). */
+  logger?: AuthLogger;
+  /** Remote JWKS tuning. */
+  jwks?: JwksClientOptions;
+}
+
+/** Built once by `createAuthenticator`, then used on every request. */
+export interface Authenticator {
+  /** The validated configuration, defaults applied. */
+  readonly config: WardenConfig;
+  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (R5). */
+  readonly resourceMetadataUrl: string;
+  /** The decision for one request. Never throws. */
+  authenticate(request: AuthRequest, route?: RouteAuthOptions): Promise<AuthResult>;
+  /** Verifies one bearer token (JWT or API key): the SDK's `OAuthTokenVerifier`. Throws {@link AuthError}. */
+  verifyAccessToken(token: string): Promise<AuthInfo>;
+  /** Releases caches and pending work. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,253 @@
+/**
+ * Turns environment variables (`loadConfig`) or programmatic options (`defineConfig`) into a
+ * {@link WardenConfig}: the schema's field parsing, the defaults that depend on other fields, and
+ * the cross-field rules that make a configuration unusable or unsafe. Every problem is collected
+ * into one {@link ConfigError} so a deployment is fixed in one round trip.
+ *
+ * @module
+ */
+
+import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
+import { isSymmetricAlgorithm, minimumSecretBytes } from '../jwt/jwt-algorithms.js';
+import { KeyMaterialError, parseKeyMaterial } from '../jwt/key-material.js';
+import { KeyFileError, readKeyFile } from '../jwt/read-key-file.js';
+import { checkIntrospectionConfig } from './check-introspection-config.js';
+import {
+  CONFIG_ENV_VARIABLES,
+  DEFAULT_PORT,
+  DISCOVER_INTROSPECTION_ENDPOINT,
+  type WardenConfig,
+  type WardenOptions,
+  wardenConfigSchema,
+} from './config-schema.js';
+import { resolveIssuers } from './resolve-issuers.js';
+import { parseTrustedIssuers } from './trusted-issuers.js';
+
+type ConfigKey = keyof WardenConfig;
+type Naming = 'env' | 'option';
+
+const CONFIG_KEYS = Object.keys(CONFIG_ENV_VARIABLES) as ConfigKey[];
+
+/** URLs that must be https unless on loopback or `allowInsecureHttp` (design.md). */
+const HTTPS_ONLY: readonly ConfigKey[] = [
+  'jwtIssuer',
+  'oauthJwksUri',
+  'resourceUrl',
+  'oauthIntrospectionEndpoint',
+  'oauthServerUrl',
+  'oauthAuthorizationEndpoint',
+  'oauthTokenEndpoint',
+  'oauthRegistrationEndpoint',
+];
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SHA256_ENTRY = /^sha256:[0-9a-f]{64}$/i;
+
+/**
+ * Reads the configuration from environment variables (default: `process.env`).
+ *
+ * @throws {ConfigError} listing every problem, each with the variable name and what to do.
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env);
+ * const authenticator = await createAuthenticator(config);
+ * ```
+ */
+export function loadConfig(env: Record<string, string | undefined> = globalThis.process?.env ?? {}): WardenConfig {
+  const input: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
+  return resolveConfig(input, 'env', []);
+}
+
+/**
+ * Validates programmatic options with the same schema and rules as {@link loadConfig}, and applies
+ * the defaults. Option names are the camelCase of the environment variables.
+ *
+ * @throws {ConfigError} listing every problem, each naming the option.
+ * @example
+ * ```ts
+ * const config = defineConfig({
+ *   authRequired: true,
+ *   jwtIssuer: 'https://tenant.auth0.com/',
+ *   oauthJwksUri: 'https://tenant.auth0.com/.well-known/jwks.json',
+ *   resourceUrl: 'https://mcp.example.com/mcp',
+ * });
+ * ```
+ */
+export function defineConfig(options: WardenOptions = {}): WardenConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('defineConfig expects an options object');
+  }
+  const unknown = Object.keys(options)
+    .filter((key) => !Object.hasOwn(CONFIG_ENV_VARIABLES, key))
+    .map((key) => ({ variable: key.slice(0, 60), message: 'is not a known option (check the spelling)' }));
+  return resolveConfig(options as Record<string, unknown>, 'option', unknown);
+}
+
+function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: ConfigIssue[]): WardenConfig {
+  const name = (key: ConfigKey): string => (naming === 'env' ? CONFIG_ENV_VARIABLES[key] : key);
+  const failed = new Set<ConfigKey>();
+  const parsed: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const result = wardenConfigSchema.shape[key].safeParse(input[key]);
+    if (result.success) {
+      parsed[key] = result.data;
+    } else {
+      failed.add(key);
+      for (const issue of result.error.issues) issues.push({ variable: name(key), message: issue.message });
+    }
+  }
+  const config = parsed as unknown as WardenConfig;
+  const ok = (...keys: ConfigKey[]): boolean => keys.every((key) => !failed.has(key));
+  const report = (key: ConfigKey, message: string): void => {
+    issues.push({ variable: name(key), message });
+  };
+
+  config.host ??= '127.0.0.1';
+  if (ok('port') && config.resourceUrl === undefined) {
+    config.resourceUrl = `http://localhost:${config.port ?? DEFAULT_PORT}/mcp`;
+  }
+  const audienceExplicit = ok('jwtAudience') && config.jwtAudience.length > 0;
+  if (ok('resourceUrl', 'jwtAudience') && config.jwtAudience.length === 0 && config.resourceUrl !== undefined) {
+    // R10: tokens must be issued for this server; by default that is the resource URL itself.
+    config.jwtAudience = [config.resourceUrl];
+  }
+
+  if (ok('resourceUrl') && config.resourceUrl !== undefined && new URL(config.resourceUrl).hash !== '') {
+    report('resourceUrl', 'must not contain a fragment (RFC 8707 §2)');
+  }
+
+  if (ok('allowInsecureHttp') && !config.allowInsecureHttp) {
+    for (const key of HTTPS_ONLY) {
+      const value = config[key];
+      if (!ok(key) || typeof value !== 'string' || value === DISCOVER_INTROSPECTION_ENDPOINT) continue;
+      const url = new URL(value);
+      if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+        report(
+          key,
+          `must use https:// (http:// is allowed only on localhost, 127.0.0.1 or [::1]); for development set ${name('allowInsecureHttp')}=true`,
+        );
+      }
+    }
+  }
+
+  if (ok('apiKeys')) {
+    config.apiKeys.forEach((entry, index) => {
+      if (entry.toLowerCase().startsWith('sha256:') && !SHA256_ENTRY.test(entry)) {
+        report('apiKeys', `entry ${index + 1} starts with "sha256:" but is not followed by 64 hex characters`);
+      }
+    });
+  }
+
+  // Entries with shape problems are already reported; the others still get every other check.
+  const partialIssuers = failed.has('trustedIssuers') ? parseTrustedIssuers(input.trustedIssuers) : undefined;
+  if (partialIssuers !== undefined) config.trustedIssuers = partialIssuers.entries;
+  resolveIssuers(config, {
+    ok,
+    report,
+    name,
+    audienceExplicit,
+    trustedIssuersSet: (partialIssuers?.problems.length ?? 0) > 0 || (config.trustedIssuers?.length ?? 0) > 0,
+    ...(partialIssuers === undefined ? {} : { trustedIssuerPositions: partialIssuers.positions }),
+  });
+  checkIntrospectionConfig(config, ok, report, name);
+  checkKeyMaterial(config, ok, report, name);
+  checkJwtAlgorithms(config, ok, report, name);
+
+  if (
+    ok('authEnabled', 'authRequired', 'apiKeyEnabled', 'jwtEnabled') &&
+    config.authEnabled &&
+    config.authRequired &&
+    !config.apiKeyEnabled &&
+    !config.jwtEnabled &&
+    config.oauthIntrospectionEndpoint === undefined
+  ) {
+    report(
+      'authRequired',
+      `is true but every authentication method is disabled (${name('apiKeyEnabled')} and ${name('jwtEnabled')} are false): enable one, or set ${name('authEnabled')}=false to run without authentication on purpose`,
+    );
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+function checkKeyMaterial(
+  config: WardenConfig,
+  ok: (...keys: ConfigKey[]) => boolean,
+  report: (key: ConfigKey, message: string) => void,
+  name: (key: ConfigKey) => string,
+): void {
+  if (ok('jwtPublicKey') && config.jwtPublicKey !== undefined) {
+    try {
+      parseKeyMaterial(config.jwtPublicKey);
+    } catch (error) {
+      if (!(error instanceof KeyMaterialError)) throw error;
+      report('jwtPublicKey', error.message);
+    }
+  }
+  if (ok('jwtPublicKeyFile') && config.jwtPublicKeyFile !== undefined) {
+    if (config.jwtPublicKey !== undefined) {
+      report('jwtPublicKeyFile', `set either ${name('jwtPublicKey')} or ${name('jwtPublicKeyFile')}, not both`);
+      return;
+    }
+    try {
+      parseKeyMaterial(readKeyFile(config.jwtPublicKeyFile));
+    } catch (error) {
+      if (!(error instanceof KeyMaterialError || error instanceof KeyFileError)) throw error;
+      report('jwtPublicKeyFile', error instanceof KeyMaterialError ? `content ${error.message}` : error.message);
+    }
+  }
+}
+
+/**
+ * R12 and RFC 7518 §3.2: HS* only with a secret of the hash's size, never next to a public key or
+ * JWKS (algorithm confusion), and asymmetric algorithms never with only a secret.
+ */
+function checkJwtAlgorithms(
+  config: WardenConfig,
+  ok: (...keys: ConfigKey[]) => boolean,
+  report: (key: ConfigKey, message: string) => void,
+  name: (key: ConfigKey) => string,
+): void {
+  if (!ok('jwtAlgorithms', 'jwtSecret', 'jwtPublicKey', 'jwtPublicKeyFile', 'oauthJwksUri')) return;
+  const symmetric = config.jwtAlgorithms.filter(isSymmetricAlgorithm);
+  const asymmetric = config.jwtAlgorithms.filter((alg) => !isSymmetricAlgorithm(alg));
+  const publicKeySources = [
+    config.jwtPublicKey !== undefined && name('jwtPublicKey'),
+    config.jwtPublicKeyFile !== undefined && name('jwtPublicKeyFile'),
+    config.oauthJwksUri !== undefined && name('oauthJwksUri'),
+  ].filter((source): source is string => source !== false);
+  const canDiscoverKeys = config.jwtIssuer !== undefined || config.oauthServerUrl !== undefined;
+  const jwtActive = config.authEnabled !== false && config.jwtEnabled !== false;
+
+  if (symmetric.length > 0 && publicKeySources.length > 0) {
+    report(
+      'jwtAlgorithms',
+      `allows ${symmetric.join(', ')} while ${publicKeySources.join(' and ')} is set: a symmetric algorithm next to a public key enables algorithm confusion (R12); use only asymmetric algorithms (e.g. RS256) with public keys, or a secret alone with HS256`,
+    );
+  }
+  if (config.jwtSecret !== undefined) {
+    const bytes = new TextEncoder().encode(config.jwtSecret).byteLength;
+    for (const alg of symmetric) {
+      const minimum = minimumSecretBytes(alg);
+      if (bytes < minimum) {
+        report(
+          'jwtSecret',
+          `is ${bytes} bytes long; ${alg} needs at least ${minimum} random bytes (RFC 7518 §3.2), e.g. \`openssl rand -base64 ${minimum}\``,
+        );
+        break;
+      }
+    }
+  } else if (symmetric.length > 0 && jwtActive) {
+    report('jwtSecret', `is required because ${name('jwtAlgorithms')} allows ${symmetric.join(', ')}`);
+  }
+  if (config.jwtSecret !== undefined && asymmetric.length > 0 && publicKeySources.length === 0 && !canDiscoverKeys) {
+    report(
+      'jwtAlgorithms',
+      `allows ${asymmetric.join(', ')}, which needs a public key (${name('jwtPublicKey')}, ${name('jwtPublicKeyFile')}, ${name('oauthJwksUri')} or ${name('jwtIssuer')} for discovery), but only ${name('jwtSecret')} is set; for a shared secret set ${name('jwtAlgorithms')}=HS256`,
+    );
+  } else if (config.jwtSecret !== undefined && symmetric.length === 0) {
+    report('jwtSecret', `is set but ${name('jwtAlgorithms')} allows no HS* algorithm; remove it or allow HS256`);
+  }
+}
