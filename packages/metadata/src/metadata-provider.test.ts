@@ -1,6 +1,6 @@
 import { isConfigError, loadConfig } from '@mcp-warden/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type FetchHandler, startTestServer, type TestServer } from '../test/fixtures/http-server.js';
+import { type FetchHandler, startTestServer, type TestServer } from './__fixtures__/http-server.js';
 import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
 
 const PRM = '/.well-known/oauth-protected-resource';

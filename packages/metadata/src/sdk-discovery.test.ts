@@ -9,7 +9,7 @@ import {
   discoverOAuthServerInfo,
 } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/fixtures/http-server.js';
+import { startTestServer, type TestServer } from './__fixtures__/http-server.js';
 import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
 
 const cleanups: Array<() => unknown> = [];
