@@ -5,7 +5,8 @@
 //  2. publint and @arethetypeswrong/cli on each tarball;
 //  3. install the tarballs with npm into a temporary project outside the workspace, then
 //     import (ESM), require (CJS) and type-check a TypeScript consumer under
-//     moduleResolution node16 and bundler.
+//     moduleResolution node16 and bundler, for every entry point of every package (the main
+//     entry and each subpath of its `exports` map, e.g. `@mcp-warden/core/adapter`).
 // Run after `pnpm build`. Exits non-zero on the first failing step.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,27 @@ function step(title, fn) {
   }
 }
 
+/**
+ * The entry points of a package's `exports` map (`./package.json` aside), each with the files its
+ * `import` and `require` conditions point at, as paths inside the tarball.
+ */
+function entryPoints(pkg) {
+  return Object.entries(pkg.manifest.exports)
+    .filter(([subpath]) => subpath !== './package.json')
+    .map(([subpath, conditions]) => {
+      for (const condition of ['import', 'require']) {
+        if (Object.keys(conditions[condition] ?? {})[0] !== 'types') {
+          throw new Error(`${pkg.name} exports["${subpath}"].${condition} must list "types" first`);
+        }
+      }
+      return {
+        specifier: subpath === '.' ? pkg.name : `${pkg.name}${subpath.slice(1)}`,
+        import: `package/${conditions.import.default.replace(/^\.\//, '')}`,
+        require: `package/${conditions.require.default.replace(/^\.\//, '')}`,
+      };
+    });
+}
+
 const allowedInTarball = (file) =>
   file === 'package/package.json' ||
   file === 'package/LICENSE' ||
@@ -54,12 +76,8 @@ try {
       const listing = run('tar', ['-tzf', tarballs[pkg.name]]).trim().split('\n');
       const unexpected = listing.filter((f) => !allowedInTarball(f));
       if (unexpected.length > 0) throw new Error(`unexpected files in tarball: ${unexpected.join(', ')}`);
-      for (const required of [
-        'package/README.md',
-        'package/LICENSE',
-        'package/dist/index.js',
-        'package/dist/index.cjs',
-      ]) {
+      const entryFiles = entryPoints(pkg).flatMap((entry) => [entry.import, entry.require]);
+      for (const required of ['package/README.md', 'package/LICENSE', ...entryFiles]) {
         if (!listing.includes(required)) throw new Error(`${required} missing from tarball`);
       }
     });
@@ -78,7 +96,8 @@ try {
     });
   });
 
-  const names = packages.map((p) => p.name);
+  // Every entry point a user can import: `@mcp-warden/core`, `@mcp-warden/core/adapter`, …
+  const names = packages.flatMap((pkg) => entryPoints(pkg).map((entry) => entry.specifier));
   step('import every package (ESM)', () => {
     const body = names
       .map((n, i) => `import * as m${i} from '${n}';\nif (Object.keys(m${i}).length === 0) throw new Error('${n}');`)

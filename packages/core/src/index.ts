@@ -1,7 +1,11 @@
-export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './adapter/cors-headers.js';
-export { credentialHeader } from './adapter/credential-header.js';
-export { routeNeedsBody, routeOverrides } from './adapter/route-overrides.js';
-export { UNEXPECTED_FAILURE } from './adapter/unexpected-failure.js';
+/**
+ * `@mcp-warden/core`: what an application needs to protect an MCP server: load or define the
+ * configuration, create the authenticator, and the errors and types around them. Framework
+ * adapters and sibling packages use `@mcp-warden/core/adapter`.
+ *
+ * @module
+ */
+
 export type {
   AuthErrorBody,
   Authenticator,
@@ -15,17 +19,8 @@ export type {
   RouteAuthOptions,
 } from './authenticate/authenticator-types.js';
 export { createAuthenticator } from './authenticate/create-authenticator.js';
-export { MAX_CREDENTIAL_LENGTH } from './authenticate/credential-length.js';
 export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './authenticate/oauth-token-verifier.js';
 export { toOAuthTokenVerifier } from './authenticate/oauth-token-verifier.js';
-export type { ClaimMapping } from './authenticate/token-claims.js';
-export {
-  PROTECTED_RESOURCE_WELL_KNOWN,
-  protectedResourceMetadataPaths,
-  protectedResourceMetadataUrl,
-} from './challenge/protected-resource-metadata-url.js';
-export type { WwwAuthenticateParams } from './challenge/www-authenticate.js';
-export { buildWwwAuthenticate } from './challenge/www-authenticate.js';
 export type {
   HttpFramework,
   IntrospectionAuthMethod,
@@ -41,14 +36,9 @@ export type { TrustedIssuer, TrustedIssuerOptions } from './config/trusted-issue
 export type { AuthErrorOptions, OAuthErrorCode } from './errors/auth-error.js';
 export { AuthError, isAuthError } from './errors/auth-error.js';
 export type { AuthErrorCode } from './errors/auth-failures.js';
-export { AUTHORIZATION_SERVER_NOT_CONFIGURED, COULD_NOT_VALIDATE } from './errors/auth-failures.js';
 export type { ConfigIssue } from './errors/config-error.js';
 export { ConfigError, isConfigError } from './errors/config-error.js';
-export type { DiscoverAuthorizationServerOptions } from './http/discover-authorization-server.js';
-export { authorizationServerMetadataUrls, discoverAuthorizationServer } from './http/discover-authorization-server.js';
-export type { FetchJsonFailure, FetchJsonOptions } from './http/fetch-json.js';
-export { FetchJsonError, fetchJson } from './http/fetch-json.js';
 export type { JwtAlgorithm } from './jwt/jwt-algorithms.js';
 export { SUPPORTED_JWT_ALGORITHMS } from './jwt/jwt-algorithms.js';
-export type { PresetIssuers, ProviderName, ProviderPreset } from './presets/provider-presets.js';
-export { PROVIDER_NAMES, providerPreset } from './presets/provider-presets.js';
+export type { ProviderName } from './presets/provider-presets.js';
+export { PROVIDER_NAMES } from './presets/provider-presets.js';

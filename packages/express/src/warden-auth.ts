@@ -15,7 +15,7 @@ import {
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
-} from '@mcp-warden/core';
+} from '@mcp-warden/core/adapter';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { toAuthRequest } from './auth-request.js';
@@ -80,7 +80,7 @@ const BODY_NOT_PARSED = Object.freeze({
  * @example
  * ```ts
  * import express from 'express';
- * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core/adapter';
  * import { wardenAuth } from '@mcp-warden/express';
  *
  * const authenticator = await createAuthenticator(loadConfig());

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core/adapter';
 import type { FastifyRequest } from 'fastify';
 
 /**

@@ -15,7 +15,7 @@ import {
   type RouteAuthOptions,
   routeOverrides,
   UNEXPECTED_FAILURE,
-} from '@mcp-warden/core';
+} from '@mcp-warden/core/adapter';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -149,7 +149,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
  * @example
  * ```ts
  * import Fastify from 'fastify';
- * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core/adapter';
  * import { wardenPlugin } from '@mcp-warden/fastify';
  *
  * const app = Fastify();

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core/adapter';
 import type { Context } from 'hono';
 
 /** `application/json`, with or without parameters: what `express.json()` and Fastify parse by default. */

@@ -15,7 +15,7 @@ import {
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
-} from '@mcp-warden/core';
+} from '@mcp-warden/core/adapter';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Context, MiddlewareHandler } from 'hono';
 import { toAuthRequest } from './auth-request.js';
@@ -68,7 +68,7 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
  * @example
  * ```ts
  * import { Hono } from 'hono';
- * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core/adapter';
  * import { wardenAuth } from '@mcp-warden/hono';
  *
  * const authenticator = await createAuthenticator(loadConfig());

@@ -10,7 +10,7 @@ export {
   PROTECTED_RESOURCE_WELL_KNOWN,
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
-} from '@mcp-warden/core';
+} from '@mcp-warden/core/adapter';
 export type {
   AuthorizationServerMetadata,
   AuthorizationServerMetadataOptions,

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
+import type { WardenConfig, WardenOptions } from '@mcp-warden/core';
+import { protectedResourceMetadataPaths } from '@mcp-warden/core/adapter';
 import {
   authorizationServerMetadataFromConfig,
   authorizationServersFromConfig,

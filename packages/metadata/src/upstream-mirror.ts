@@ -7,7 +7,7 @@
  * @module
  */
 
-import { discoverAuthorizationServer, isAuthError } from '@mcp-warden/core';
+import { discoverAuthorizationServer, isAuthError } from '@mcp-warden/core/adapter';
 
 /** The logger shape shared with `createAuthenticator` (pino-compatible). */
 export interface MetadataLogger {
