@@ -11,7 +11,6 @@ export type {
   Authenticator,
   AuthenticatorOptions,
   AuthInfo,
-  AuthLogger,
   AuthMethod,
   AuthRequest,
   AuthResult,
@@ -40,5 +39,6 @@ export type { ConfigIssue } from './errors/config-error.js';
 export { ConfigError, isConfigError } from './errors/config-error.js';
 export type { JwtAlgorithm } from './jwt/jwt-algorithms.js';
 export { SUPPORTED_JWT_ALGORITHMS } from './jwt/jwt-algorithms.js';
+export type { Logger } from './logging/logger.js';
 export type { ProviderName } from './presets/provider-presets.js';
 export { PROVIDER_NAMES } from './presets/provider-presets.js';

@@ -10,13 +10,13 @@ import {
   type AuthInfo,
   type AuthResult,
   CORS_PREFLIGHT_HEADERS,
+  type HttpAnswer,
   mergeExposedHeaders,
-  type RouteAuthOptions,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
-import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { toAuthRequest } from './auth-request.js';
 import { sendJson } from './send-json.js';
@@ -35,29 +35,11 @@ declare global {
   }
 }
 
-/** Options of {@link wardenAuth}; the same names in every mcp-warden adapter. */
-export interface WardenAdapterOptions extends RouteAuthOptions {
-  /** The authenticator from `createAuthenticator(config)`. */
-  authenticator: Authenticator;
-  /**
-   * When set, requests on the provider's well-known paths are answered with the discovery
-   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
-   * protects a whole application without hiding its metadata.
-   */
-  metadata?: MetadataProvider;
-  /**
-   * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (R8). Default `true`. Set `false` when your own CORS middleware, mounted before this one,
-   * does both.
-   */
-  cors?: boolean;
-}
-
 /**
  * Without a parsed body a `tools/call` cannot be checked against the tool scopes (R7): rather than
  * let it through unchecked, the middleware refuses JSON requests that reach it unparsed.
  */
-const BODY_NOT_PARSED = Object.freeze({
+const BODY_NOT_PARSED: HttpAnswer = Object.freeze({
   status: 500,
   headers: Object.freeze({}),
   body: Object.freeze({

@@ -4,20 +4,20 @@
  *
  * @module
  */
-import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 import { type Request, type Response, Router } from 'express';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
   /** The provider from `createMetadataProvider(config)`. */
-  metadata: MetadataProvider;
+  metadata: MetadataRoutes;
 }
 
 /**
  * Answers a request on one of the provider's well-known paths with the metadata package's own
  * answer (status, headers, body: R4), and reports whether it did. Any other path is left alone.
  */
-export function respondWithMetadata(metadata: MetadataProvider, req: Request, res: Response): boolean {
+export function respondWithMetadata(metadata: MetadataRoutes, req: Request, res: Response): boolean {
   const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/');
   if (answer === undefined) return false;
   res.status(answer.status);

@@ -5,14 +5,14 @@
  *
  * @module
  */
-import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
   /** The provider from `createMetadataProvider(config)`. */
-  metadata: MetadataProvider;
+  metadata: MetadataRoutes;
 }
 
 /**
@@ -22,7 +22,7 @@ export interface WardenMetadataOptions {
  *
  * @param caller - the public name to blame in the start-up error.
  */
-export function registerMetadataRoutes(instance: FastifyInstance, metadata: MetadataProvider, caller: string): void {
+export function registerMetadataRoutes(instance: FastifyInstance, metadata: MetadataRoutes, caller: string): void {
   if (metadata === undefined || typeof metadata.respond !== 'function') {
     throw new TypeError(`${caller}: options.metadata must be a provider from createMetadataProvider()`);
   }
@@ -32,7 +32,7 @@ export function registerMetadataRoutes(instance: FastifyInstance, metadata: Meta
       `${caller}: the discovery documents must be served from the root, but this scope has the prefix "${instance.prefix}"; register wardenMetadata on the root instance`,
     );
   }
-  for (const { path } of metadata.documents()) {
+  for (const path of metadata.paths) {
     instance.route({
       method: instance.supportedMethods,
       url: path,

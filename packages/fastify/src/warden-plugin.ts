@@ -15,8 +15,8 @@ import {
   type RouteAuthOptions,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
-import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { toAuthRequest } from './auth-request.js';
@@ -39,23 +39,6 @@ declare module 'fastify' {
      */
     warden?: RouteAuthOptions | false;
   }
-}
-
-/** Options of {@link wardenPlugin}; the same names in every mcp-warden adapter. */
-export interface WardenAdapterOptions extends RouteAuthOptions {
-  /** The authenticator from `createAuthenticator(config)`. */
-  authenticator: Authenticator;
-  /**
-   * When set, the plugin also registers the discovery documents as public routes (R4). Only on
-   * the root instance: inside a prefixed scope, register `wardenMetadata` on the root instead.
-   */
-  metadata?: MetadataProvider;
-  /**
-   * Answer CORS preflights before authentication (an `OPTIONS *` route) and expose
-   * `WWW-Authenticate` on every response (R8). Default `true`. Set `false` when `@fastify/cors`
-   * does both (its own `OPTIONS *` route would otherwise clash with ours).
-   */
-  cors?: boolean;
 }
 
 type RawWithAuth = IncomingMessage & { auth?: AuthInfo };

@@ -10,16 +10,16 @@ import {
   type AuthInfo,
   type AuthResult,
   CORS_PREFLIGHT_HEADERS,
+  type HttpAnswer,
   mergeExposedHeaders,
-  type RouteAuthOptions,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
-import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Context, MiddlewareHandler } from 'hono';
 import { toAuthRequest } from './auth-request.js';
-import { type JsonAnswer, sendJson } from './send-json.js';
+import { sendJson } from './send-json.js';
 import { respondWithMetadata } from './warden-metadata.js';
 
 const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
@@ -33,24 +33,6 @@ export interface WardenEnv {
   Variables: {
     auth?: AuthInfo;
   };
-}
-
-/** Options of {@link wardenAuth}; the same names in every mcp-warden adapter. */
-export interface WardenAdapterOptions extends RouteAuthOptions {
-  /** The authenticator from `createAuthenticator(config)`. */
-  authenticator: Authenticator;
-  /**
-   * When set, requests on the provider's well-known paths are answered with the discovery
-   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
-   * protects a whole application without hiding its metadata.
-   */
-  metadata?: MetadataProvider;
-  /**
-   * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (R8). Default `true`. Set `false` when your own CORS middleware (`hono/cors`), mounted before
-   * this one, does both.
-   */
-  cors?: boolean;
 }
 
 /**
@@ -140,7 +122,7 @@ function addCorsHeaders(headers: Headers): void {
  * exposed headers are read; `c.header` then records ours where Hono merges the earlier
  * middleware's headers back into the returned response.
  */
-function answer(c: Context, json: JsonAnswer, cors: boolean): Response {
+function answer(c: Context, json: HttpAnswer, cors: boolean): Response {
   const response = sendJson(c, json);
   if (!cors) return response;
   const headers = response.headers;

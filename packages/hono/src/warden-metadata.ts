@@ -4,21 +4,21 @@
  *
  * @module
  */
-import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
   /** The provider from `createMetadataProvider(config)`. */
-  metadata: MetadataProvider;
+  metadata: MetadataRoutes;
 }
 
 /**
  * The metadata package's own answer (status, headers, body: R4) for a request on one of the
  * provider's well-known paths, or `undefined` for any other path.
  */
-export function respondWithMetadata(metadata: MetadataProvider, c: Context): Response | undefined {
+export function respondWithMetadata(metadata: MetadataRoutes, c: Context): Response | undefined {
   const answer = metadata.respond(c.req.method, c.req.path);
   if (answer === undefined) return undefined;
   return answer.body === null

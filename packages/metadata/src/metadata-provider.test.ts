@@ -1,5 +1,6 @@
 import { isConfigError, loadConfig } from '@mcp-warden/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fetchAnswer } from './__fixtures__/fetch-answer.js';
 import { type FetchHandler, startTestServer, type TestServer } from './__fixtures__/http-server.js';
 import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
 
@@ -23,7 +24,7 @@ async function provider(...args: Parameters<typeof createMetadataProvider>): Pro
 }
 const request = (path: string) => new Request(`http://127.0.0.1:8000${path}`);
 async function get(metadata: MetadataProvider, path: string): Promise<Response> {
-  const response = await metadata.handle(request(path));
+  const response = fetchAnswer(metadata, request(path));
   if (response === undefined) throw new Error(`${path} was not handled`);
   return response;
 }
@@ -176,7 +177,11 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
     const warnings: object[] = [];
     const metadata = await provider(
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
-      { timeoutMs: 100, maxRetries: 0, logger: { warn: (obj) => warnings.push(obj) } },
+      {
+        timeoutMs: 100,
+        maxRetries: 0,
+        logger: { debug() {}, info() {}, error() {}, warn: (obj) => warnings.push(obj) },
+      },
     );
     expect((await (await get(metadata, ASM)).json()).issuer).toBe(upstream.base);
     expect(warnings).toEqual([expect.objectContaining({ issuer: upstream.base, reason: 'timeout', willRetry: false })]);
@@ -225,11 +230,7 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
       loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
       { discover: false },
     );
-    expect(metadata.documents().map(({ path, kind }) => [path, kind])).toEqual([
-      [`${PRM}/mcp`, 'protected-resource'],
-      [PRM, 'protected-resource'],
-      [ASM, 'authorization-server'],
-    ]);
+    expect(metadata.paths).toEqual([`${PRM}/mcp`, PRM, ASM]);
     for (const path of [`${PRM}/mcp`, PRM]) {
       const response = await get(metadata, path);
       expect(response.status).toBe(200);
@@ -240,7 +241,6 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
         bearer_methods_supported: ['header'],
       });
     }
-    expect(await metadata.handle(request('/mcp'))).toBeUndefined();
     expect(metadata.respond('GET', '/mcp')).toBeUndefined();
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });

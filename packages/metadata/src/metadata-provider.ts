@@ -7,7 +7,12 @@
  */
 
 import type { WardenConfig, WardenOptions } from '@mcp-warden/core';
-import { protectedResourceMetadataPaths } from '@mcp-warden/core/adapter';
+import {
+  type HttpAnswer,
+  type Logger,
+  type MetadataRoutes,
+  protectedResourceMetadataPaths,
+} from '@mcp-warden/core/adapter';
 import {
   authorizationServerMetadataFromConfig,
   authorizationServersFromConfig,
@@ -15,9 +20,8 @@ import {
   protectedResourceMetadataFromConfig,
 } from './documents-from-config.js';
 import { resolveProviderConfig } from './resolve-provider-config.js';
-import { type MetadataLogger, mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
-import { createWellKnownHandler } from './well-known-handler.js';
-import { createWellKnownResponder, type WellKnownAnswer, type WellKnownDocument } from './well-known-responder.js';
+import { mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
+import { createWellKnownResponder, type WellKnownDocument } from './well-known-responder.js';
 
 /** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (R3). */
 export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
@@ -43,21 +47,25 @@ export interface MetadataProviderOptions {
    */
   upstream?: Record<string, unknown>;
   /** Receives a warning when the provider's metadata cannot be fetched. Never sees a secret. */
-  logger?: MetadataLogger;
+  logger?: Logger;
 }
 
-/** The discovery documents of one configured server. */
-export interface MetadataProvider {
+/**
+ * The discovery documents of one configured server, answered as plain data: every adapter writes
+ * `respond(method, pathname)` with its framework's response API, and a Fetch-API server wraps it
+ * in a `Response` (`new Response(answer.body, answer)`).
+ */
+export interface MetadataProvider extends MetadataRoutes {
   /**
-   * The well-known routes, for adapters that register native routes: the protected-resource
-   * metadata at its path-inserted and root paths, then the authorization-server metadata.
-   * `document()` is `undefined` when there is nothing to serve (answer 404).
+   * The well-known paths served: the protected-resource metadata at its path-inserted and root
+   * paths, then the authorization-server metadata.
    */
-  documents(): WellKnownDocument[];
-  /** Answers a well-known request, or `undefined` when the path is not a well-known one. */
-  handle(request: Request): Promise<Response | undefined>;
-  /** The same answer as plain data, for frameworks that write responses themselves. */
-  respond(method: string, pathname: string): WellKnownAnswer | undefined;
+  readonly paths: readonly string[];
+  /**
+   * The answer to a request on one of {@link paths}, or `undefined` for any other path: GET and
+   * HEAD the document (404 when there is none), OPTIONS the CORS preflight, anything else 405.
+   */
+  respond(method: string, pathname: string): HttpAnswer<string | null> | undefined;
   /** Stops background retries. */
   close(): void;
 }
@@ -96,8 +104,9 @@ const MIRROR_CACHE = 'public, max-age=60';
  * import { createMetadataProvider } from '@mcp-warden/metadata';
  *
  * const metadata = await createMetadataProvider(loadConfig(process.env));
- * // Fetch-API servers (Hono, Bun, Deno):
- * const response = (await metadata.handle(request)) ?? (await app.fetch(request));
+ * // A Fetch-API server (Bun, Deno, a worker):
+ * const answer = metadata.respond(request.method, new URL(request.url).pathname);
+ * if (answer !== undefined) return new Response(answer.body, answer);
  * ```
  */
 export async function createMetadataProvider(
@@ -159,13 +168,9 @@ export async function createMetadataProvider(
       cacheControl: authorizationServerCache,
     },
   ];
-  const respond = createWellKnownResponder(routes);
-  const handle = createWellKnownHandler(routes);
-
   return {
-    documents: () => routes.map((route) => ({ ...route })),
-    handle,
-    respond,
+    paths: Object.freeze(routes.map((route) => route.path)),
+    respond: createWellKnownResponder(routes),
     close: () => mirror?.close(),
   };
 }

@@ -9,6 +9,7 @@ import {
   discoverOAuthServerInfo,
 } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fetchAnswer } from './__fixtures__/fetch-answer.js';
 import { startTestServer, type TestServer } from './__fixtures__/http-server.js';
 import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
 
@@ -21,7 +22,7 @@ afterEach(async () => {
 async function mcpServer(build: (base: string) => Promise<MetadataProvider>): Promise<TestServer> {
   const server = await startTestServer();
   const metadata = await build(server.base);
-  server.setHandler((request) => metadata.handle(request));
+  server.setHandler((request) => fetchAnswer(metadata, request));
   cleanups.push(
     () => server.close(),
     () => metadata.close(),

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { AUTHORIZATION_SERVER_NOT_CONFIGURED, type HttpAnswer } from '@mcp-warden/core/adapter';
+
 /** Which discovery document a well-known path serves. */
 export type WellKnownKind = 'protected-resource' | 'authorization-server';
 
@@ -24,11 +26,7 @@ export interface WellKnownDocument {
 }
 
 /** A complete HTTP answer for a well-known request. `body` is `null` for HEAD and for the 204 preflight answer. */
-export interface WellKnownAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string | null;
-}
+type WellKnownAnswer = HttpAnswer<string | null>;
 
 /** The methods a discovery document answers (R4); everything else is 405. */
 const ALLOW = 'GET, HEAD, OPTIONS';
@@ -42,8 +40,7 @@ const ALLOW_HEADERS = 'Authorization, Content-Type, MCP-Protocol-Version';
 const DEFAULT_CACHE_CONTROL = 'public, max-age=300';
 
 const NOT_CONFIGURED: Record<WellKnownKind, string> = {
-  // The seed's message, word for word.
-  'authorization-server': 'OAuth authorization server not configured',
+  'authorization-server': AUTHORIZATION_SERVER_NOT_CONFIGURED,
   'protected-resource': 'OAuth protected resource metadata not configured',
 };
 
@@ -117,8 +114,7 @@ export function createWellKnownResponder(
       }
       default: {
         const answer = json(405, 'no-store', error('method_not_allowed', `Use GET or HEAD for ${pathname}`), false);
-        answer.headers.allow = ALLOW;
-        return answer;
+        return { ...answer, headers: { ...answer.headers, allow: ALLOW } };
       }
     }
   };

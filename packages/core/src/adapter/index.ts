@@ -1,14 +1,21 @@
 /**
- * `@mcp-warden/core/adapter`: the kit framework adapters and sibling packages share. An
- * application never needs it; it imports `@mcp-warden/core`.
+ * `@mcp-warden/core/adapter`: the kit the framework adapters (`@mcp-warden/express`, `fastify`,
+ * `hono`) and `@mcp-warden/metadata` share. An application never needs it: it imports
+ * `@mcp-warden/core`.
+ *
+ * - the options every adapter takes, and the answer shape every adapter writes;
+ * - what to read from a request (`credentialHeader`) and what to hand the authenticator
+ *   (`routeOverrides`, `routeNeedsBody`);
+ * - the CORS headers and the fail-closed answer, so no adapter decides them on its own;
+ * - the discovery plumbing `@mcp-warden/metadata` builds its documents with.
  *
  * @module
  */
 
 export type {
+  AuthErrorBody,
   Authenticator,
   AuthInfo,
-  AuthLogger,
   AuthRequest,
   AuthResult,
   RouteAuthOptions,
@@ -22,6 +29,9 @@ export { isAuthError } from '../errors/auth-error.js';
 export { AUTHORIZATION_SERVER_NOT_CONFIGURED } from '../errors/auth-failures.js';
 export type { DiscoverAuthorizationServerOptions } from '../http/discover-authorization-server.js';
 export { discoverAuthorizationServer } from '../http/discover-authorization-server.js';
+export type { HttpAnswer } from '../http/http-answer.js';
+export type { Logger } from '../logging/logger.js';
+export type { MetadataRoutes, WardenAdapterOptions } from './adapter-options.js';
 export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
 export { credentialHeader } from './credential-header.js';
 export { routeNeedsBody, routeOverrides } from './route-overrides.js';

@@ -6,6 +6,9 @@
  * @module
  */
 
+import type { AuthErrorBody } from '../authenticate/authenticator-types.js';
+import type { HttpAnswer } from '../http/http-answer.js';
+
 /**
  * Status, headers and JSON body of the fail-closed answer; the same in every adapter.
  *
@@ -14,9 +17,9 @@
  * try { result = await authenticator.authenticate(request); } catch { return send(UNEXPECTED_FAILURE); }
  * ```
  */
-export const UNEXPECTED_FAILURE = Object.freeze({
+export const UNEXPECTED_FAILURE: HttpAnswer<AuthErrorBody> = Object.freeze({
   status: 503,
-  headers: Object.freeze({ 'Retry-After': '5' }) as Readonly<Record<string, string>>,
+  headers: Object.freeze({ 'Retry-After': '5' }),
   body: Object.freeze({
     error: 'temporarily_unavailable',
     error_description: 'Authentication is temporarily unavailable',

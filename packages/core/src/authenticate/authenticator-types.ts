@@ -7,6 +7,8 @@
 
 import type { WardenConfig } from '../config/config-schema.js';
 import type { AuthError } from '../errors/auth-error.js';
+import type { HttpAnswer } from '../http/http-answer.js';
+import type { Logger } from '../logging/logger.js';
 
 /** How a caller authenticated. */
 export type AuthMethod = 'jwt' | 'api_key' | 'introspection';
@@ -69,23 +71,11 @@ export interface AuthErrorBody {
 export type AuthResult =
   | { outcome: 'authenticated'; authInfo: AuthInfo }
   | { outcome: 'anonymous' }
-  | {
-      outcome: 'rejected';
-      error: AuthError;
-      /** 400, 401, 403 or 503. */
-      status: number;
-      /** `WWW-Authenticate`, and `Retry-After` with a 503. */
-      headers: Record<string, string>;
-      body: AuthErrorBody;
-    };
-
-/** A structured logger (pino-compatible). Messages never contain tokens, keys or secrets. */
-export interface AuthLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+  /**
+   * Refused: `status` is 400, 401, 403 or 503, `headers` hold `WWW-Authenticate` (and
+   * `Retry-After` with a 503), `body` the JSON error.
+   */
+  | ({ outcome: 'rejected'; error: AuthError } & HttpAnswer<AuthErrorBody>);
 
 /** Tuning for the remote JWKS client (R16). Defaults suit production; tests shorten them. */
 export interface JwksClientOptions {
@@ -104,7 +94,7 @@ export interface AuthenticatorOptions {
   /** The fetch used for JWKS, discovery and introspection (default: the global fetch). */
   fetch?: typeof globalThis.fetch;
   /** Where diagnostics go (default: nowhere). */
-  logger?: AuthLogger;
+  logger?: Logger;
   /** Remote JWKS tuning. */
   jwks?: JwksClientOptions;
 }

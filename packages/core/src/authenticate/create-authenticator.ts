@@ -35,13 +35,13 @@ import { createIntrospectionEndpoint } from '../introspection/introspection-endp
 import { createIntrospectionVerifier } from '../introspection/introspection-verifier.js';
 import { createJwtIssuerRouter } from '../jwt/jwt-issuer-router.js';
 import type { VerifiedJwt } from '../jwt/jwt-verifier.js';
+import { type Logger, SILENT_LOGGER } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
 import { createAuthInfo } from './auth-info.js';
 import type {
   Authenticator,
   AuthenticatorOptions,
   AuthInfo,
-  AuthLogger,
   AuthRequest,
   AuthResult,
   RouteAuthOptions,
@@ -52,7 +52,7 @@ import { type ToolScopes, toolCallScopes } from './operation-scopes.js';
 
 const ANONYMOUS: AuthResult = Object.freeze({ outcome: 'anonymous' });
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const SILENT: AuthLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 const BEARER_PREFIX_LENGTH = 'Bearer '.length;
 const API_KEY_EXTRA = Object.freeze({ method: 'api_key' as const });
@@ -105,7 +105,7 @@ export async function createAuthenticator(
   options: AuthenticatorOptions = {},
 ): Promise<Authenticator> {
   const config = defineConfig(input);
-  const logger = options.logger ?? SILENT;
+  const logger = options.logger ?? SILENT_LOGGER;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
   const cache = new VerifiedTokenCache(config.tokenCacheMaxEntries, config.jwtClockTolerance);
   const inflight = new InflightVerifications<AuthInfo>();
@@ -381,7 +381,7 @@ function describeCause(cause: unknown): string | undefined {
  * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
  * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
  */
-function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions, logger: AuthLogger) {
+function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions, logger: Logger) {
   if (config.oauthIntrospectionEndpoint === undefined) return undefined;
   const timeoutMs = Math.round(config.oauthIntrospectionTimeout * 1000);
   const discover = config.oauthIntrospectionEndpoint === DISCOVER_INTROSPECTION_ENDPOINT;

@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLocalIssuer } from '../__fixtures__/local-issuer.js';
 import { RESOURCE } from '../__fixtures__/signing-keys.js';
-import type { Authenticator, AuthLogger, AuthResult } from '../authenticate/authenticator-types.js';
+import type { Authenticator, AuthResult } from '../authenticate/authenticator-types.js';
 import { createAuthenticator } from '../authenticate/create-authenticator.js';
 import type { WardenOptions } from '../config/config-schema.js';
+import type { Logger } from '../logging/logger.js';
 
 let server: Server;
 let base: string;
@@ -68,7 +69,7 @@ afterAll(() => {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-async function start(options: WardenOptions = {}, logger?: AuthLogger): Promise<Authenticator> {
+async function start(options: WardenOptions = {}, logger?: Logger): Promise<Authenticator> {
   authenticator = await createAuthenticator(
     {
       resourceUrl: RESOURCE,
@@ -82,7 +83,7 @@ async function start(options: WardenOptions = {}, logger?: AuthLogger): Promise<
   return authenticator;
 }
 
-function capture(): { lines: string[]; logger: AuthLogger } {
+function capture(): { lines: string[]; logger: Logger } {
   const lines: string[] = [];
   const at = (level: string) => (fields: object, message?: string) =>
     lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
@@ -277,7 +278,7 @@ describe('token introspection (R17)', () => {
 
   it('logs a failing endpoint once per window, never the token or the client secret (issue 8)', async () => {
     const warnings: [object, string | undefined][] = [];
-    const logger: AuthLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
+    const logger: Logger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
     failing = true;
     const auth = await start({}, logger);
     for (let i = 0; i < 5; i++) {

@@ -17,7 +17,7 @@
  */
 
 import { createAuthInfo } from '../authenticate/auth-info.js';
-import type { AuthInfo, AuthLogger } from '../authenticate/authenticator-types.js';
+import type { AuthInfo } from '../authenticate/authenticator-types.js';
 import {
   audienceMatches,
   type ClaimMapping,
@@ -29,6 +29,7 @@ import {
 import type { IntrospectionAuthMethod } from '../config/config-schema.js';
 import { COULD_NOT_VALIDATE, invalidToken, verifierUnavailable } from '../errors/auth-failures.js';
 import { FetchJsonError, fetchJson } from '../http/fetch-json.js';
+import type { Logger } from '../logging/logger.js';
 import type { IntrospectionEndpoint } from './introspection-endpoint.js';
 
 /** What {@link createIntrospectionVerifier} needs. */
@@ -50,7 +51,7 @@ export interface IntrospectionVerifierOptions {
   /** Where scopes and the client id are read from (default: R15's claims). */
   claims?: ClaimMapping;
   fetch?: typeof globalThis.fetch;
-  logger?: AuthLogger;
+  logger?: Logger;
 }
 
 /** An introspected token and until when its answer may be reused (seconds since the epoch; `undefined`: not at all). */

@@ -4,9 +4,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalIssuer, startLocalIssuer } from '../__fixtures__/local-issuer.js';
 import { mint, RESOURCE, type TestKeyPair, testKeyPair } from '../__fixtures__/signing-keys.js';
-import type { Authenticator, AuthLogger, AuthResult } from '../authenticate/authenticator-types.js';
+import type { Authenticator, AuthResult } from '../authenticate/authenticator-types.js';
 import { createAuthenticator } from '../authenticate/create-authenticator.js';
 import type { WardenOptions } from '../config/config-schema.js';
+import type { Logger } from '../logging/logger.js';
 
 let one: LocalIssuer;
 let two: LocalIssuer;
@@ -31,7 +32,7 @@ afterAll(async () => {
   await Promise.all([one.close(), two.close(), stranger.close()]);
 });
 
-async function start(options: WardenOptions, logger?: AuthLogger): Promise<Authenticator> {
+async function start(options: WardenOptions, logger?: Logger): Promise<Authenticator> {
   authenticator = await createAuthenticator(
     { resourceUrl: RESOURCE, authRequired: true, ...options },
     logger ? { logger } : {},
@@ -147,7 +148,7 @@ describe('several trusted issuers', () => {
   it('explains routing at debug level and never logs the token', async () => {
     const lines: string[] = [];
     const record = (fields: object, message?: string) => lines.push(`${message} ${JSON.stringify(fields)}`);
-    const logger: AuthLogger = { debug: record, info: record, warn: record, error: record };
+    const logger: Logger = { debug: record, info: record, warn: record, error: record };
     const auth = await start(twoIssuers(), logger);
     const good = await one.mint();
     const unknown = await stranger.mint();

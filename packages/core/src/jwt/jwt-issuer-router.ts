@@ -18,9 +18,10 @@
  */
 
 import { base64url, decodeJwt, type FlattenedJWSInput } from 'jose';
-import type { AuthenticatorOptions, AuthLogger } from '../authenticate/authenticator-types.js';
+import type { AuthenticatorOptions } from '../authenticate/authenticator-types.js';
 import type { WardenConfig } from '../config/config-schema.js';
 import { COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
+import type { Logger } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
 import { buildKeyResolver } from './jwt-key-resolver.js';
 import { createJwtVerifier, type VerifiedJwt } from './jwt-verifier.js';
@@ -50,7 +51,7 @@ const MAX_LOGGED_ISSUER = 200;
 export async function createJwtIssuerRouter(
   config: WardenConfig,
   options: AuthenticatorOptions,
-  logger: AuthLogger,
+  logger: Logger,
 ): Promise<JwtIssuerRouter> {
   const remotes: RemoteJwks[] = [];
   const byIssuer = new Map<string, Verify>();
@@ -178,7 +179,7 @@ export async function createJwtIssuerRouter(
  * The JWKS guard of one issuer: a token whose unverified `iss` is not one of `accepted` is refused
  * before it can cause a fetch. Runs only when a fetch is due, never on a token whose key is known.
  */
-function refuseForeignIssuer(accepted: readonly string[], logger: AuthLogger): (token: FlattenedJWSInput) => void {
+function refuseForeignIssuer(accepted: readonly string[], logger: Logger): (token: FlattenedJWSInput) => void {
   const issuers = new Set(accepted);
   return (token) => {
     const iss = unverifiedIssuer(token.payload);

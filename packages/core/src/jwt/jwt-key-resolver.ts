@@ -8,8 +8,9 @@
  */
 
 import type { FlattenedJWSInput } from 'jose';
-import type { AuthenticatorOptions, AuthLogger } from '../authenticate/authenticator-types.js';
+import type { AuthenticatorOptions } from '../authenticate/authenticator-types.js';
 import { ConfigError } from '../errors/config-error.js';
+import type { Logger } from '../logging/logger.js';
 import { isSymmetricAlgorithm } from './jwt-algorithms.js';
 import { KeyFileError, readKeyFile } from './read-key-file.js';
 import { RemoteJwks } from './remote-jwks.js';
@@ -47,7 +48,7 @@ export interface BuiltKeyResolver {
 export async function buildKeyResolver(
   source: JwtKeySource,
   options: AuthenticatorOptions,
-  logger: AuthLogger,
+  logger: Logger,
 ): Promise<BuiltKeyResolver> {
   const secret = source.algorithms.some(isSymmetricAlgorithm) ? secretKeyResolver(source.secret) : undefined;
   let asymmetric: JwtKeyResolver | undefined;

@@ -22,11 +22,12 @@
  */
 
 import { createLocalJWKSet, type FlattenedJWSInput, type JWK, type JWTHeaderParameters } from 'jose';
-import type { AuthLogger, JwksClientOptions } from '../authenticate/authenticator-types.js';
+import type { JwksClientOptions } from '../authenticate/authenticator-types.js';
 import type { AuthError } from '../errors/auth-error.js';
 import { verifierUnavailable } from '../errors/auth-failures.js';
 import { discoverAuthorizationServer } from '../http/discover-authorization-server.js';
 import { FetchJsonError, fetchJson } from '../http/fetch-json.js';
+import type { Logger } from '../logging/logger.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
 
 /** Options of {@link RemoteJwks}: where the keys are and how to fetch them. */
@@ -38,7 +39,7 @@ export interface RemoteJwksOptions extends JwksClientOptions {
   /** Whether a discovered `jwks_uri` may be plain http off loopback. */
   allowInsecureHttp?: boolean;
   fetch?: typeof globalThis.fetch;
-  logger?: AuthLogger;
+  logger?: Logger;
   /**
    * Runs on a token before any fetch that token would cause (first use, unknown `kid`); throwing
    * refuses the token with that error and fetches nothing. The issuer router uses it to refuse a
@@ -63,7 +64,7 @@ export class RemoteJwks {
   readonly #issuer: string | undefined;
   readonly #allowInsecureHttp: boolean;
   readonly #fetch: typeof globalThis.fetch | undefined;
-  readonly #logger: AuthLogger | undefined;
+  readonly #logger: Logger | undefined;
   readonly #checkBeforeFetch: ((token: FlattenedJWSInput) => void) | undefined;
   #jwksUri: string | undefined;
   #keys: LocalSet | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createWellKnownHandler } from './well-known-handler.js';
-import type { WellKnownDocument } from './well-known-responder.js';
+import { fetchAnswer } from './__fixtures__/fetch-answer.js';
+import { createWellKnownResponder, type WellKnownDocument } from './well-known-responder.js';
 
 const prm = { resource: 'https://mcp.example.com/mcp', authorization_servers: ['https://as.example.com'] };
 let asMetadata: Record<string, unknown> | undefined;
@@ -15,8 +15,9 @@ const documents: WellKnownDocument[] = [
     cacheControl: () => 'public, max-age=60',
   },
 ];
-const handle = createWellKnownHandler(documents);
-const at = (path: string, init?: RequestInit) => handle(new Request(`https://mcp.example.com${path}`, init));
+const respond = createWellKnownResponder(documents);
+const at = async (path: string, init?: RequestInit) =>
+  fetchAnswer({ respond }, new Request(`https://mcp.example.com${path}`, init));
 
 describe('well-known handler (R4)', () => {
   it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])(
@@ -106,7 +107,7 @@ describe('well-known handler (R4)', () => {
   });
 
   it('refuses a route path that is not absolute', () => {
-    expect(() => createWellKnownHandler([{ path: 'x', kind: 'protected-resource', document: () => prm }])).toThrow(
+    expect(() => createWellKnownResponder([{ path: 'x', kind: 'protected-resource', document: () => prm }])).toThrow(
       TypeError,
     );
   });
