@@ -16,6 +16,8 @@ const ANSWERS: Record<string, [number, string, string]> = {
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request was not received in time'],
 };
 const MALFORMED: [number, string, string] = [400, 'Bad Request', 'Malformed HTTP request'];
+/** How long a refused connection is drained before it is destroyed, at most. */
+const LINGER_MS = 2000;
 
 /**
  * A `clientError` listener (`server.on('clientError', …)`, Fastify's `clientErrorHandler`).
@@ -28,17 +30,29 @@ const MALFORMED: [number, string, string] = [400, 'Bad Request', 'Malformed HTTP
  * ```
  */
 export function answerClientError(logger: Logger): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  const answered = new WeakSet<Duplex>();
   return (error, socket) => {
-    // A reset connection has nobody left to answer.
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    // A reset connection has nobody left to answer; a socket already answered is being drained
+    // (below) and the parser reports every further chunk as one more error.
+    if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+    answered.add(socket);
     const [status, reason, description] = ANSWERS[error.code ?? ''] ?? MALFORMED;
     logger.debug({ code: error.code, status }, 'malformed HTTP request refused');
-    if (socket.writable) {
-      const body = JSON.stringify({ error: 'invalid_request', error_description: description });
-      socket.write(
-        `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+    if (!socket.writable) {
+      socket.destroy();
+      return;
     }
-    socket.destroy();
+    const body = JSON.stringify({ error: 'invalid_request', error_description: description });
+    // RFC 9112 §9.6: closing a connection with unread request bytes makes the kernel send a reset,
+    // which can destroy the answer before the client reads it (a 1 MB header arrives faster than
+    // it is refused). So the answer goes out with a half-close, the rest of the request is read
+    // and thrown away, and the socket is destroyed when the client closes or after a short linger.
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    socket.resume();
+    const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+    linger.unref();
+    socket.once('close', () => clearTimeout(linger));
   };
 }
