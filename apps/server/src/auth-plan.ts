@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { hasAuthSource, type WardenConfig } from '@mcp-warden/core';
+import type { WardenConfig } from '@mcp-warden/core';
+import { hasAuthSource } from './has-auth-source.js';
 
 /** How this process authenticates callers. */
 export type AuthPlan =
@@ -26,13 +27,13 @@ const WHAT_TO_SET =
  *
  * @example
  * ```ts
- * planAuth(loadConfig({}), 'production'); // { mode: 'refused', reason: '…' }
+ * planAuth(loadConfig({}), undefined, 'production'); // { mode: 'refused', reason: '…' }
  * ```
  */
-export function planAuth(config: WardenConfig, nodeEnv: string | undefined): AuthPlan {
+export function planAuth(config: WardenConfig, devIssuer: boolean | undefined, nodeEnv: string | undefined): AuthPlan {
   const production = nodeEnv === 'production';
   if (!config.authEnabled) return { mode: 'disabled' };
-  if (config.devIssuer === true) {
+  if (devIssuer === true) {
     if (production) {
       return {
         mode: 'refused',
@@ -42,7 +43,7 @@ export function planAuth(config: WardenConfig, nodeEnv: string | undefined): Aut
     return { mode: 'embedded-issuer' };
   }
   if (hasAuthSource(config)) return { mode: 'configured' };
-  if (production || config.devIssuer === false) {
+  if (production || devIssuer === false) {
     return { mode: 'refused', reason: `No authentication is configured. ${WHAT_TO_SET}` };
   }
   return { mode: 'embedded-issuer' };

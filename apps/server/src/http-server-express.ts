@@ -9,12 +9,12 @@ import { wardenAuth, wardenMetadata } from '@mcp-warden/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import express, { type ErrorRequestHandler } from 'express';
 import { answerClientError } from './client-error.js';
-import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
+import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-recipe.js';
 
 const MAX_BODY = '4mb';
 
 export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> {
-  const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;
+  const { authenticator, config, endpoint, metadata, rebindingGuard, settings, toolScopes, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
 
@@ -60,7 +60,7 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
   app.use(onError);
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    const s = app.listen(settings.port, settings.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
   server.on('clientError', answerClientError(logger));
   return {

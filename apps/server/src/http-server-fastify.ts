@@ -8,10 +8,10 @@ import { wardenPlugin } from '@mcp-warden/fastify';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify from 'fastify';
 import { answerClientError } from './client-error.js';
-import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
+import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-recipe.js';
 
 export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> {
-  const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;
+  const { authenticator, config, endpoint, metadata, rebindingGuard, settings, toolScopes, logger } = deps;
   const app = Fastify({
     logger: false,
     bodyLimit: 4 * 1024 * 1024,
@@ -55,7 +55,7 @@ export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> 
     return reply.code(500).send({ error: 'server_error', error_description: 'Internal server error' });
   });
 
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: settings.host, port: settings.port });
   return {
     port: (app.server.address() as AddressInfo).port,
     close: () => app.close(),

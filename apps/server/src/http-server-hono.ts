@@ -8,10 +8,10 @@ import { serve } from '@hono/node-server';
 import { type WardenEnv, wardenAuth, wardenMetadata } from '@mcp-warden/hono';
 import { Hono } from 'hono';
 import { answerClientError } from './client-error.js';
-import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, type ServerDeps } from './http-server.js';
+import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, type ServerDeps } from './http-recipe.js';
 
 export async function listenHono(deps: ServerDeps): Promise<ListeningServer> {
-  const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes } = deps;
+  const { authenticator, config, endpoint, metadata, rebindingGuard, settings, toolScopes } = deps;
   const app = new Hono<WardenEnv>();
 
   app.use(async (c, next) => {
@@ -32,7 +32,7 @@ export async function listenHono(deps: ServerDeps): Promise<ListeningServer> {
     return c.json({ error: 'server_error', error_description: 'Internal server error' }, 500);
   });
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  const server = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port });
   server.on('clientError', answerClientError(deps.logger));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -6,18 +6,19 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '@mcp-warden/core';
+import { ConfigError } from '@mcp-warden/core';
 import { devIssuerBanner } from './banner.js';
 import { createLogger } from './logger.js';
+import { loadServerConfig, type ServerConfig } from './server-config.js';
 import { StartupError, startServer } from './start-server.js';
 
 async function main(): Promise<void> {
   // Node's own .env loader (no dependency); variables already set in the environment win.
   if (existsSync('.env')) process.loadEnvFile('.env');
 
-  let config: ReturnType<typeof loadConfig>;
+  let config: ServerConfig;
   try {
-    config = loadConfig(process.env);
+    config = loadServerConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError || (error as Error)?.name === 'ConfigError') {
       process.stderr.write(`${(error as Error).message}\n`);
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.settings.logLevel);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config, logger);
@@ -40,8 +41,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  logger.info({ mcp: server.mcpUrl }, `mcp-warden reference server listening on ${server.url}`);
+  // The banner first: whoever waits for the listening line (a supervisor, the end-to-end tests)
+  // then has the banner too, whatever the logger buffers.
   if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
+  logger.info({ mcp: server.mcpUrl }, `mcp-warden reference server listening on ${server.url}`);
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -10,9 +10,11 @@ import { createMetadataProvider } from '@mcp-warden/metadata';
 import type { Logger } from 'pino';
 import { planAuth } from './auth-plan.js';
 import { createRebindingGuard } from './dns-rebinding.js';
-import { listen, type ServerDeps } from './http-server.js';
+import type { ServerDeps } from './http-recipe.js';
+import { listen } from './http-server.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
 import { ADMIN_SCOPE, createReferenceMcpServer, TOOL_SCOPES } from './mcp-server.js';
+import type { ServerConfig, ServerSettings } from './server-config.js';
 
 /** A started server. */
 export interface RunningServer {
@@ -31,12 +33,13 @@ const DEV_SCOPES = ['mcp:tools', ADMIN_SCOPE];
 
 async function withEmbeddedIssuer(
   config: WardenConfig,
+  settings: ServerSettings,
   logger: Logger,
 ): Promise<{ config: WardenConfig; issuer: DevIssuer }> {
   const issuer = await createDevIssuer({
-    host: config.host,
+    host: settings.host,
     // Next to the MCP port so the banner's URLs stay predictable; random when PORT is 0.
-    port: config.port === 0 ? 0 : config.port + 1,
+    port: settings.port === 0 ? 0 : settings.port + 1,
     resource: config.resourceUrl,
     scopes: DEV_SCOPES,
   });
@@ -69,34 +72,37 @@ function authMethods(config: WardenConfig): string[] {
  * configuration cannot run.
  */
 export async function startServer(
-  initial: WardenConfig,
+  { warden: initial, settings }: ServerConfig,
   logger: Logger,
   nodeEnv = process.env.NODE_ENV,
 ): Promise<RunningServer> {
-  const plan = planAuth(initial, nodeEnv);
+  const plan = planAuth(initial, settings.devIssuer, nodeEnv);
   if (plan.mode === 'refused') throw new StartupError(plan.reason);
 
   let config = initial;
   let devIssuer: DevIssuer | undefined;
-  if (plan.mode === 'embedded-issuer') ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, logger));
+  if (plan.mode === 'embedded-issuer') {
+    ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, settings, logger));
+  }
 
   try {
-    logger.info({ auth: plan.mode, config: describeConfig(config) }, 'configuration');
+    logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...settings } }, 'configuration');
     const authenticator = await createAuthenticator(config, { logger });
     const metadata = await createMetadataProvider(config, devIssuer ? { upstream: devIssuer.metadata() } : {});
-    const facts = { framework: config.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
+    const facts = { framework: settings.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
     const endpoint = createMcpEndpoint(() => createReferenceMcpServer(facts));
     const deps: ServerDeps = {
       config,
+      settings,
       authenticator,
       metadata,
       endpoint,
       logger,
       toolScopes: { ...TOOL_SCOPES, ...config.toolScopes },
-      rebindingGuard: createRebindingGuard(config.host, config.resourceUrl),
+      rebindingGuard: createRebindingGuard(settings.host, config.resourceUrl),
     };
     const http = await listen(deps);
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`;
+    const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${http.port}`;
     return {
       url,
       mcpUrl: config.resourceUrl,

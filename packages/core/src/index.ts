@@ -20,16 +20,10 @@ export type {
 export { createAuthenticator } from './authenticate/create-authenticator.js';
 export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './authenticate/oauth-token-verifier.js';
 export { toOAuthTokenVerifier } from './authenticate/oauth-token-verifier.js';
-export type {
-  HttpFramework,
-  IntrospectionAuthMethod,
-  LogLevel,
-  WardenConfig,
-  WardenOptions,
-} from './config/config-schema.js';
+export { configFields } from './config/config-fields.js';
+export type { IntrospectionAuthMethod, WardenConfig, WardenOptions } from './config/config-schema.js';
 export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config/config-schema.js';
 export { describeConfig } from './config/describe-config.js';
-export { hasAuthSource } from './config/has-auth-source.js';
 export { defineConfig, loadConfig } from './config/load-config.js';
 export type { TrustedIssuer, TrustedIssuerOptions } from './config/trusted-issuers.js';
 export type { AuthErrorOptions, OAuthErrorCode } from './errors/auth-error.js';

@@ -6,7 +6,6 @@
  * @module
  */
 import {
-  type Authenticator,
   type AuthInfo,
   type AuthResult,
   CORS_PREFLIGHT_HEADERS,

@@ -1,7 +1,6 @@
 import { exportSPKI, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { describeConfig } from './describe-config.js';
-import { hasAuthSource } from './has-auth-source.js';
 import { defineConfig, loadConfig } from './load-config.js';
 
 const SECRET = 'a-very-long-shared-secret-of-at-least-32-bytes!';
@@ -45,28 +44,6 @@ describe('describeConfig (redacted for start-up logs, R18)', () => {
   it('leaves unset options out and copies the rest', () => {
     const described = describeConfig(loadConfig({}));
     expect(described).not.toHaveProperty('jwtSecret');
-    expect(described).toMatchObject({ authEnabled: true, resourceUrl: 'http://localhost:8000/mcp', port: 8000 });
-  });
-});
-
-describe('hasAuthSource', () => {
-  it('is false for an empty configuration', () => {
-    expect(hasAuthSource(loadConfig({}))).toBe(false);
-  });
-  it.each([
-    [{ MCP_API_KEYS: 'k' }],
-    [{ MCP_JWT_ALGORITHM: 'HS256', MCP_JWT_SECRET: SECRET }],
-    [{ MCP_OAUTH_JWKS_URI: 'https://a.example.com/jwks' }],
-    [{ MCP_JWT_ISSUER: 'https://a.example.com' }],
-    [{ MCP_OAUTH_SERVER_URL: 'https://a.example.com' }],
-    [{ MCP_OAUTH_INTROSPECTION_ENDPOINT: 'https://a.example.com/introspect' }],
-  ])('is true for %j', (env) => {
-    expect(hasAuthSource(loadConfig(env))).toBe(true);
-  });
-  it('ignores sources of disabled methods', () => {
-    expect(hasAuthSource(loadConfig({ MCP_API_KEYS: 'k', MCP_API_KEY_ENABLED: 'false' }))).toBe(false);
-    expect(
-      hasAuthSource(loadConfig({ MCP_OAUTH_JWKS_URI: 'https://a.example.com/jwks', MCP_JWT_ENABLED: 'false' })),
-    ).toBe(false);
+    expect(described).toMatchObject({ authEnabled: true, resourceUrl: 'http://localhost:8000/mcp' });
   });
 });

@@ -57,11 +57,6 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
       allowInsecureHttp: false,
       tokenCacheMaxEntries: 10_000,
       jwksRefreshCooldown: 30,
-      port: 8000,
-      host: '127.0.0.1',
-      httpFramework: 'hono',
-      logLevel: 'info',
-      devIssuer: undefined,
       jwtSecret: undefined,
       jwtPublicKey: undefined,
       jwtPublicKeyFile: undefined,
@@ -84,12 +79,7 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
     });
   });
 
-  it('derives the resource URL from PORT and the audience from the resource URL (R10)', () => {
-    expect(loadConfig({ PORT: '3000' })).toMatchObject({
-      port: 3000,
-      resourceUrl: 'http://localhost:3000/mcp',
-      jwtAudience: ['http://localhost:3000/mcp'],
-    });
+  it('derives the audience from the resource URL (RFC 8707 §2)', () => {
     expect(loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/' }).jwtAudience).toEqual([
       'https://mcp.example.com/',
     ]);
@@ -135,10 +125,10 @@ describe('loadConfig parsing', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ MCP_AUTH_ENABLED: '', MCP_JWT_ALGORITHM: '  ', PORT: '' })).toMatchObject({
+    expect(loadConfig({ MCP_AUTH_ENABLED: '', MCP_JWT_ALGORITHM: '  ', MCP_RESOURCE_URL: ' ' })).toMatchObject({
       authEnabled: true,
       jwtAlgorithms: ['RS256'],
-      port: 8000,
+      resourceUrl: 'http://localhost:8000/mcp',
     });
   });
 
@@ -196,23 +186,18 @@ describe('loadConfig parsing', () => {
     expect(() => loadConfig({ MCP_JWT_ISSUER: 'http://auth.internal', MCP_ALLOW_INSECURE_HTTP: 'true' })).not.toThrow();
   });
 
-  it('parses numbers, enums and the tri-state MCP_DEV_ISSUER', () => {
+  it('parses numbers and enums', () => {
     expect(
       loadConfig({
         MCP_JWT_CLOCK_TOLERANCE: '30',
         MCP_TOKEN_CACHE_MAX_ENTRIES: '0',
-        MCP_HTTP_FRAMEWORK: 'Express',
-        MCP_LOG_LEVEL: 'debug',
-        MCP_DEV_ISSUER: 'false',
-        HOST: '0.0.0.0',
+        MCP_OAUTH_INTROSPECTION_AUTH_METHOD: 'Client_Secret_Post',
+        MCP_OAUTH_CLIENT_ID: 'client',
       }),
     ).toMatchObject({
       jwtClockTolerance: 30,
       tokenCacheMaxEntries: 0,
-      httpFramework: 'express',
-      logLevel: 'debug',
-      devIssuer: false,
-      host: '0.0.0.0',
+      oauthIntrospectionAuthMethod: 'client_secret_post',
     });
   });
 });
@@ -224,16 +209,16 @@ describe('loadConfig rejects bad input, naming every variable at once', () => {
         MCP_AUTH_ENABLED: 'maybe',
         MCP_AUTH_REQUIRED: 'sure',
         MCP_OAUTH_JWKS_URI: 'not a url',
-        PORT: '99999',
-        MCP_LOG_LEVEL: 'loud',
+        MCP_JWT_CLOCK_TOLERANCE: '-1',
+        MCP_OAUTH_INTROSPECTION_AUTH_METHOD: 'loud',
       }),
     );
     expect(issues.map((i) => i.variable)).toEqual([
       'MCP_AUTH_ENABLED',
       'MCP_AUTH_REQUIRED',
+      'MCP_JWT_CLOCK_TOLERANCE',
       'MCP_OAUTH_JWKS_URI',
-      'PORT',
-      'MCP_LOG_LEVEL',
+      'MCP_OAUTH_INTROSPECTION_AUTH_METHOD',
     ]);
     expect(issues[0]!.message).toContain('true/false');
   });
@@ -248,9 +233,9 @@ describe('loadConfig rejects bad input, naming every variable at once', () => {
   });
 
   it('unknown boolean words', () => {
-    expect(variablesOf(() => loadConfig({ MCP_API_KEY_ENABLED: 'enabled', MCP_DEV_ISSUER: 'auto' }))).toEqual([
+    expect(variablesOf(() => loadConfig({ MCP_API_KEY_ENABLED: 'enabled', MCP_JWT_ENABLED: 'auto' }))).toEqual([
       'MCP_API_KEY_ENABLED',
-      'MCP_DEV_ISSUER',
+      'MCP_JWT_ENABLED',
     ]);
   });
 
@@ -413,13 +398,23 @@ describe('defineConfig', () => {
       jwtAlgorithms: ['ES256'],
       jwtAudience: ['https://mcp.example.com/mcp'],
       toolScopes: { deploy: ['ops'] },
-      port: 8000,
+      tokenCacheMaxEntries: 10_000,
     });
   });
 
-  it('is idempotent on a resolved config', () => {
-    const config = loadConfig({ PORT: '9000', MCP_API_KEYS: 'a' });
-    expect(defineConfig(config)).toEqual(config);
+  it('returns a resolved config as it is, without validating it again', () => {
+    const config = loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/mcp', MCP_API_KEYS: 'a' });
+    expect(defineConfig(config)).toBe(config);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.jwtAudience)).toBe(true);
+  });
+
+  it('validates a copy of a resolved config again: the copy is options', () => {
+    const config = loadConfig({ MCP_API_KEYS: 'a' });
+    const copy = defineConfig({ ...config, resourceUrl: 'https://mcp.example.com/mcp', jwtAudience: [] });
+    expect(copy).not.toBe(config);
+    expect(copy.jwtAudience).toEqual(['https://mcp.example.com/mcp']);
+    expect(() => defineConfig({ ...config, resourceUrl: 'http://mcp.example.com/mcp' })).toThrow(/allowInsecureHttp/);
   });
 
   it('names options (not env variables) in its issues, and rejects unknown options', () => {

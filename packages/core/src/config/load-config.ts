@@ -7,14 +7,16 @@
  * @module
  */
 
+import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
+import { insecureUrlProblem, isSecureEnoughUrl } from '../http/secure-url.js';
 import { isSymmetricAlgorithm, minimumSecretBytes } from '../jwt/jwt-algorithms.js';
 import { KeyMaterialError, parseKeyMaterial } from '../jwt/key-material.js';
 import { KeyFileError, readKeyFile } from '../jwt/read-key-file.js';
 import { checkIntrospectionConfig } from './check-introspection-config.js';
 import {
   CONFIG_ENV_VARIABLES,
-  DEFAULT_PORT,
+  DEFAULT_RESOURCE_URL,
   DISCOVER_INTROSPECTION_ENDPOINT,
   type WardenConfig,
   type WardenOptions,
@@ -25,10 +27,12 @@ import { parseTrustedIssuers } from './trusted-issuers.js';
 
 type ConfigKey = keyof WardenConfig;
 type Naming = 'env' | 'option';
+/** What the schema's fields produce: every option with its own default, nothing derived yet. */
+type ParsedFields = z.output<typeof wardenConfigSchema>;
 
 const CONFIG_KEYS = Object.keys(CONFIG_ENV_VARIABLES) as ConfigKey[];
 
-/** URLs that must be https unless on loopback or `allowInsecureHttp` (design.md). */
+/** URLs that must be https unless on loopback or `allowInsecureHttp` (`http/secure-url.ts`). */
 const HTTPS_ONLY: readonly ConfigKey[] = [
   'jwtIssuer',
   'oauthJwksUri',
@@ -40,8 +44,22 @@ const HTTPS_ONLY: readonly ConfigKey[] = [
   'oauthRegistrationEndpoint',
 ];
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const SHA256_ENTRY = /^sha256:[0-9a-f]{64}$/i;
+
+/**
+ * Marks a configuration `loadConfig` or `defineConfig` produced. A registered symbol, so a
+ * configuration from another copy of the package is recognised too; not enumerable, so a copy
+ * made with `{ ...config }` is options again and goes through every check.
+ */
+const RESOLVED = Symbol.for('@mcp-warden/core.resolved-config');
+
+/**
+ * Whether `value` is a configuration `loadConfig` or `defineConfig` produced (validated, defaults
+ * applied, frozen), which `createAuthenticator` and `createMetadataProvider` use as is.
+ */
+export function isResolvedConfig(value: unknown): value is WardenConfig {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[RESOLVED] === true;
+}
 
 /**
  * Reads the configuration from environment variables (default: `process.env`).
@@ -61,7 +79,8 @@ export function loadConfig(env: Record<string, string | undefined> = globalThis.
 
 /**
  * Validates programmatic options with the same schema and rules as {@link loadConfig}, and applies
- * the defaults. Option names are the camelCase of the environment variables.
+ * the defaults. Option names are the camelCase of the environment variables. A configuration
+ * that is already resolved is returned as is.
  *
  * @throws {ConfigError} listing every problem, each naming the option.
  * @example
@@ -74,7 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = globalThis.
  * });
  * ```
  */
-export function defineConfig(options: WardenOptions = {}): WardenConfig {
+export function defineConfig(options: WardenConfig | WardenOptions = {}): WardenConfig {
+  if (isResolvedConfig(options)) return options;
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('defineConfig expects an options object');
   }
@@ -97,42 +117,34 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
       for (const issue of result.error.issues) issues.push({ variable: name(key), message: issue.message });
     }
   }
-  const config = parsed as unknown as WardenConfig;
+  // A field that failed is reported above and undefined here: every rule below checks ok() first,
+  // and a configuration with a failed field is never returned.
+  const fields = parsed as ParsedFields;
   const ok = (...keys: ConfigKey[]): boolean => keys.every((key) => !failed.has(key));
   const report = (key: ConfigKey, message: string): void => {
     issues.push({ variable: name(key), message });
   };
 
-  config.host ??= '127.0.0.1';
-  if (ok('port') && config.resourceUrl === undefined) {
-    config.resourceUrl = `http://localhost:${config.port ?? DEFAULT_PORT}/mcp`;
-  }
-  const audienceExplicit = ok('jwtAudience') && config.jwtAudience.length > 0;
-  if (ok('resourceUrl', 'jwtAudience') && config.jwtAudience.length === 0 && config.resourceUrl !== undefined) {
-    // R10: tokens must be issued for this server; by default that is the resource URL itself.
-    config.jwtAudience = [config.resourceUrl];
-  }
+  // Derived once, from the options: a configuration is frozen, so they can never go stale.
+  const resourceUrl = fields.resourceUrl ?? DEFAULT_RESOURCE_URL;
+  const audienceExplicit = ok('jwtAudience') && fields.jwtAudience.length > 0;
+  // RFC 8707 §2: tokens must be issued for this server; by default that is the resource URL itself.
+  const jwtAudience = audienceExplicit || !ok('resourceUrl') ? fields.jwtAudience : [resourceUrl];
 
-  if (ok('resourceUrl') && config.resourceUrl !== undefined && new URL(config.resourceUrl).hash !== '') {
+  if (ok('resourceUrl') && new URL(resourceUrl).hash !== '') {
     report('resourceUrl', 'must not contain a fragment (RFC 8707 §2)');
   }
 
-  if (ok('allowInsecureHttp') && !config.allowInsecureHttp) {
+  if (ok('allowInsecureHttp') && !fields.allowInsecureHttp) {
     for (const key of HTTPS_ONLY) {
-      const value = config[key];
+      const value = key === 'resourceUrl' ? resourceUrl : fields[key];
       if (!ok(key) || typeof value !== 'string' || value === DISCOVER_INTROSPECTION_ENDPOINT) continue;
-      const url = new URL(value);
-      if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-        report(
-          key,
-          `must use https:// (http:// is allowed only on localhost, 127.0.0.1 or [::1]); for development set ${name('allowInsecureHttp')}=true`,
-        );
-      }
+      if (!isSecureEnoughUrl(new URL(value), false)) report(key, insecureUrlProblem(name('allowInsecureHttp')));
     }
   }
 
   if (ok('apiKeys')) {
-    config.apiKeys.forEach((entry, index) => {
+    fields.apiKeys.forEach((entry, index) => {
       if (entry.toLowerCase().startsWith('sha256:') && !SHA256_ENTRY.test(entry)) {
         report('apiKeys', `entry ${index + 1} starts with "sha256:" but is not followed by 64 hex characters`);
       }
@@ -141,15 +153,23 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
 
   // Entries with shape problems are already reported; the others still get every other check.
   const partialIssuers = failed.has('trustedIssuers') ? parseTrustedIssuers(input.trustedIssuers) : undefined;
-  if (partialIssuers !== undefined) config.trustedIssuers = partialIssuers.entries;
-  resolveIssuers(config, {
-    ok,
-    report,
-    name,
-    audienceExplicit,
-    trustedIssuersSet: (partialIssuers?.problems.length ?? 0) > 0 || (config.trustedIssuers?.length ?? 0) > 0,
-    ...(partialIssuers === undefined ? {} : { trustedIssuerPositions: partialIssuers.positions }),
-  });
+  const options: WardenConfig = {
+    ...fields,
+    resourceUrl,
+    jwtAudience,
+    trustedIssuers: partialIssuers?.entries ?? fields.trustedIssuers,
+  };
+  const config: WardenConfig = {
+    ...options,
+    ...resolveIssuers(options, {
+      ok,
+      report,
+      name,
+      audienceExplicit,
+      trustedIssuersSet: (partialIssuers?.problems.length ?? 0) > 0 || (options.trustedIssuers?.length ?? 0) > 0,
+      ...(partialIssuers === undefined ? {} : { trustedIssuerPositions: partialIssuers.positions }),
+    }),
+  };
   checkIntrospectionConfig(config, ok, report, name);
   checkKeyMaterial(config, ok, report, name);
   checkJwtAlgorithms(config, ok, report, name);
@@ -169,7 +189,17 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
-  return config;
+  Object.defineProperty(config, RESOLVED, { value: true });
+  return deepFreeze(config);
+}
+
+/** Freezes the configuration and every array and plain object in it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 function checkKeyMaterial(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isSecureEnoughUrl } from '../http/secure-url.js';
+import { insecureUrlProblem, isSecureEnoughUrl } from '../http/secure-url.js';
 import { isSymmetricAlgorithm } from '../jwt/jwt-algorithms.js';
 import { KeyMaterialError, parseKeyMaterial } from '../jwt/key-material.js';
 import { KeyFileError, readKeyFile } from '../jwt/read-key-file.js';
@@ -40,30 +40,36 @@ const ISSUER_EXAMPLES: Record<string, string> = {
   keycloak: 'https://keycloak.example.com/realms/<realm>',
 };
 
+/** The issuers of a configuration once the presets are applied and every default is filled in. */
+export type ResolvedIssuers = Pick<WardenConfig, 'jwtIssuer' | 'trustedIssuers'>;
+
 /**
- * Applies the provider preset to the `MCP_JWT_*` issuer and resolves every trusted issuer, in
- * place, reporting every problem through `context`.
+ * Applies the provider preset to the `MCP_JWT_*` issuer and resolves every trusted issuer,
+ * reporting every problem through `context`. `config` is read, never changed.
  */
-export function resolveIssuers(config: WardenConfig, context: IssuerRuleContext): void {
+export function resolveIssuers(config: WardenConfig, context: IssuerRuleContext): ResolvedIssuers {
   const jwtActive = config.authEnabled !== false && config.jwtEnabled !== false;
-  applyPrimaryPreset(config, context, jwtActive);
-  if (Array.isArray(config.trustedIssuers) && context.ok('jwtAudience', 'jwtAlgorithms', 'allowInsecureHttp')) {
+  const jwtIssuer = presetIssuer(config, context, jwtActive);
+  let trustedIssuers = config.trustedIssuers;
+  if (Array.isArray(trustedIssuers) && context.ok('jwtAudience', 'jwtAlgorithms', 'allowInsecureHttp')) {
     const position = (index: number) => context.trustedIssuerPositions?.[index] ?? index + 1;
-    config.trustedIssuers = config.trustedIssuers.map((entry, index) =>
-      resolveEntry(config, entry, position(index), context),
-    );
-    checkUniqueIssuers(config, context, position);
-    checkPrimaryIsRoutable(config, context, jwtActive);
+    trustedIssuers = trustedIssuers.map((entry, index) => resolveEntry(config, entry, position(index), context));
+    const resolved = { ...config, jwtIssuer, trustedIssuers };
+    checkUniqueIssuers(resolved, context, position);
+    checkPrimaryIsRoutable(resolved, context, jwtActive);
   }
+  return { jwtIssuer, trustedIssuers };
 }
 
-function applyPrimaryPreset(config: WardenConfig, context: IssuerRuleContext, jwtActive: boolean): void {
+/** The `MCP_JWT_*` issuer as its provider preset spells it (Auth0's slash, Entra's v2 form, …). */
+function presetIssuer(config: WardenConfig, context: IssuerRuleContext, jwtActive: boolean): string | undefined {
   const { ok, report, name } = context;
-  if (config.provider === undefined || !ok('provider', 'jwtIssuer', 'oauthServerUrl')) return;
+  if (config.provider === undefined || !ok('provider', 'jwtIssuer', 'oauthServerUrl')) return config.jwtIssuer;
   const preset = providerPreset(config.provider);
   const source: ConfigKey | undefined =
     config.jwtIssuer !== undefined ? 'jwtIssuer' : config.oauthServerUrl !== undefined ? 'oauthServerUrl' : undefined;
   const base = source === undefined ? preset.defaultIssuer : (config[source] as string);
+  let issuer = config.jwtIssuer;
   if (base === undefined) {
     if (jwtActive) {
       report(
@@ -73,8 +79,7 @@ function applyPrimaryPreset(config: WardenConfig, context: IssuerRuleContext, jw
     }
   } else {
     try {
-      // The issuer the provider is known to put in `iss` (Auth0's slash, Entra's v2 form, …).
-      config.jwtIssuer = preset.resolveIssuer(base).issuer;
+      issuer = preset.resolveIssuer(base).issuer;
     } catch (error) {
       if (!(error instanceof PresetIssuerError)) throw error;
       report(source ?? 'provider', `${error.message} (${name('provider')}=${preset.name})`);
@@ -86,6 +91,7 @@ function applyPrimaryPreset(config: WardenConfig, context: IssuerRuleContext, jw
       `must be set with ${name('provider')}=${preset.name}: its JWTs are ID tokens whose "aud" is your OAuth client ID, never the MCP resource URL`,
     );
   }
+  return issuer;
 }
 
 function resolveEntry(
@@ -120,9 +126,7 @@ function resolveEntry(
   for (const field of ['issuer', 'jwksUri'] as const) {
     const value = entry[field];
     if (value !== undefined && !isSecureEnoughUrl(new URL(value), config.allowInsecureHttp)) {
-      problem(
-        `${field} must use https:// (http:// is allowed only on localhost, 127.0.0.1 or [::1]); for development set ${name('allowInsecureHttp')}=true`,
-      );
+      problem(`${field} ${insecureUrlProblem(name('allowInsecureHttp'))}`);
     }
   }
 

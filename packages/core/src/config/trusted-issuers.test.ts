@@ -7,7 +7,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE, type TestKeyPair, testKeyPair } from '../__fixtures__/signing-keys.js';
 import { isConfigError } from '../errors/config-error.js';
 import { describeConfig } from './describe-config.js';
-import { hasAuthSource } from './has-auth-source.js';
 import { defineConfig, loadConfig } from './load-config.js';
 
 let rsa: TestKeyPair;
@@ -36,7 +35,6 @@ describe('MCP_TRUSTED_ISSUERS', () => {
       { issuer: 'https://a.example.com/', audience: [RESOURCE], algorithms: ['ES256', 'RS256'] },
       { issuer: 'https://b.example.com', audience: [RESOURCE], algorithms: ['ES256', 'RS256'] },
     ]);
-    expect(hasAuthSource(config)).toBe(true);
   });
 
   it('reads a JSON array with per-issuer keys, audience, algorithms and preset', () => {

@@ -19,6 +19,7 @@
 import { z } from 'zod';
 import { canonicalJwtAlgorithm, isSymmetricAlgorithm } from '../jwt/jwt-algorithms.js';
 import { PROVIDER_NAMES, type ProviderName } from '../presets/provider-presets.js';
+import { isUnset, type Problem, parseList, parseUrl } from './parse-values.js';
 
 /** One trusted issuer, defaults applied (the form {@link WardenConfig} holds). */
 export interface TrustedIssuer {
@@ -58,45 +59,19 @@ const MAX_TRUSTED_ISSUERS = 50;
 const FORMAT_HINT =
   'expected a comma-separated list of issuer URLs or a JSON array of objects such as [{"issuer":"https://auth.example.com/","jwksUri":"https://auth.example.com/jwks.json"}]';
 
-type Problem = (message: string) => void;
-
-function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+/** `problem`, with the field's name in front of each message. */
+function inField(field: string, problem: Problem): Problem {
+  return (message) => problem(`${field} ${message}`);
 }
 
-function parseUrl(value: unknown, field: string, problem: Problem): string | undefined {
-  const text = typeof value === 'string' ? value.trim() : value instanceof URL ? value.href : undefined;
-  if (text === undefined || text === '') {
-    problem(`${field} must be a URL string`);
-    return undefined;
-  }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    problem(`${field} is not a valid absolute URL`);
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problem(`${field} must be an https:// (or, for loopback development, http://) URL`);
-    return undefined;
-  }
-  return text;
-}
-
-function parseList(value: unknown, field: string, problem: Problem): string[] {
+function parseFieldList(value: unknown, field: string, problem: Problem): string[] {
   if (isUnset(value)) return [];
-  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
-  if (items === undefined || items.some((item) => typeof item !== 'string')) {
-    problem(`${field} must be a string or an array of strings`);
-    return [];
-  }
-  return [...new Set((items as string[]).map((item) => item.trim()).filter((item) => item !== ''))];
+  return parseList(value, ',', inField(field, problem)) ?? [];
 }
 
 function parseAlgorithms(value: unknown, problem: Problem): string[] {
   const algorithms: string[] = [];
-  for (const name of parseList(value, 'algorithms', problem)) {
+  for (const name of parseFieldList(value, 'algorithms', problem)) {
     const alg = canonicalJwtAlgorithm(name);
     if (name.toLowerCase() === 'none' || alg === undefined) {
       problem(
@@ -104,7 +79,8 @@ function parseAlgorithms(value: unknown, problem: Problem): string[] {
       );
     } else if (isSymmetricAlgorithm(alg)) {
       // A shared secret per issuer would put several HMAC keys in the environment and blur which
-      // issuer minted a token; symmetric tokens stay with MCP_JWT_SECRET and MCP_JWT_ISSUER (R12).
+      // issuer minted a token; symmetric tokens stay with MCP_JWT_SECRET and MCP_JWT_ISSUER
+      // (RFC 8725 §3.1: each key is used only with the algorithm meant for it).
       problem(
         `algorithms: ${alg} needs a shared secret, which trusted issuers do not take; use MCP_JWT_SECRET with MCP_JWT_ISSUER for that issuer`,
       );
@@ -126,7 +102,7 @@ function parseText(value: unknown, field: string, problem: Problem): string | un
 
 function parseEntry(raw: unknown, problem: Problem): TrustedIssuer | undefined {
   if (typeof raw === 'string' || raw instanceof URL) {
-    const issuer = parseUrl(raw, 'issuer', problem);
+    const issuer = parseUrl(raw, inField('issuer', problem));
     return issuer === undefined ? undefined : { issuer, audience: [], algorithms: [] };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -139,7 +115,7 @@ function parseEntry(raw: unknown, problem: Problem): TrustedIssuer | undefined {
   }
   let issuer: string | undefined;
   if (isUnset(record.issuer)) problem('issuer is required');
-  else issuer = parseUrl(record.issuer, 'issuer', problem);
+  else issuer = parseUrl(record.issuer, inField('issuer', problem));
   let provider: ProviderName | undefined;
   if (!isUnset(record.provider)) {
     const word = typeof record.provider === 'string' ? record.provider.trim().toLowerCase() : undefined;
@@ -148,11 +124,11 @@ function parseEntry(raw: unknown, problem: Problem): TrustedIssuer | undefined {
   }
   const entry: TrustedIssuer = {
     issuer: issuer ?? '',
-    audience: parseList(record.audience, 'audience', problem),
+    audience: parseFieldList(record.audience, 'audience', problem),
     algorithms: parseAlgorithms(record.algorithms, problem),
   };
   if (provider !== undefined) entry.provider = provider;
-  const jwksUri = isUnset(record.jwksUri) ? undefined : parseUrl(record.jwksUri, 'jwksUri', problem);
+  const jwksUri = isUnset(record.jwksUri) ? undefined : parseUrl(record.jwksUri, inField('jwksUri', problem));
   if (jwksUri !== undefined) entry.jwksUri = jwksUri;
   const publicKey = parseText(record.publicKey, 'publicKey', problem);
   if (publicKey !== undefined) entry.publicKey = publicKey;

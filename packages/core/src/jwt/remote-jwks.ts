@@ -27,6 +27,7 @@ import type { AuthError } from '../errors/auth-error.js';
 import { verifierUnavailable } from '../errors/auth-failures.js';
 import { discoverAuthorizationServer } from '../http/discover-authorization-server.js';
 import { FetchJsonError, fetchJson } from '../http/fetch-json.js';
+import { isSecureEnoughUrl } from '../http/secure-url.js';
 import type { Logger } from '../logging/logger.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
 
@@ -54,7 +55,6 @@ const MAX_KEYS = 100;
 const MAX_FAILURE_BACKOFF_MS = 5000;
 /** Distinct protected headers whose key choice is remembered: a provider's tokens use a handful. */
 const MAX_REMEMBERED_HEADERS = 64;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
 
@@ -246,11 +246,7 @@ export class RemoteJwks {
     });
     const uri = metadata.jwks_uri;
     if (typeof uri !== 'string') throw new Error('the authorization server metadata has no jwks_uri');
-    const url = new URL(uri);
-    if (
-      url.protocol !== 'https:' &&
-      !(url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || this.#allowInsecureHttp))
-    ) {
+    if (!isSecureEnoughUrl(new URL(uri), this.#allowInsecureHttp)) {
       throw new Error('the discovered jwks_uri is not https');
     }
     this.#jwksUri = uri;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { WardenConfig } from './config-schema.js';
+import type { WardenConfig } from '@mcp-warden/core';
 
 /**
  * True when any credential source is configured: an API key (with API keys enabled), a JWT secret,

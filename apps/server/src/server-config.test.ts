@@ -1,0 +1,82 @@
+import { ConfigError, isConfigError } from '@mcp-warden/core';
+import { describe, expect, it } from 'vitest';
+import { loadServerConfig } from './server-config.js';
+
+function issuesOf(fn: () => unknown): { variable: string; message: string }[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(isConfigError(error)).toBe(true);
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadServerConfig', () => {
+  it('applies the server defaults from an empty environment', () => {
+    const { settings, warden } = loadServerConfig({});
+    expect(settings).toEqual({
+      port: 8000,
+      host: '127.0.0.1',
+      httpFramework: 'hono',
+      logLevel: 'info',
+      devIssuer: undefined,
+    });
+    expect(warden.resourceUrl).toBe('http://localhost:8000/mcp');
+  });
+
+  it('derives the resource URL from PORT and the audience from the resource URL (RFC 8707 §2)', () => {
+    const { settings, warden } = loadServerConfig({ PORT: '3000' });
+    expect(settings.port).toBe(3000);
+    expect(warden).toMatchObject({
+      resourceUrl: 'http://localhost:3000/mcp',
+      jwtAudience: ['http://localhost:3000/mcp'],
+    });
+    expect(loadServerConfig({ PORT: '3000', MCP_RESOURCE_URL: 'https://mcp.example.com/' }).warden.jwtAudience).toEqual(
+      ['https://mcp.example.com/'],
+    );
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadServerConfig({ PORT: '', HOST: ' ', MCP_RESOURCE_URL: '' })).toMatchObject({
+      settings: { port: 8000, host: '127.0.0.1' },
+      warden: { resourceUrl: 'http://localhost:8000/mcp' },
+    });
+  });
+
+  it('parses numbers, enums and the tri-state MCP_DEV_ISSUER', () => {
+    expect(
+      loadServerConfig({
+        MCP_HTTP_FRAMEWORK: 'Express',
+        MCP_LOG_LEVEL: 'debug',
+        MCP_DEV_ISSUER: 'false',
+        HOST: '0.0.0.0',
+      }).settings,
+    ).toEqual({ port: 8000, httpFramework: 'express', logLevel: 'debug', devIssuer: false, host: '0.0.0.0' });
+    expect(loadServerConfig({ MCP_DEV_ISSUER: 'yes' }).settings.devIssuer).toBe(true);
+  });
+
+  it("reports every problem in one error, mcp-warden's first, each under its variable", () => {
+    const issues = issuesOf(() =>
+      loadServerConfig({
+        MCP_AUTH_ENABLED: 'maybe',
+        MCP_AUTH_REQUIRED: 'sure',
+        MCP_OAUTH_JWKS_URI: 'not a url',
+        PORT: '99999',
+        MCP_LOG_LEVEL: 'loud',
+        MCP_DEV_ISSUER: 'auto',
+      }),
+    );
+    expect(issues.map((i) => i.variable)).toEqual([
+      'MCP_AUTH_ENABLED',
+      'MCP_AUTH_REQUIRED',
+      'MCP_OAUTH_JWKS_URI',
+      'PORT',
+      'MCP_LOG_LEVEL',
+      'MCP_DEV_ISSUER',
+    ]);
+    expect(issues[0]!.message).toContain('true/false');
+    expect(issues[3]!.message).toBe('must be an integer between 0 and 65535');
+  });
+});
