@@ -1,6 +1,6 @@
-// The embedded development issuer end to end (issue 6, tests 2–4): the official MCP client
+// The embedded development issuer end to end (docs/deploying.md): the official MCP client
 // against the zero-config server on every framework, starting from the HTTP 401 and doing its own
-// discovery (R1, R2, R5), then client credentials, then step-up (R6, R7).
+// discovery (RFC 9728 §3.1; RFC 9728 §2; RFC 6750 §3, RFC 9728 §5.1), then client credentials, then step-up (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools").
 import { completeAuthorization } from '@mcp-warden/dev-issuer';
 import {
   Client,
@@ -126,7 +126,7 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
     expect(server.output()).toMatch(/TOKEN=\$\(curl -s -u \S+ -d grant_type=client_credentials/);
   });
 
-  it('answers an anonymous call with the 401 challenge that starts OAuth (R5)', async () => {
+  it('answers an anonymous call with the 401 challenge that starts OAuth (RFC 6750 §3, RFC 9728 §5.1)', async () => {
     const res = await fetch(mcpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -189,7 +189,7 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
     await client.close();
   });
 
-  it('step-up: admin_info without mcp:admin is a 403 insufficient_scope challenge; with it, it succeeds (R6, R7)', async () => {
+  it('step-up: admin_info without mcp:admin is a 403 insufficient_scope challenge; with it, it succeeds (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools")', async () => {
     const post = (token: string) =>
       fetch(mcpUrl, {
         method: 'POST',

@@ -128,7 +128,7 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
     let provider: Server;
     let providerUrl: string;
     beforeAll(async () => {
-      // A provider that publishes no metadata of its own: the server builds the seed's document.
+      // A provider that publishes no metadata of its own: the server builds the documented one (docs/compatibility.md).
       provider = createServer((_req, res) => {
         res.statusCode = 404;
         res.end();
@@ -138,7 +138,7 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
     });
     afterAll(() => new Promise<void>((resolve) => provider.close(() => resolve())));
 
-    it('serves the seed example document for MCP_OAUTH_SERVER_URL', async () => {
+    it('serves the example document of docs/compatibility.md for MCP_OAUTH_SERVER_URL', async () => {
       const server = await start({
         MCP_HTTP_FRAMEWORK: framework,
         MCP_OAUTH_SERVER_URL: providerUrl,

@@ -141,7 +141,7 @@ export async function runUntilExit(
   return { code, output };
 }
 
-/** The request the seed's curl commands send: curl's default headers, JSON body, nothing else. */
+/** The request the curl commands of docs/compatibility.md send: curl's default headers, JSON body, nothing else. */
 export function seedCurl(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, {
     method: 'POST',

@@ -1,5 +1,5 @@
 /**
- * Decides how the reference server authenticates, before anything starts (design.md,
+ * Decides how the reference server authenticates, before anything starts (docs/architecture.md,
  * "Embedded default").
  *
  * @module

@@ -3,7 +3,7 @@
  * 16 KiB limit (a 1 MB token), control characters in a header value, a broken request line, a
  * request that took too long to arrive. Node's default answer is a bare status line and Fastify's
  * its own JSON shape; every framework of the reference server answers the same JSON
- * `{ "error", "error_description" }` instead, like every other refusal (issue 8).
+ * `{ "error", "error_description" }` instead, like every other refusal (docs/security.md).
  *
  * @module
  */
@@ -22,7 +22,7 @@ const LINGER_MS = 2000;
 /**
  * A `clientError` listener (`server.on('clientError', …)`, Fastify's `clientErrorHandler`).
  * Logged at debug with the parser's error code only: the error object also carries the raw bytes
- * received (`rawPacket`), which would put the request's credentials in the log (R18).
+ * received (`rawPacket`), which would put the request's credentials in the log (docs/security.md).
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Whether a configuration names any way to authenticate callers. `apps/server` uses it to decide
- * whether to start the embedded development issuer (design.md, "Embedded default").
+ * whether to start the embedded development issuer (docs/architecture.md, "The reference server").
  *
  * @module
  */

@@ -31,7 +31,7 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
     res.json({ status: 'ok' });
   });
 
-  // The tools/call scope check (R7) reads the parsed body, so express.json() runs before the adapter.
+  // The tools/call scope check (docs/requirements.md, "Step-up for tools") reads the parsed body, so express.json() runs before the adapter.
   const parseJson = express.json({ limit: MAX_BODY });
   const protect = wardenAuth({ authenticator, toolScopes });
   const serveMcp = toNodeHandler(endpoint, {

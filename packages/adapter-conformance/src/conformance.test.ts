@@ -65,7 +65,7 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
   const want = testCase.expect;
   const context = `${res.status} ${JSON.stringify(res.headers)} ${res.text}`;
   expect(res.status, context).toBe(want.status);
-  // Never a 500 (design.md); 503 is the only 5xx and it is deliberate.
+  // Never a 500 (docs/architecture.md); 503 is the only 5xx and it is deliberate.
   expect(res.status === 503 || res.status < 500, context).toBe(true);
   const body = parseJson(res.text);
 
@@ -76,7 +76,7 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
   }
 
   if (res.status === 400 || res.status === 401 || res.status === 403) {
-    // R5/R6: every challenge names the protected-resource metadata.
+    // RFC 6750 §3, RFC 9728 §5.1; RFC 6750 §3.1: every challenge names the protected-resource metadata.
     const header = res.headers['www-authenticate'];
     expect(header, 'WWW-Authenticate').toBeDefined();
     const challenge = parseChallenge(header ?? '');
@@ -140,7 +140,7 @@ describe('the three adapters answer identically', () => {
   });
 });
 
-it('covers every row of the semantics table and R4-R8', () => {
+it('covers every row of the semantics table and docs/requirements.md, "Discovery endpoints"; RFC 6750 §3, RFC 9728 §5.1; RFC 6750 §3.1; docs/requirements.md, "Step-up for tools"; docs/requirements.md, "Browser clients"', () => {
   const covered = new Set(CASES.flatMap((c) => c.covers));
   for (const row of [
     'table: MCP_AUTH_ENABLED=false',
@@ -152,11 +152,11 @@ it('covers every row of the semantics table and R4-R8', () => {
     'table: malformed Authorization header',
     'table: verifier infrastructure down',
     'table: CORS preflight',
-    'R4',
-    'R5',
-    'R6',
-    'R7',
-    'R8',
+    'discovery endpoints',
+    'challenges',
+    'insufficient scope',
+    'step-up for tools',
+    'browser clients',
     'API key and JWT side by side',
   ]) {
     expect(covered, row).toContain(row);

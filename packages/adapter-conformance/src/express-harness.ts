@@ -15,7 +15,7 @@ const echo: RequestHandler = (req, res) => {
 
 function buildApp(spec: AppSpec): express.Express {
   const app = express();
-  // The tools/call check (R7) reads the parsed body: express.json() must come first.
+  // The tools/call check (docs/requirements.md, "Step-up for tools") reads the parsed body: express.json() must come first.
   app.use(express.json());
   if (spec.mount === 'app') {
     app.use(wardenAuth({ authenticator: spec.authenticator, metadata: spec.metadata, cors: spec.cors }));

@@ -9,9 +9,9 @@ import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 
 /** The MCP endpoint's public URL (`MCP_RESOURCE_URL`): the default audience and the RFC 9728 `resource`. */
 export const RESOURCE_URL = 'http://localhost:8000/mcp';
-/** Where the challenge sends clients (R5): the path-inserted RFC 9728 URL (R1). */
+/** Where the challenge sends clients (RFC 6750 §3, RFC 9728 §5.1): the path-inserted RFC 9728 URL (RFC 9728 §3.1). */
 export const RESOURCE_METADATA_URL = 'http://localhost:8000/.well-known/oauth-protected-resource/mcp';
-/** An Auth0-style issuer: the trailing slash is part of the exact string (R2). */
+/** An Auth0-style issuer: the trailing slash is part of the exact string (RFC 9728 §2). */
 export const ISSUER = 'https://auth.example.com/';
 /** The one configured API key (`MCP_API_KEYS`). */
 export const API_KEY = 'conformance-key-7f3a9c';
@@ -30,7 +30,7 @@ export interface Tokens {
   wrongIssuer: string;
   /** Signed with a key the server does not know. */
   foreignKey: string;
-  /** `alg: none` (R12). */
+  /** `alg: none` (RFC 8725 §3.1). */
   unsigned: string;
 }
 

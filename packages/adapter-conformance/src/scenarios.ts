@@ -1,6 +1,6 @@
 /**
  * The server configurations the cases run against. Each is written as the environment a user
- * would set (the seed's variable names), parsed by the core's `loadConfig`, so the suite also
+ * would set (the documented variable names), parsed by the core's `loadConfig`, so the suite also
  * proves the documented variables reach every adapter unchanged.
  *
  * @module

@@ -77,7 +77,7 @@ const publishing =
   (request) =>
     new URL(request.url).pathname === '/.well-known/openid-configuration' ? Response.json(document()) : undefined;
 
-describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
+describe('createMetadataProvider: mirroring the provider (RFC 8414 §3 b)', () => {
   it.each([
     ['Auth0', auth0Document, (base: string) => ({ MCP_OAUTH_SERVER_URL: base, MCP_JWT_ISSUER: `${base}/` })],
     [
@@ -224,7 +224,7 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
   });
 });
 
-describe('createMetadataProvider: routes (R1, R3 c)', () => {
+describe('createMetadataProvider: routes (RFC 9728 §3.1; RFC 8414 §3 c)', () => {
   it('serves the protected-resource metadata at the path-inserted and root paths', async () => {
     const metadata = await provider(
       loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
@@ -245,7 +245,7 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });
 
-  it('lists every trusted issuer, and mirrors the primary one (issue 9)', async () => {
+  it('lists every trusted issuer, and mirrors the primary one (docs/providers.md)', async () => {
     const metadata = await provider(
       loadConfig({
         MCP_JWT_ISSUER: 'https://as.example.com',
@@ -262,7 +262,7 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
     expect((await (await get(metadata, ASM)).json()).issuer).toBe('https://as.example.com');
   });
 
-  it("answers the seed's 404 when no authorization server is configured", async () => {
+  it('answers the documented 404 when no authorization server is configured', async () => {
     const metadata = await provider(loadConfig({ MCP_API_KEYS: 'dev-key-123' }));
     const response = await get(metadata, ASM);
     expect(response.status).toBe(404);

@@ -1,7 +1,7 @@
 /**
  * Everything a server needs to publish its discovery documents from one configuration: the
  * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
- * (R1–R4). Built once at start-up; per request it only looks up a path.
+ * (RFC 9728 §3, RFC 8414 §3). Built once at start-up; per request it only looks up a path.
  *
  * @module
  */
@@ -23,7 +23,7 @@ import { resolveProviderConfig } from './resolve-provider-config.js';
 import { mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
 import { createWellKnownResponder, type WellKnownDocument } from './well-known-responder.js';
 
-/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (R3). */
+/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (RFC 8414 §3). */
 export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 /** Options for {@link createMetadataProvider}. */
@@ -81,11 +81,11 @@ const MIRROR_CACHE = 'public, max-age=60';
 /**
  * Builds the discovery documents for a configuration and fetches the provider's metadata once.
  *
- * - Protected-resource metadata (RFC 9728, R1/R2) at `/.well-known/oauth-protected-resource<path>`
+ * - Protected-resource metadata (RFC 9728, RFC 9728 §3.1; RFC 9728 §2) at `/.well-known/oauth-protected-resource<path>`
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
  *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
- * - Authorization-server metadata (RFC 8414, R3) at `/.well-known/oauth-authorization-server`:
- *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
+ * - Authorization-server metadata (RFC 8414, RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
+ *   the provider's own document when it can be fetched (mirrored unchanged), else the
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
  *
@@ -126,7 +126,7 @@ export async function createMetadataProvider(
   const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
   const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
 
-  // R2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
+  // RFC 9728 §2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
   const resourceMetadata = Object.freeze(
     protectedResourceMetadataFromConfig(config, [
       ...(issuer === undefined ? [] : [issuer]),

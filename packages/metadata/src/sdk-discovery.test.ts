@@ -1,5 +1,5 @@
 // The official MCP SDK client's discovery code, pointed at our documents served over real HTTP:
-// what Claude, MCP Inspector and every SDK-based client run before their first request (R1-R4).
+// what Claude, MCP Inspector and every SDK-based client run before their first request (RFC 9728 §3, RFC 8414 §3).
 import { loadConfig } from '@mcp-warden/core';
 import {
   checkResourceAllowed,
@@ -50,7 +50,7 @@ describe('official SDK client discovery against our documents', () => {
     expect(resource.authorization_servers).toEqual([server.base]);
     expect(resource.scopes_supported).toEqual(['mcp:read', 'mcp:write']);
     expect(checkResourceAllowed({ requestedResource: serverUrl, configuredResource: resource.resource })).toBe(true);
-    // The SDK probes the path-inserted URL first (R1) and sends MCP-Protocol-Version.
+    // The SDK probes the path-inserted URL first (RFC 9728 §3.1) and sends MCP-Protocol-Version.
     expect(server.seen[0]).toBe('/.well-known/oauth-protected-resource/mcp');
 
     const authorizationServer = await discoverAuthorizationServerMetadata(resource.authorization_servers![0]!);

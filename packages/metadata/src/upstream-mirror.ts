@@ -1,5 +1,5 @@
 /**
- * Mirroring the provider's own authorization-server metadata (R3): fetched once at start-up and
+ * Mirroring the provider's own authorization-server metadata (RFC 8414 §3): fetched once at start-up and
  * served unchanged, so `issuer` and every endpoint are the provider's real ones. When the
  * provider cannot be reached, the caller serves its configured fallback and this retries in the
  * background a bounded number of times.

@@ -19,7 +19,7 @@ const respond = createWellKnownResponder(documents);
 const at = async (path: string, init?: RequestInit) =>
   fetchAnswer({ respond }, new Request(`https://mcp.example.com${path}`, init));
 
-describe('well-known handler (R4)', () => {
+describe('well-known handler (docs/requirements.md, "Discovery endpoints")', () => {
   it.each(['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource'])(
     'GET %s serves the document as public JSON',
     async (path) => {
@@ -75,7 +75,7 @@ describe('well-known handler (R4)', () => {
     expect(await response?.json()).toMatchObject({ error: 'method_not_allowed' });
   });
 
-  it("answers the seed's 404 when no authorization server is configured", async () => {
+  it('answers the documented 404 when no authorization server is configured', async () => {
     asMetadata = undefined;
     const response = await at('/.well-known/oauth-authorization-server');
     expect(response?.status).toBe(404);

@@ -1,5 +1,5 @@
 /**
- * The HTTP behaviour of the well-known endpoints (R4), as plain data: any framework can write a
+ * The HTTP behaviour of the well-known endpoints (docs/requirements.md, "Discovery endpoints"), as plain data: any framework can write a
  * {@link WellKnownAnswer} with its own response API, and the `Request -> Response` handler is a
  * thin wrapper over it.
  *
@@ -28,12 +28,12 @@ export interface WellKnownDocument {
 /** A complete HTTP answer for a well-known request. `body` is `null` for HEAD and for the 204 preflight answer. */
 type WellKnownAnswer = HttpAnswer<string | null>;
 
-/** The methods a discovery document answers (R4); everything else is 405. */
+/** The methods a discovery document answers (docs/requirements.md, "Discovery endpoints"); everything else is 405. */
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 /**
  * Request headers a browser-based client may send to a discovery endpoint. The official SDK sends
- * `MCP-Protocol-Version` on discovery requests, which makes browsers preflight (R4, R8).
+ * `MCP-Protocol-Version` on discovery requests, which makes browsers preflight (docs/requirements.md, "Discovery endpoints"; docs/requirements.md, "Browser clients").
  */
 const ALLOW_HEADERS = 'Authorization, Content-Type, MCP-Protocol-Version';
 
@@ -50,7 +50,7 @@ const encoder = new TextEncoder();
  * Builds the answering function for a fixed set of well-known routes. The route table is built
  * once here; each document is serialised once per document object and reused.
  *
- * Answers (R4): GET and HEAD with the document (`Content-Type: application/json`, a short
+ * Answers (docs/requirements.md, "Discovery endpoints"): GET and HEAD with the document (`Content-Type: application/json`, a short
  * `Cache-Control`), OPTIONS 204 with CORS preflight headers, any other method 405 with `Allow`.
  * Every answer carries `Access-Control-Allow-Origin: *`: the documents are public and a browser
  * client on any origin must be able to read them. Nothing here looks at credentials.

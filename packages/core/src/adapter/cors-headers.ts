@@ -1,5 +1,5 @@
 /**
- * The CORS headers every MCP endpoint behind mcp-warden answers with (R8), so that browser-based
+ * The CORS headers every MCP endpoint behind mcp-warden answers with (docs/requirements.md, "Browser clients"), so that browser-based
  * MCP clients can both send credentials and read the challenge that tells them how to get one.
  * Core owns them so the three adapters cannot drift apart.
  *
@@ -7,7 +7,7 @@
  */
 
 /**
- * Request headers an MCP client sends (R8): credentials, the JSON body, and the MCP transport's
+ * Request headers an MCP client sends (docs/requirements.md, "Browser clients"): credentials, the JSON body, and the MCP transport's
  * own headers (Streamable HTTP sessions, protocol version, SSE resumption).
  */
 const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID';
@@ -16,14 +16,14 @@ const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, Mcp-Protocol-Ve
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 
 /**
- * Response headers a browser must let the client read: the challenge (R5, R8), the back-off of a
+ * Response headers a browser must let the client read: the challenge (RFC 6750 §3, RFC 9728 §5.1; docs/requirements.md, "Browser clients"), the back-off of a
  * 503, and the MCP session and protocol headers. None of them is CORS-safelisted.
  */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'Retry-After', 'Mcp-Session-Id', 'Mcp-Protocol-Version'];
 const EXPOSED_LIST = EXPOSED_HEADERS.join(', ');
 
 /**
- * Headers of the `204` answer to a preflight (R8).
+ * Headers of the `204` answer to a preflight (docs/requirements.md, "Browser clients").
  *
  * @example
  * ```ts

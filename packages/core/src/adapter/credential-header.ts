@@ -11,7 +11,7 @@
  * silently drops the rest: joining every copy lets the core see, and reject as malformed, a request
  * that carries two credentials instead of authenticating whichever came first (RFC 6750 §2.1).
  * A loop over `rawHeaders` rather than `headersDistinct`, which builds arrays for every header of
- * every request (issue 7: it was a measurable share of an adapter's cost).
+ * every request (docs/performance.md: it was a measurable share of an adapter's cost).
  *
  * @param lowerName - the header name in lower case, e.g. `authorization`.
  * @example

@@ -10,7 +10,7 @@ describe('routeOverrides', () => {
   });
 });
 
-describe('routeNeedsBody (R7)', () => {
+describe('routeNeedsBody (docs/requirements.md, "Step-up for tools")', () => {
   const withTools = { config: defineConfig({ toolScopes: { admin_info: ['mcp:admin'] } }) };
   const without = { config: defineConfig({}) };
 

@@ -1,7 +1,7 @@
 /**
  * What an adapter hands the authenticator per route: only the overrides the caller set, so the
  * core applies its configured defaults to the rest, and whether the route's decision can depend
- * on the request body (R7: `tools/call` step-up reads the JSON-RPC body).
+ * on the request body (docs/requirements.md, "Step-up for tools": `tools/call` step-up reads the JSON-RPC body).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The answer when something that should never throw does (the authenticator, the metadata
  * handler). It fails closed, and it says nothing about what went wrong: never a 500 with a
- * stack trace or a library's message (design.md: error bodies).
+ * stack trace or a library's message (docs/architecture.md: error bodies).
  *
  * @module
  */

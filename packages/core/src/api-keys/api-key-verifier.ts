@@ -1,5 +1,5 @@
 /**
- * API-key verification (R18). Every configured key is reduced at start-up to its SHA-256 digest
+ * API-key verification (docs/security.md). Every configured key is reduced at start-up to its SHA-256 digest
  * (an `sha256:<hex>` entry already is one, so the plain key never has to sit in the environment).
  * A presented key is hashed once and compared with every digest in constant time, without an
  * early exit, so neither the position of a match nor the length of a key leaks through timing.
@@ -26,7 +26,7 @@ interface NodeHashing {
 /**
  * Node's own SHA-256 where the runtime has it (Node ≥ 20.16, Bun and Deno expose
  * `process.getBuiltinModule`): a synchronous digest costs about a microsecond, while WebCrypto's
- * `digest` is a thread-pool round trip that cost 40–60 µs of CPU per request (issue 7). Other
+ * `digest` is a thread-pool round trip that cost 40–60 µs of CPU per request (docs/performance.md). Other
  * runtimes (Workers without Node compatibility) keep WebCrypto. Reached through
  * `getBuiltinModule` rather than an import so the core stays loadable where `node:crypto` is not.
  */

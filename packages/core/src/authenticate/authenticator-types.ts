@@ -17,9 +17,9 @@ export type AuthMethod = 'jwt' | 'api_key' | 'introspection';
 export interface AuthInfo {
   /** The presented credential (access token or API key). Never log it. */
   token: string;
-  /** `client_id`, else `azp`, else `sub` (R15); `api_key:<n>` for the n-th configured API key. */
+  /** `client_id`, else `azp`, else `sub` (RFC 9068 §2.2); `api_key:<n>` for the n-th configured API key. */
   clientId: string;
-  /** Granted scopes (R15: `scope`, `scp`, `permissions`). */
+  /** Granted scopes (RFC 9068 §2.2: `scope`, `scp`, `permissions`). */
   scopes: string[];
   /** Expiry in seconds since the epoch (the JWT `exp`); absent for API keys. */
   expiresAt?: number;
@@ -47,7 +47,7 @@ export interface AuthRequest {
   path?: string;
   /** The client's network address (for logs). */
   clientAddress?: string;
-  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (R7). */
+  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (docs/requirements.md, "Step-up for tools"). */
   body?: unknown;
 }
 
@@ -77,7 +77,7 @@ export type AuthResult =
    */
   | ({ outcome: 'rejected'; error: AuthError } & HttpAnswer<AuthErrorBody>);
 
-/** Tuning for the remote JWKS client (R16). Defaults suit production; tests shorten them. */
+/** Tuning for the remote JWKS client (docs/requirements.md, "Signing keys"). Defaults suit production; tests shorten them. */
 export interface JwksClientOptions {
   /** Time budget of one key load, discovery included; also the introspection timeout (default 5000 ms). */
   timeoutMs?: number;
@@ -103,7 +103,7 @@ export interface AuthenticatorOptions {
 export interface Authenticator {
   /** The validated configuration, defaults applied. */
   readonly config: WardenConfig;
-  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (R5). */
+  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (RFC 6750 §3, RFC 9728 §5.1). */
   readonly resourceMetadataUrl: string;
   /** The decision for one request. Never throws. */
   authenticate(request: AuthRequest, route?: RouteAuthOptions): Promise<AuthResult>;

@@ -51,7 +51,7 @@ function rejected(result: AuthResult) {
   return result;
 }
 
-describe('the semantics table (design.md)', () => {
+describe('the semantics table (docs/architecture.md)', () => {
   it('auth disabled: every request is anonymous, even with bad credentials', async () => {
     expect(await authenticate({ authEnabled: false, authRequired: true }, {})).toEqual({ outcome: 'anonymous' });
     expect(await authenticate({ authEnabled: false }, bearer('garbage'))).toEqual({ outcome: 'anonymous' });
@@ -78,7 +78,7 @@ describe('the semantics table (design.md)', () => {
     expect(result.body.error).toBe('invalid_token');
   });
 
-  it('required, no credentials, with required scopes: the challenge names them (R5)', async () => {
+  it('required, no credentials, with required scopes: the challenge names them (RFC 6750 §3, RFC 9728 §5.1)', async () => {
     const result = rejected(await authenticate({ authRequired: true, requiredScopes: ['mcp:read', 'mcp:write'] }, {}));
     expect(result.headers['WWW-Authenticate']).toBe(`${CHALLENGE}, scope="mcp:read mcp:write"`);
   });
@@ -95,7 +95,7 @@ describe('the semantics table (design.md)', () => {
     );
   });
 
-  it('expired token: 401, never 403 (R6)', async () => {
+  it('expired token: 401, never 403 (RFC 6750 §3.1)', async () => {
     const token = await mint(rsa.privateKey, 'RS256', { exp: Math.floor(Date.now() / 1000) - 60 });
     const result = rejected(await authenticate({ requiredScopes: ['mcp:admin'] }, bearer(token)));
     expect(result.status).toBe(401);
@@ -103,7 +103,7 @@ describe('the semantics table (design.md)', () => {
     expect(result.body.error).toBe('invalid_token');
   });
 
-  it('wrong audience: 401 "Invalid token audience" (R10)', async () => {
+  it('wrong audience: 401 "Invalid token audience" (RFC 8707 §2)', async () => {
     const token = await mint(rsa.privateKey, 'RS256', { aud: 'https://other.example.com/mcp' });
     const result = rejected(await authenticate({}, bearer(token)));
     expect(result.error.code).toBe('ERR_AUDIENCE_MISMATCH');
@@ -117,7 +117,7 @@ describe('the semantics table (design.md)', () => {
     expect(result.status).toBe(401);
   });
 
-  it('valid token lacking a scope: 403 insufficient_scope naming every needed scope (R6)', async () => {
+  it('valid token lacking a scope: 403 insufficient_scope naming every needed scope (RFC 6750 §3.1)', async () => {
     const token = await mint(rsa.privateKey, 'RS256', { scope: 'mcp:read' });
     const result = rejected(await authenticate({ requiredScopes: ['mcp:read', 'mcp:write'] }, bearer(token)));
     expect(result.status).toBe(403);
@@ -150,7 +150,7 @@ describe('the semantics table (design.md)', () => {
     }
   });
 
-  it('answers a CORS preflight without credentials as anonymous (R8)', async () => {
+  it('answers a CORS preflight without credentials as anonymous (docs/requirements.md, "Browser clients")', async () => {
     expect(await authenticate({ authRequired: true }, { method: 'OPTIONS' })).toEqual({ outcome: 'anonymous' });
   });
 
@@ -168,7 +168,7 @@ describe('the semantics table (design.md)', () => {
   });
 });
 
-describe('valid JWTs become the SDK AuthInfo (R15)', () => {
+describe('valid JWTs become the SDK AuthInfo (RFC 9068 §2.2)', () => {
   it('reads scope, client_id, subject and issuer', async () => {
     const token = await mint(rsa.privateKey, 'RS256', { scope: 'mcp:read mcp:write', client_id: 'app-1' });
     const result = await authenticate({ requiredScopes: ['mcp:read'] }, bearer(token));
@@ -206,7 +206,7 @@ describe('valid JWTs become the SDK AuthInfo (R15)', () => {
   });
 });
 
-describe('audience (R10)', () => {
+describe('audience (RFC 8707 §2)', () => {
   it.each<[string | string[], string]>([
     ['https://mcp.example.com/mcp/', 'one trailing slash'],
     ['https://mcp.example.com/mcp#section', 'a fragment'],
@@ -231,7 +231,7 @@ describe('audience (R10)', () => {
   });
 });
 
-describe('time claims and typ (R13, R14)', () => {
+describe('time claims and typ (RFC 7519 §4.1.4; RFC 9068 §2.1)', () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   it('honours nbf and a future iat, with the clock tolerance', async () => {
@@ -273,7 +273,7 @@ describe('time claims and typ (R13, R14)', () => {
   });
 });
 
-describe('API keys (R18)', () => {
+describe('API keys (docs/security.md)', () => {
   const digest = (key: string) =>
     crypto.subtle
       .digest('SHA-256', new TextEncoder().encode(key))
@@ -337,7 +337,7 @@ describe('API keys (R18)', () => {
   });
 });
 
-describe('per-route options and tools/call step-up (R6, R7)', () => {
+describe('per-route options and tools/call step-up (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools")', () => {
   const call = (name: string, id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name } });
   const toolScopes = { delete_file: ['files:write'], deploy: ['ops', 'files:write'] };
 

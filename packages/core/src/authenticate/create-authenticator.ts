@@ -1,5 +1,5 @@
 /**
- * The authenticate decision (design.md "Semantics that must hold everywhere"), built once from
+ * The authenticate decision (docs/architecture.md, "The authenticate decision"), built once from
  * configuration and then run per request by every adapter.
  *
  * | situation                                           | answer                                            |
@@ -113,7 +113,7 @@ export async function createAuthenticator(
   const apiKeys: ApiKeyVerifier | undefined =
     config.apiKeyEnabled && config.apiKeys.length > 0 ? await createApiKeyVerifier(config.apiKeys) : undefined;
   // API keys are full-access credentials: they carry every scope the configuration knows about, and
-  // the per-operation scope check does not apply to them (R18 defines no scopes for keys).
+  // the per-operation scope check does not apply to them (docs/security.md defines no scopes for keys).
   const apiKeyScopes = Object.freeze([
     ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
   ]) as string[];
@@ -150,7 +150,7 @@ export async function createAuthenticator(
   }
 
   // The routing decisions below are logged at debug level so an operator can see why a token went
-  // where it did; the log never carries the token (R18), only which path it took and why.
+  // where it did; the log never carries the token (docs/security.md), only which path it took and why.
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
       if (apiKeys && (await apiKeys.match(token)) !== 0) {
@@ -243,7 +243,7 @@ export async function createAuthenticator(
 
   /**
    * A JWT-shaped token while JWT validation is on goes straight to jose, which decodes the header
-   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token (issue 7). Only
+   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token (docs/performance.md). Only
    * when the token fails and its header is not a JOSE header is it an opaque credential after all;
    * jose reads the header before resolving any key, so that first attempt fetched nothing.
    */
@@ -283,7 +283,7 @@ export async function createAuthenticator(
     const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
 
     // The exact form clients send, `Bearer <token>` with one space, skips the header's regular
-    // expressions (issue 7). The cache only answers for a token68 token, which has no spaces, so a
+    // expressions (docs/performance.md). The cache only answers for a token68 token, which has no spaces, so a
     // hit means parseAuthorization would have returned this very token; so does a JWT-shaped token
     // (base64url and dots are token68). Anything else takes the full parse.
     const authorization = request.authorization;
@@ -306,14 +306,14 @@ export async function createAuthenticator(
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
       else if (credentials.kind === 'malformed') return reject(malformedAuthorization(credentials.reason), needed);
       else if (request.method === 'OPTIONS')
-        return ANONYMOUS; // R8: a CORS preflight never carries credentials
+        return ANONYMOUS; // docs/requirements.md, "Browser clients": a CORS preflight never carries credentials
       else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
         return reject(credentialsMissing(), needed);
       } else return ANONYMOUS;
     } catch (error) {
       if (!isAuthError(error)) throw error;
       // No per-request warning for a 503: the JWKS and introspection clients log each failed
-      // fetch themselves, at most once per back-off window (issue 8: incidents, not requests).
+      // fetch themselves, at most once per back-off window (docs/security.md: incidents, not requests).
       return reject(error, needed);
     }
     return authorize(authInfo, needed);
@@ -377,7 +377,7 @@ function describeCause(cause: unknown): string | undefined {
 }
 
 /**
- * The introspection verifier of the configuration (R17), or undefined without
+ * The introspection verifier of the configuration (RFC 7662 §2.2), or undefined without
  * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
  * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
  */

@@ -3,7 +3,7 @@
  * KiB (RFC 9068 tokens with many scopes or groups stay well under 8 KiB, nginx's default header
  * line limit). Anything longer is refused before it is parsed, hashed, looked up in the cache,
  * verified or sent to an introspection endpoint, so an oversized token costs no signature check,
- * no memory in the verified-token cache and no upstream call (issue 8: "rejected without
+ * no memory in the verified-token cache and no upstream call (docs/security.md: "rejected without
  * verifying, bounded memory"). Node's HTTP parser separately refuses header sections over 16 KiB.
  *
  * @module

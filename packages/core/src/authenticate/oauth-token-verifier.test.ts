@@ -1,4 +1,4 @@
-// The verifier handed to the official MCP SDK's requireBearerAuth (issue 3: "a verifier usable as
+// The verifier handed to the official MCP SDK's requireBearerAuth (docs/requirements.md, "Every request authenticated": "a verifier usable as
 // the SDK's OAuthTokenVerifier"), over real HTTP.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,6 +1,6 @@
 /**
  * The scopes an operation needs: the route's required scopes plus, for JSON-RPC `tools/call`
- * requests naming a tool in the tool → scopes map, that tool's scopes (R6, R7). Batches are
+ * requests naming a tool in the tool → scopes map, that tool's scopes (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools"). Batches are
  * scanned message by message. The body is untrusted input: anything that is not the expected
  * shape simply adds nothing.
  *

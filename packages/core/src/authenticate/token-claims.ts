@@ -1,12 +1,12 @@
 /**
  * Reading identity out of verified claims: scopes and client id from the claim variants providers
- * use (R15), and the audience comparison of R10.
+ * use (RFC 9068 §2.2), and the audience comparison of RFC 8707 §2.
  *
  * @module
  */
 
 /**
- * Which claims carry the scopes and the client id. Providers disagree (R15); a provider preset
+ * Which claims carry the scopes and the client id. Providers disagree (RFC 9068 §2.2); a provider preset
  * narrows the lists to the claims that provider really emits.
  */
 export interface ClaimMapping {
@@ -17,7 +17,7 @@ export interface ClaimMapping {
 }
 
 /**
- * The default mapping (R15): scopes from `scope` (RFC 9068 §2.2.3), `scp` (Entra ID, Okta) and
+ * The default mapping (RFC 9068 §2.2): scopes from `scope` (RFC 9068 §2.2.3), `scp` (Entra ID, Okta) and
  * `permissions` (Auth0 RBAC); the client id from `client_id` (RFC 9068 §2.2), then `azp` (OIDC),
  * then `sub`.
  */
@@ -59,7 +59,7 @@ export function clientIdFromClaims(
   return '';
 }
 
-/** R10: audiences compare equal ignoring a fragment and one trailing slash. */
+/** RFC 8707 §2: audiences compare equal ignoring a fragment and one trailing slash. */
 export function normalizeAudience(audience: string): string {
   const hash = audience.indexOf('#');
   const withoutFragment = hash === -1 ? audience : audience.slice(0, hash);

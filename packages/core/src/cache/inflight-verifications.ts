@@ -1,6 +1,6 @@
 /**
  * Verifications in flight, so that concurrent requests carrying the same not-yet-cached token
- * share one signature check or one introspection call (R17) instead of each starting its own.
+ * share one signature check or one introspection call (RFC 7662 §2.2) instead of each starting its own.
  *
  * @module
  */

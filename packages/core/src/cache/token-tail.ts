@@ -1,7 +1,7 @@
 /**
  * The key the token maps index by: the token's tail. V8 hashes every character of a string used as
  * a Map key, and each request brings a new string, so keying a Map by a 600-character RS256 token
- * costs a pass over all of it per distinct token (issue 7). The end of a JWT is its signature,
+ * costs a pass over all of it per distinct token (docs/performance.md). The end of a JWT is its signature,
  * high-entropy bits no two tokens share in practice; a map indexed this way still decides
  * equality on the whole token.
  *

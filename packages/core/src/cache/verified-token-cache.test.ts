@@ -93,7 +93,7 @@ describe('verified-token cache', () => {
     expect(await infoOf(auth, token)).not.toBe(await infoOf(auth, token));
   });
 
-  it('never serves an entry past the token exp: time claims are re-checked on a hit (R13)', async () => {
+  it('never serves an entry past the token exp: time claims are re-checked on a hit (RFC 7519 §4.1.4)', async () => {
     const auth = await start();
     const now = Date.now();
     const token = await mint(rsa.privateKey, 'RS256', { exp: Math.floor(now / 1000) + 60 });
@@ -145,7 +145,7 @@ describe('verified-token cache', () => {
     expect(result.outcome === 'authenticated' && result.authInfo).toBe(first);
   });
 
-  it('checks scopes on a cache hit like on a fresh verification (R6)', async () => {
+  it('checks scopes on a cache hit like on a fresh verification (RFC 6750 §3.1)', async () => {
     const auth = await start({ requiredScopes: ['mcp:write'] });
     const token = await mint(rsa.privateKey, 'RS256', { scope: 'mcp:read' });
     for (let i = 0; i < 2; i++) {

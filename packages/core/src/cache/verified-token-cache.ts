@@ -11,7 +11,7 @@
  * Lookups go through an index on the token's tail (the end of a JWT's signature: high entropy)
  * and then compare the whole token. V8 hashes every character of a string used as a Map key, and
  * each request brings a new string: hashing a 600-character RS256 token cost more than the rest
- * of a cache hit together (issue 7). Tokens sharing a tail simply share an index bucket; equality
+ * of a cache hit together (docs/performance.md). Tokens sharing a tail simply share an index bucket; equality
  * is always decided on the whole token.
  *
  * @module
@@ -28,7 +28,7 @@ interface Entry {
   nbf: number | undefined;
   /**
    * Whether the token is valid `Authorization: Bearer` syntax (RFC 6750 §2.1 token68); worked out
-   * on the first header hit rather than on insert, where a distinct token would pay for it (issue 7).
+   * on the first header hit rather than on insert, where a distinct token would pay for it (docs/performance.md).
    */
   token68: boolean | undefined;
 }
@@ -37,7 +37,7 @@ interface Entry {
  * How many of the oldest entries to drop when the cache (or the fingerprint set) is full: a tenth,
  * at least one. Dropping them one at a time made every insertion into a full cache walk past the
  * entries deleted before it (V8 keeps a deleted Map or Set entry as a hole until the table is
- * rebuilt): 6 µs per insertion at 10,000 entries (issue 7). In batches the walk is paid once per
+ * rebuilt): 6 µs per insertion at 10,000 entries (docs/performance.md). In batches the walk is paid once per
  * batch.
  */
 function evictionBatch(maxEntries: number): number {
@@ -99,7 +99,7 @@ export class VerifiedTokenCache {
    * signature check per token; a token seen once (a flood of distinct tokens, one-off callers)
    * never enters the cache, so it can neither push out the entries of clients in steady use nor
    * keep thousands of AuthInfos alive for the garbage collector to copy: that retention cost more
-   * CPU per distinct token than the rest of the pipeline around jose (issue 7).
+   * CPU per distinct token than the rest of the pipeline around jose (docs/performance.md).
    */
   offer(token: string, authInfo: AuthInfo, exp: number, nbf: number | undefined): void {
     if (this.#maxEntries === 0) return;
@@ -155,7 +155,7 @@ export class VerifiedTokenCache {
 
   #valid(entry: Entry | undefined, nowSeconds: number): Entry | undefined {
     if (entry === undefined) return undefined;
-    // Same rule as jose: expired once now - tolerance reaches exp (RFC 7519 §4.1.4, R13).
+    // Same rule as jose: expired once now - tolerance reaches exp (RFC 7519 §4.1.4, RFC 7519 §4.1.4).
     if (entry.exp <= nowSeconds - this.#toleranceSeconds) {
       this.#delete(entry);
       return undefined;

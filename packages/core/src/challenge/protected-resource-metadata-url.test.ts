@@ -3,7 +3,7 @@ import { protectedResourceMetadataPaths, protectedResourceMetadataUrl } from './
 
 const ROOT = '/.well-known/oauth-protected-resource';
 
-describe('protectedResourceMetadataPaths (R1)', () => {
+describe('protectedResourceMetadataPaths (RFC 9728 §3.1)', () => {
   it.each([
     ['https://h/mcp', [`${ROOT}/mcp`, ROOT]],
     ['https://h/mcp/', [`${ROOT}/mcp`, ROOT]],
@@ -17,7 +17,7 @@ describe('protectedResourceMetadataPaths (R1)', () => {
   });
 });
 
-describe('protectedResourceMetadataUrl (R5)', () => {
+describe('protectedResourceMetadataUrl (RFC 6750 §3, RFC 9728 §5.1)', () => {
   it.each([
     ['https://mcp.example.com/mcp', `https://mcp.example.com${ROOT}/mcp`],
     ['HTTPS://MCP.Example.com:8443/mcp', `https://mcp.example.com:8443${ROOT}/mcp`],

@@ -3,7 +3,7 @@ import { buildWwwAuthenticate } from './www-authenticate.js';
 
 const PRM = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
 
-describe('buildWwwAuthenticate (R5, R6)', () => {
+describe('buildWwwAuthenticate (RFC 6750 §3, RFC 9728 §5.1; RFC 6750 §3.1)', () => {
   it('names only the metadata URL when the request had no credentials (RFC 6750 §3.1)', () => {
     expect(buildWwwAuthenticate({ resourceMetadata: PRM })).toBe(`Bearer resource_metadata="${PRM}"`);
   });

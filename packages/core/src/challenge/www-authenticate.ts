@@ -1,5 +1,5 @@
 /**
- * The `WWW-Authenticate: Bearer …` challenge of every 401/403 (R5, R6, RFC 6750 §3, RFC 9728 §5.1).
+ * The `WWW-Authenticate: Bearer …` challenge of every 401/403 (RFC 6750 §3, RFC 9728 §5.1; RFC 6750 §3.1, RFC 6750 §3, RFC 9728 §5.1).
  *
  * @module
  */
@@ -10,7 +10,7 @@ import type { OAuthErrorCode } from '../errors/auth-error.js';
 export interface WwwAuthenticateParams {
   /** The protected-resource metadata URL (RFC 9728 §5.1), so clients can find the authorization server. */
   resourceMetadata: string;
-  /** Every scope the operation needs (R6: all of them, including ones the token already has). */
+  /** Every scope the operation needs (RFC 6750 §3.1: all of them, including ones the token already has). */
   scope?: readonly string[];
   /** The OAuth error. Omit it when the request carried no credentials (RFC 6750 §3.1). */
   error?: OAuthErrorCode;

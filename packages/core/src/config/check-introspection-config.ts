@@ -1,5 +1,5 @@
 /**
- * Configuration rules of token introspection (RFC 7662, R17): discovery needs an issuer to
+ * Configuration rules of token introspection (RFC 7662, RFC 7662 §2.2): discovery needs an issuer to
  * discover from, and the client credentials must be complete for the chosen client
  * authentication method (RFC 6749 §2.3.1).
  *

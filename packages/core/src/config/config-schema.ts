@@ -1,8 +1,8 @@
 /**
- * The configuration schema: every environment variable of the original description plus the
- * additions of design.md, as one zod object whose fields accept both the env form (strings) and
- * the programmatic form (typed values), so `loadConfig(env)` and `defineConfig(options)` cannot
- * drift apart. Cross-field rules live in `load-config.ts`.
+ * The configuration schema: every environment variable of docs/compatibility.md plus the ones
+ * the package README lists, as one zod object whose fields (`config-fields.ts`) accept both the
+ * env form (strings) and the programmatic form (typed values), so `loadConfig(env)` and
+ * `defineConfig(options)` cannot drift apart. Cross-field rules live in `load-config.ts`.
  *
  * @module
  */
@@ -43,11 +43,11 @@ export interface WardenConfig {
   readonly authRequired: boolean;
   /** `MCP_API_KEY_ENABLED` (default `true`). */
   readonly apiKeyEnabled: boolean;
-  /** `MCP_API_KEYS`: comma list; an entry may be `sha256:<64 hex>`, the digest of the key (R18). */
+  /** `MCP_API_KEYS`: comma list; an entry may be `sha256:<64 hex>`, the digest of the key (docs/security.md). */
   readonly apiKeys: string[];
   /** `MCP_JWT_ENABLED` (default `true`). */
   readonly jwtEnabled: boolean;
-  /** `MCP_JWT_ALGORITHM` (default `RS256`; a comma list is allowed): the algorithm allowlist (R12). */
+  /** `MCP_JWT_ALGORITHM` (default `RS256`; a comma list is allowed): the algorithm allowlist (RFC 8725 §3.1). */
   readonly jwtAlgorithms: string[];
   /** `MCP_JWT_SECRET`: the shared secret for HS* algorithms. */
   readonly jwtSecret?: string;
@@ -55,13 +55,13 @@ export interface WardenConfig {
   readonly jwtPublicKey?: string;
   /** `MCP_JWT_PUBLIC_KEY_FILE`: path to a file holding one of the `jwtPublicKey` formats. */
   readonly jwtPublicKeyFile?: string;
-  /** `MCP_JWT_AUDIENCE`: comma list of accepted audiences (default: `[resourceUrl]`, R10). */
+  /** `MCP_JWT_AUDIENCE`: comma list of accepted audiences (default: `[resourceUrl]`, RFC 8707 §2). */
   readonly jwtAudience: string[];
   /** `MCP_JWT_ISSUER`: the exact expected `iss` (a trailing slash is kept and significant). */
   readonly jwtIssuer?: string;
-  /** `MCP_JWT_CLOCK_TOLERANCE`: seconds of leeway for `exp`, `nbf`, `iat` (default 5, R13). */
+  /** `MCP_JWT_CLOCK_TOLERANCE`: seconds of leeway for `exp`, `nbf`, `iat` (default 5, RFC 7519 §4.1.4). */
   readonly jwtClockTolerance: number;
-  /** `MCP_JWT_REQUIRE_AT_JWT` (default `false`): require `typ: at+jwt` (RFC 9068, R14). */
+  /** `MCP_JWT_REQUIRE_AT_JWT` (default `false`): require `typ: at+jwt` (RFC 9068, RFC 9068 §2.1). */
   readonly jwtRequireAtJwtType: boolean;
   /** `MCP_OAUTH_SERVER_URL`: the authorization server (issuer) base URL. */
   readonly oauthServerUrl?: string;
@@ -71,10 +71,10 @@ export interface WardenConfig {
   readonly oauthTokenEndpoint?: string;
   /** `MCP_OAUTH_REGISTRATION_ENDPOINT`. */
   readonly oauthRegistrationEndpoint?: string;
-  /** `MCP_OAUTH_JWKS_URI`: where signing keys are fetched (R16). */
+  /** `MCP_OAUTH_JWKS_URI`: where signing keys are fetched (docs/requirements.md, "Signing keys"). */
   readonly oauthJwksUri?: string;
   /**
-   * `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens (R17), or
+   * `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens (RFC 7662 §2.2), or
    * `discover` to read `introspection_endpoint` from the issuer's metadata on first use.
    */
   readonly oauthIntrospectionEndpoint?: string;
@@ -102,7 +102,7 @@ export interface WardenConfig {
   readonly requiredScopes: string[];
   /** `MCP_SCOPES_SUPPORTED`: advertised in metadata. */
   readonly scopesSupported: string[];
-  /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (R7). */
+  /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (docs/requirements.md, "Step-up for tools"). */
   readonly toolScopes: Record<string, string[]>;
   /** `MCP_ALLOW_INSECURE_HTTP` (default `false`): allow `http:` URLs off loopback (development only). */
   readonly allowInsecureHttp: boolean;
@@ -110,7 +110,7 @@ export interface WardenConfig {
   readonly tokenCacheMaxEntries: number;
   /**
    * `MCP_JWKS_REFRESH_COOLDOWN` seconds (default 30): a token with an unknown `kid` refetches the
-   * JWKS at most once per this window (R16), so random `kid`s cannot flood the provider.
+   * JWKS at most once per this window (docs/requirements.md, "Signing keys"), so random `kid`s cannot flood the provider.
    */
   readonly jwksRefreshCooldown: number;
 }

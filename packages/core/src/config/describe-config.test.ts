@@ -5,7 +5,7 @@ import { defineConfig, loadConfig } from './load-config.js';
 
 const SECRET = 'a-very-long-shared-secret-of-at-least-32-bytes!';
 
-describe('describeConfig (redacted for start-up logs, R18)', () => {
+describe('describeConfig (redacted for start-up logs, docs/security.md)', () => {
   it('shows secrets as *** and never prints them', () => {
     const config = defineConfig({
       apiKeys: ['plain-key-1', 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],

@@ -91,7 +91,7 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
 });
 
 describe('loadConfig parsing', () => {
-  it('reads the seed Auth0 example exactly', () => {
+  it('reads the Auth0 example of docs/compatibility.md exactly', () => {
     const config = loadConfig({
       MCP_AUTH_ENABLED: 'true',
       MCP_AUTH_REQUIRED: 'true',
@@ -147,7 +147,7 @@ describe('loadConfig parsing', () => {
     expect(config.scopesSupported).toEqual(['mcp:read', 'mcp:write']);
   });
 
-  it('parses MCP_TOOL_SCOPES into a tool → scopes map (R7)', () => {
+  it('parses MCP_TOOL_SCOPES into a tool → scopes map (docs/requirements.md, "Step-up for tools")', () => {
     const config = loadConfig({ MCP_TOOL_SCOPES: 'delete_file=files:write admin;search = files:read ;' });
     expect({ ...config.toolScopes }).toEqual({ delete_file: ['files:write', 'admin'], search: ['files:read'] });
     expect(config.toolScopes.constructor).toBeUndefined();
@@ -281,7 +281,7 @@ describe('loadConfig rejects bad input, naming every variable at once', () => {
     ]);
   });
 
-  it('an HS algorithm together with a JWKS URI or a public key (R12 algorithm confusion)', () => {
+  it('an HS algorithm together with a JWKS URI or a public key (RFC 8725 §3.1 algorithm confusion)', () => {
     expect(
       variablesOf(() =>
         loadConfig({

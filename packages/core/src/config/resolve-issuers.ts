@@ -116,7 +116,7 @@ function resolveEntry(
       problem(`audience is required with provider ${preset.name}: its JWTs carry your OAuth client ID as "aud"`);
     }
   }
-  // R10: each issuer's tokens are checked against an audience; by default this server's own.
+  // RFC 8707 §2: each issuer's tokens are checked against an audience; by default this server's own.
   if (entry.audience.length === 0) entry.audience = [...config.jwtAudience];
   if (entry.algorithms.length === 0) {
     const asymmetric = config.jwtAlgorithms.filter((alg) => !isSymmetricAlgorithm(alg));

@@ -27,11 +27,11 @@ export interface TrustedIssuer {
   issuer: string;
   /** Provider preset: claim mapping and issuer quirks. */
   provider?: ProviderName;
-  /** Accepted audiences (default: `MCP_JWT_AUDIENCE`, itself defaulting to the resource URL; R10). */
+  /** Accepted audiences (default: `MCP_JWT_AUDIENCE`, itself defaulting to the resource URL; RFC 8707 §2). */
   audience: string[];
-  /** Algorithm allowlist, asymmetric only (default: the asymmetric ones of `MCP_JWT_ALGORITHM`, else RS256; R12). */
+  /** Algorithm allowlist, asymmetric only (default: the asymmetric ones of `MCP_JWT_ALGORITHM`, else RS256; RFC 8725 §3.1). */
   algorithms: string[];
-  /** Where this issuer's keys are; without it and without a public key, discovered from `issuer` (R16). */
+  /** Where this issuer's keys are; without it and without a public key, discovered from `issuer` (docs/requirements.md, "Signing keys"). */
   jwksUri?: string;
   /** An inline public key: SPKI PEM, X.509 certificate PEM, JWK or JWKS. */
   publicKey?: string;

@@ -35,7 +35,7 @@ afterAll(() => {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-describe('authorizationServerMetadataUrls (R16, RFC 8414 §3.1)', () => {
+describe('authorizationServerMetadataUrls (docs/requirements.md, "Signing keys", RFC 8414 §3.1)', () => {
   it.each([
     ['https://a.example.com', ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']],
     ['https://a.example.com/', ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']],
@@ -52,7 +52,7 @@ describe('authorizationServerMetadataUrls (R16, RFC 8414 §3.1)', () => {
   });
 });
 
-describe('discoverAuthorizationServer (R16)', () => {
+describe('discoverAuthorizationServer (docs/requirements.md, "Signing keys")', () => {
   it('uses OpenID configuration when present', async () => {
     routes['/.well-known/openid-configuration'] = json({ issuer: base, jwks_uri: `${base}/jwks` });
     expect(await discoverAuthorizationServer(base)).toEqual({ issuer: base, jwks_uri: `${base}/jwks` });
@@ -107,7 +107,7 @@ describe('discoverAuthorizationServer (R16)', () => {
     expect(requested).toEqual(['/.well-known/openid-configuration']);
   });
 
-  it('spends one time budget across every candidate, not one per URL (issue 8)', async () => {
+  it('spends one time budget across every candidate, not one per URL (docs/security.md)', async () => {
     // A slow 404 on the first candidate, a hanging second: the whole discovery stays within budget.
     routes['/.well-known/openid-configuration'] = (_req, res) => {
       setTimeout(() => {

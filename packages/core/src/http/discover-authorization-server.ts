@@ -1,7 +1,7 @@
 /**
- * Authorization-server metadata discovery from an issuer (R16, RFC 8414, OpenID Connect
+ * Authorization-server metadata discovery from an issuer (docs/requirements.md, "Signing keys", RFC 8414, OpenID Connect
  * Discovery 1.0): used to find the `jwks_uri` when none is configured, and by
- * `@mcp-warden/metadata` to mirror the provider's real metadata (R3).
+ * `@mcp-warden/metadata` to mirror the provider's real metadata (RFC 8414 §3).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * A bounded JSON fetch for everything core asks of the outside world (JWKS, discovery,
  * introspection): a timeout, a response size cap, and failures classified so callers can answer
- * 503 (infrastructure) rather than 401 (token). R16, R17.
+ * 503 (infrastructure) rather than 401 (token). docs/requirements.md, "Signing keys"; RFC 7662 §2.2.
  *
  * @module
  */

@@ -1,4 +1,4 @@
-// R17: opaque tokens checked with RFC 7662 introspection against a real local endpoint.
+// RFC 7662 §2.2: opaque tokens checked with RFC 7662 introspection against a real local endpoint.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -94,7 +94,7 @@ function check(auth: Authenticator, token: string): Promise<AuthResult> {
   return auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` });
 }
 
-describe('token introspection (R17)', () => {
+describe('token introspection (RFC 7662 §2.2)', () => {
   it('accepts an active token with its scopes and client, authenticating as the resource server', async () => {
     const result = await check(await start(), 'opaque-good');
     expect(result).toMatchObject({
@@ -123,7 +123,7 @@ describe('token introspection (R17)', () => {
     ['opaque-unknown', 'ERR_CREDENTIALS_INVALID'],
     ['opaque-other-audience', 'ERR_AUDIENCE_MISMATCH'],
     ['opaque-expired', 'ERR_TOKEN_EXPIRED'],
-    // R10 as for JWTs: an answer without `aud` does not say the token is for us.
+    // RFC 8707 §2 as for JWTs: an answer without `aud` does not say the token is for us.
     ['opaque-no-audience', 'ERR_AUDIENCE_MISMATCH'],
     // Sender-constrained (RFC 9449) or refresh tokens presented as bearer access tokens.
     ['opaque-dpop', 'ERR_TOKEN_TYPE_INVALID'],
@@ -276,7 +276,7 @@ describe('token introspection (R17)', () => {
     expect(lines.join('\n')).not.toMatch(/opaque-good|local-api-key/);
   });
 
-  it('logs a failing endpoint once per window, never the token or the client secret (issue 8)', async () => {
+  it('logs a failing endpoint once per window, never the token or the client secret (docs/security.md)', async () => {
     const warnings: [object, string | undefined][] = [];
     const logger: Logger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
     failing = true;
@@ -293,7 +293,7 @@ describe('token introspection (R17)', () => {
     expect(JSON.stringify(warnings)).not.toMatch(/opaque-failing|s3cret/);
   });
 
-  it('checks API keys first and never sends them to the authorization server (R11, R18)', async () => {
+  it('checks API keys first and never sends them to the authorization server (MCP security best practices, "Token Passthrough"; docs/security.md)', async () => {
     const auth = await start({ apiKeys: ['local-api-key'] });
     expect((await check(auth, 'local-api-key')).outcome).toBe('authenticated');
     expect(calls).toHaveLength(0);

@@ -1,15 +1,15 @@
 /**
- * RFC 7662 token introspection for opaque access tokens (R17): the authorization server says
+ * RFC 7662 token introspection for opaque access tokens (RFC 7662 §2.2): the authorization server says
  * whether a token is active and what it grants.
  *
  * - The request authenticates this resource server (RFC 7662 §2.1) with `client_secret_basic` or
  *   `client_secret_post` (RFC 6749 §2.3.1), carries `token_type_hint=access_token`, and is bounded
- *   in time and size; the token goes only to the introspection endpoint (R11).
+ *   in time and size; the token goes only to the introspection endpoint (MCP security best practices, "Token Passthrough").
  * - `active: false` is a 401; an unreachable, failing or nonsensical endpoint is a 503 (never a
  *   pass).
  * - An active answer is held to the same rules as a JWT: `exp`/`nbf` with the clock tolerance,
- *   `aud` must name this server (R10), `iss` (when given) must be the configured issuer, scopes and
- *   client id come from the same claims (R15), and a token type other than Bearer is refused.
+ *   `aud` must name this server (RFC 8707 §2), `iss` (when given) must be the configured issuer, scopes and
+ *   client id come from the same claims (RFC 9068 §2.2), and a token type other than Bearer is refused.
  * - The caller caches active answers until `cacheUntil`: never past `exp`, never longer than the
  *   configured maximum age, so a revocation takes effect within it.
  *
@@ -48,7 +48,7 @@ export interface IntrospectionVerifierOptions {
   timeoutMs: number;
   /** The longest an active answer is reused, in seconds (default 60; 0: never cached). */
   maxCacheAgeSeconds?: number;
-  /** Where scopes and the client id are read from (default: R15's claims). */
+  /** Where scopes and the client id are read from (default: RFC 9068 §2.2's claims). */
   claims?: ClaimMapping;
   fetch?: typeof globalThis.fetch;
   logger?: Logger;
@@ -60,7 +60,7 @@ export interface IntrospectedToken {
   cacheUntil: number | undefined;
 }
 
-/** Default for {@link IntrospectionVerifierOptions.maxCacheAgeSeconds} (R17). */
+/** Default for {@link IntrospectionVerifierOptions.maxCacheAgeSeconds} (RFC 7662 §2.2). */
 export const INTROSPECTION_CACHE_MAX_SECONDS = 60;
 const RETRY_AFTER_SECONDS = 5;
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -173,7 +173,7 @@ export function createIntrospectionVerifier(
     if (typeof claims.nbf === 'number' && claims.nbf > now + options.clockTolerance) {
       throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid');
     }
-    // R10, exactly as for JWTs: an answer that does not name this server as audience is refused,
+    // RFC 8707 §2, exactly as for JWTs: an answer that does not name this server as audience is refused,
     // including one without `aud` (a token issued for any resource is not a token issued for us).
     if (!audienceMatches(claims.aud, expected)) {
       throw invalidToken('ERR_AUDIENCE_MISMATCH', 'Invalid token audience');
@@ -201,7 +201,7 @@ export function createIntrospectionVerifier(
       options.resourceUrl,
     );
     // The cache serves an entry until its time + the clock tolerance; subtracting the tolerance
-    // here keeps reuse strictly within `exp` and the maximum age (R17).
+    // here keeps reuse strictly within `exp` and the maximum age (RFC 7662 §2.2).
     const until = Math.min(exp ?? Number.POSITIVE_INFINITY, now + maxAge) - options.clockTolerance;
     return { authInfo, cacheUntil: maxAge > 0 && until > now ? until : undefined };
   };

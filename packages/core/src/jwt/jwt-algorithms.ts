@@ -1,12 +1,12 @@
 /**
  * The JWS algorithms mcp-warden verifies, and what kind of key each needs. The allowlist comes
- * from configuration, never from a token (R12).
+ * from configuration, never from a token (RFC 8725 §3.1).
  *
  * @module
  */
 
 /**
- * Every JWS algorithm accepted in `MCP_JWT_ALGORITHM`. `none` is deliberately absent (R12).
+ * Every JWS algorithm accepted in `MCP_JWT_ALGORITHM`. `none` is deliberately absent (RFC 8725 §3.1).
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-// R12: every known way to get a forged JWT accepted, each as a named test. Keys are generated per
+// RFC 8725 §3.1: every known way to get a forged JWT accepted, each as a named test. Keys are generated per
 // run; the "attacker" has their own keys and knows everything public (the PEM, the JWKS).
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -50,7 +50,7 @@ function encodeSegment(value: unknown): string {
   return base64url.encode(JSON.stringify(value));
 }
 
-describe('R12: forged tokens are refused', () => {
+describe('RFC 8725 §3.1: forged tokens are refused', () => {
   it('the control: our own token is accepted', async () => {
     const token = await mint(ours.privateKey, 'RS256');
     expect((await authenticator.authenticate({ method: 'POST', authorization: `Bearer ${token}` })).outcome).toBe(

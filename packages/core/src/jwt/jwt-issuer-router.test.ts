@@ -1,6 +1,6 @@
-// Several trusted issuers (issue 9): each with its own keys, audience and algorithms; a token goes
+// Several trusted issuers (docs/providers.md): each with its own keys, audience and algorithms; a token goes
 // to the verifier its unverified `iss` names, and an unknown issuer is refused before anything is
-// fetched (R10, R12, R16).
+// fetched (RFC 8707 §2; RFC 8725 §3.1; docs/requirements.md, "Signing keys").
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalIssuer, startLocalIssuer } from '../__fixtures__/local-issuer.js';
 import { mint, RESOURCE, type TestKeyPair, testKeyPair } from '../__fixtures__/signing-keys.js';
@@ -79,7 +79,7 @@ describe('several trusted issuers', () => {
     );
   });
 
-  it('applies each issuer’s algorithm allowlist (R12)', async () => {
+  it('applies each issuer’s algorithm allowlist (RFC 8725 §3.1)', async () => {
     const auth = await start({
       trustedIssuers: [{ issuer: one.issuer, jwksUri: one.jwksUri, algorithms: ['PS256'] }],
     });
@@ -126,7 +126,7 @@ describe('several trusted issuers', () => {
     expect(one.requests).toEqual([]);
     expect(outcome(await check(auth, await one.mint()))).toBe('authenticated');
     const fetched = one.requests.length;
-    // Keys known now: the stranger's unknown `kid` would be a refresh, and is refused before it (R16).
+    // Keys known now: the stranger's unknown `kid` would be a refresh, and is refused before it (docs/requirements.md, "Signing keys").
     expect(outcome(await check(auth, await stranger.mint()))).toBe('401 ERR_ISSUER_MISMATCH');
     expect(one.requests).toHaveLength(fetched);
   });

@@ -1,7 +1,7 @@
 /**
- * JWT access-token verification (R10, R12–R15) with jose: signature with an algorithm allowlist
+ * JWT access-token verification (RFC 8707 §2, RFC 8725 §3.1; RFC 7519 §4.1.4; RFC 9068 §2.1; RFC 9068 §2.2) with jose: signature with an algorithm allowlist
  * from configuration (never from the token), `exp` required, `nbf`/`iat` honoured with one clock
- * tolerance, issuer exact, audience per R10, `typ` per RFC 9068, then the SDK-shaped AuthInfo.
+ * tolerance, issuer exact, audience per RFC 8707 §2, `typ` per RFC 9068, then the SDK-shaped AuthInfo.
  * Everything that can be prepared is prepared once in {@link createJwtVerifier}.
  *
  * @module
@@ -34,10 +34,10 @@ export interface JwtVerifierOptions {
   resolveKey: JwtKeyResolver;
   /**
    * The key `resolveKey` already chose for an encoded protected header, if known: handed to jose
-   * directly, which spares it the resolver call (issue 7).
+   * directly, which spares it the resolver call (docs/performance.md).
    */
   knownKey?: (encodedHeader: string) => CryptoKey | Uint8Array | undefined;
-  /** Where scopes and the client id are read from (default: R15's claims). */
+  /** Where scopes and the client id are read from (default: RFC 9068 §2.2's claims). */
   claims?: ClaimMapping;
 }
 
@@ -70,7 +70,7 @@ function isCanonicalBase64url(token: string, start: number, end: number): boolea
   return value >= 0 && (value & ((1 << unusedBits) - 1)) === 0;
 }
 
-/** Checks the segment ends in place: splitting a 600-character token would copy it (issue 7). */
+/** Checks the segment ends in place: splitting a 600-character token would copy it (docs/performance.md). */
 function isCanonicalCompactJws(token: string): boolean {
   let start = 0;
   for (;;) {
@@ -137,7 +137,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
       result = await afterFailure(token, error);
     }
     const { payload, protectedHeader } = result;
-    // R10: tokens minted for another resource are refused, after the signature check so unsigned
+    // RFC 8707 §2: tokens minted for another resource are refused, after the signature check so unsigned
     // input learns nothing.
     if (!audienceMatches(payload.aud, expected)) {
       throw invalidToken('ERR_AUDIENCE_MISMATCH', 'Invalid token audience');
@@ -150,7 +150,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     } else if (requireAtJwtType) {
       throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
     }
-    // R13: an `iat` in the future (beyond the tolerance) is as suspicious as an `nbf` there.
+    // RFC 7519 §4.1.4: an `iat` in the future (beyond the tolerance) is as suspicious as an `nbf` there.
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + clockTolerance) {
       throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid');
     }

@@ -112,7 +112,7 @@ function expectUnavailable(result: AuthResult): void {
   expect(result.headers['WWW-Authenticate']).toMatch(/^Bearer resource_metadata="/);
 }
 
-describe('remote JWKS (R16)', () => {
+describe('remote JWKS (docs/requirements.md, "Signing keys")', () => {
   it('fetches the keys once and reuses them', async () => {
     const auth = await start();
     for (const sub of ['u1', 'u2', 'u3'])
@@ -233,7 +233,7 @@ describe('remote JWKS (R16)', () => {
     expect(unknown.outcome === 'rejected' && unknown.status).toBe(401);
   });
 
-  it('keeps the last good keys when a refresh returns a set with no usable key (issue 8)', async () => {
+  it('keeps the last good keys when a refresh returns a set with no usable key (docs/security.md)', async () => {
     const auth = await start();
     expect((await check(auth, await tokenFor(a))).outcome).toBe('authenticated');
     keys = [];
@@ -247,7 +247,7 @@ describe('remote JWKS (R16)', () => {
     expect(jwksRequests).toBe(3);
   });
 
-  it('spends one time budget on discovery and the key fetch together (issue 8)', async () => {
+  it('spends one time budget on discovery and the key fetch together (docs/security.md)', async () => {
     discoveryDelayMs = 450;
     mode = 'hang';
     const auth = await start({ timeoutMs: 600 }, { oauthJwksUri: undefined, jwtIssuer: base });
@@ -278,7 +278,7 @@ describe('remote JWKS (R16)', () => {
   });
 });
 
-describe('remembered key choices (issue 7)', () => {
+describe('remembered key choices (docs/performance.md)', () => {
   it('a token whose header names a remembered key still needs that key to have signed it', async () => {
     const auth = await start();
     expect((await check(auth, await tokenFor(a, { sub: 'first' }))).outcome).toBe('authenticated');

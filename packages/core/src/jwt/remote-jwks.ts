@@ -1,5 +1,5 @@
 /**
- * The remote JWKS client (R16). Keys are fetched through {@link fetchJson} (timeout, size cap,
+ * The remote JWKS client (docs/requirements.md, "Signing keys"). Keys are fetched through {@link fetchJson} (timeout, size cap,
  * no redirects) and handed to jose's `createLocalJWKSet`, so this module owns every network
  * decision:
  *
@@ -102,7 +102,7 @@ export class RemoteJwks {
   /**
    * The jose key resolver: a bound arrow so it can be handed around. A key jose's local set already
    * chose for this protected header in the current key set is returned as is, without a promise:
-   * resolving it again cost a few microseconds per uncached token (issue 7).
+   * resolving it again cost a few microseconds per uncached token (docs/performance.md).
    */
   readonly getKey: JwtKeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
     const chosen = this.knownKey(token.protected);
@@ -114,7 +114,7 @@ export class RemoteJwks {
    * The key already chosen for tokens whose encoded protected header is exactly `encodedHeader`,
    * from the current key set; `undefined` when none was (then go through {@link getKey}). A
    * verifier that has it hands jose the key itself: a resolver function costs jose an `await` and
-   * more per token, about 2% of an RS256 verification (issue 7). Starts the background refresh of
+   * more per token, about 2% of an RS256 verification (docs/performance.md). Starts the background refresh of
    * a key set past its maximum age, as {@link getKey} does.
    */
   knownKey(encodedHeader: string | undefined): CryptoKey | Uint8Array | undefined {
@@ -161,7 +161,7 @@ export class RemoteJwks {
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
       this.#checkBeforeFetch?.(token);
-      // Unknown kid: maybe a rotation. Refresh at most once per cooldown window (R16); a refresh
+      // Unknown kid: maybe a rotation. Refresh at most once per cooldown window (docs/requirements.md, "Signing keys"); a refresh
       // already in flight is joined rather than counted against the window.
       if (this.#inflight === undefined && Date.now() - this.#lastAttemptAt < this.#options.cooldownMs) throw error;
       const before = this.#fetchedAt;
@@ -209,7 +209,7 @@ export class RemoteJwks {
   async #load(): Promise<void> {
     this.#lastAttemptAt = Date.now();
     // One budget for discovery and the key fetch together: a request waiting on this load must
-    // never wait longer than `timeoutMs` (issue 8), however slowly each step answers.
+    // never wait longer than `timeoutMs` (docs/security.md), however slowly each step answers.
     const deadline = this.#lastAttemptAt + this.#options.timeoutMs;
     try {
       const uri = this.#jwksUri ?? (await this.#discoverJwksUri());
@@ -255,7 +255,7 @@ export class RemoteJwks {
 }
 
 /**
- * The signing keys of a JWKS document: public keys only, never symmetric (`oct`) ones (R12: an
+ * The signing keys of a JWKS document: public keys only, never symmetric (`oct`) ones (RFC 8725 §3.1: an
  * HMAC key from the network would let anyone who can serve the JWKS mint tokens), `use` absent or
  * `sig`.
  */
@@ -273,7 +273,7 @@ function usableKeys(body: unknown): JWK[] {
       (key.use === undefined || key.use === 'sig'),
   );
   // A provider mid-incident may publish an empty set: adopting it would refuse every token, so it
-  // counts as a failed refresh and the last good keys stay (R16).
+  // counts as a failed refresh and the last good keys stay (docs/requirements.md, "Signing keys").
   if (usable.length === 0) throw new Error('the JWKS has no usable signing key');
   return usable;
 }

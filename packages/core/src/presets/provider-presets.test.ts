@@ -1,5 +1,5 @@
-// Provider presets (issue 9): the claim and issuer quirks of Auth0, Entra ID, Keycloak and Google,
-// exercised with tokens shaped like each provider's (R10, R15).
+// Provider presets (docs/providers.md): the claim and issuer quirks of Auth0, Entra ID, Keycloak and Google,
+// exercised with tokens shaped like each provider's (RFC 8707 §2; RFC 9068 §2.2).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mint, RESOURCE, type TestKeyPair, testKeyPair } from '../__fixtures__/signing-keys.js';
 import type { AuthResult } from '../authenticate/authenticator-types.js';

@@ -43,7 +43,7 @@ export interface PresetIssuers {
 /** What a preset knows about its provider. */
 export interface ProviderPreset {
   readonly name: ProviderName;
-  /** Where scopes and the client id sit in this provider's tokens (R15). */
+  /** Where scopes and the client id sit in this provider's tokens (RFC 9068 §2.2). */
   readonly claims: ClaimMapping;
   /** The issuer used when none is configured (only providers with one global issuer have it). */
   readonly defaultIssuer?: string;
@@ -208,7 +208,7 @@ export function providerPreset(name: ProviderName): ProviderPreset {
   return preset;
 }
 
-/** The claim mapping for an optional preset: the preset's, or the default one (R15). */
+/** The claim mapping for an optional preset: the preset's, or the default one (RFC 9068 §2.2). */
 export function claimMappingFor(provider: ProviderName | undefined): ClaimMapping {
   return provider === undefined ? DEFAULT_CLAIM_MAPPING : providerPreset(provider).claims;
 }
