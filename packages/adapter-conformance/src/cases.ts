@@ -6,7 +6,7 @@
  * @module
  */
 
-import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
+import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './__fixtures__/keys-and-tokens.js';
 import type { CaseRequest } from './http-exchange.js';
 import type { ScenarioName } from './scenarios.js';
 

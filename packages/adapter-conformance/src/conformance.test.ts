@@ -3,12 +3,12 @@
  * adapters answered each case identically: a behaviour difference is a failing test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixtures, RESOURCE_METADATA_URL } from './__fixtures__/keys-and-tokens.js';
 import type { AdapterHarness, RunningApp } from './adapter-harness.js';
 import { CASES, type ConformanceCase } from './cases.js';
 import { parseChallenge } from './challenge.js';
 import { expressHarness } from './express-harness.js';
 import { fastifyHarness } from './fastify-harness.js';
-import { createFixtures, RESOURCE_METADATA_URL } from './fixtures.js';
 import { honoHarness } from './hono-harness.js';
 import { exchange, type ObservedResponse } from './http-exchange.js';
 import { buildScenario, type Environment, SCENARIOS, type ScenarioName, startDownJwks } from './scenarios.js';

@@ -10,8 +10,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
 import { createMetadataProvider } from '@mcp-warden/metadata';
+import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './__fixtures__/keys-and-tokens.js';
 import type { AppSpec, RouteSpec } from './adapter-harness.js';
-import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
 
 export type ScenarioName =
   | 'required'
