@@ -89,9 +89,9 @@ const MIRROR_CACHE = 'public, max-age=60';
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
  *
- * `input` is a configuration from core's `loadConfig` / `defineConfig`, or programmatic options
- * for `defineConfig`; either way it goes through core's validation once more, so a hand-built
- * object gets the same checks as the environment.
+ * `input` is a configuration from core's `loadConfig` / `defineConfig`, used as it is, or
+ * programmatic options, which go through core's `defineConfig` first: a hand-built object gets
+ * the same checks as the environment.
  *
  * Never rejects because the provider is down; rejects with core's `ConfigError` when the resource
  * or issuer URL is not an absolute https URL (loopback hosts and `MCP_ALLOW_INSECURE_HTTP`

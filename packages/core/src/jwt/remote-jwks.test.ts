@@ -206,10 +206,12 @@ describe('remote JWKS (docs/requirements.md, "Signing keys")', () => {
   });
 
   it('refreshes a set past its maximum age in the background: the request that finds it stale is answered with the keys in hand', async () => {
-    const auth = await start({ maxAgeMs: 100, cooldownMs: 10_000 });
+    // A maximum age long enough that the new set stays fresh for the rest of the test on a slow,
+    // loaded machine (a second stale set would start a third fetch).
+    const auth = await start({ maxAgeMs: 1500, cooldownMs: 10_000 });
     expect((await check(auth, await tokenFor(a, { sub: 'x' }))).outcome).toBe('authenticated');
     keys = [b.jwk]; // the provider rotated: a is gone, b is new
-    await sleep(150);
+    await sleep(1600);
     // Stale: answered with the set in hand (a still there), the refresh started meanwhile.
     expect((await check(auth, await tokenFor(a, { sub: 'y' }))).outcome).toBe('authenticated');
     await vi.waitFor(() => expect(jwksRequests).toBe(2));
