@@ -1,7 +1,7 @@
 // The start contract operators rely on (issue 6): configuration from the environment and ./.env,
 // exit code 1 listing every problem, the production refusal, graceful shutdown, health check,
 // DNS-rebinding protection, and logs that name rejections without ever containing a credential.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runUntilExit, type ServerProcess, seedCurl, startServerProcess, TOOLS_LIST } from './server-process.js';
 
 const running: ServerProcess[] = [];
+const scratchDirectories: string[] = [];
 afterAll(async () => {
   await Promise.all(running.map((s) => s.stop()));
+  for (const dir of scratchDirectories) rmSync(dir, { recursive: true, force: true });
 });
 async function start(env: Record<string, string>, cwd?: string): Promise<ServerProcess> {
   const server = await startServerProcess({ env, ...(cwd ? { cwd } : {}) });
@@ -65,6 +67,7 @@ describe('start-up', () => {
 
   it('reads ./.env from its working directory; the environment wins over it', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mcp-warden-dotenv-'));
+    scratchDirectories.push(cwd);
     writeFileSync(join(cwd, '.env'), 'MCP_API_KEYS=from-dotenv-key\nMCP_AUTH_REQUIRED=true\nMCP_HTTP_FRAMEWORK=koa\n');
     const server = await start({ MCP_HTTP_FRAMEWORK: 'express' }, cwd);
     expect((await seedCurl(`${server.url}/mcp`, TOOLS_LIST, { 'x-api-key': 'from-dotenv-key' })).status).toBe(200);

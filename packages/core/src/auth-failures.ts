@@ -7,6 +7,7 @@
  */
 
 import { AuthError } from './auth-error.js';
+import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 
 /** Every `AuthError.code` core produces; switch on it in logs and tests. */
 export type AuthErrorCode =
@@ -23,6 +24,7 @@ export type AuthErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_MALFORMED_AUTHORIZATION'
   | 'ERR_VERIFIER_UNAVAILABLE'
+  | 'ERR_UNEXPECTED_FAILURE'
   | 'ERR_DISCOVERY_ISSUER_MISMATCH';
 
 /**
@@ -92,6 +94,21 @@ export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthEr
     status: 503,
     description: 'The token verification keys are temporarily unavailable; retry later',
     retryAfter,
+    cause,
+  });
+}
+
+/**
+ * 503 `temporarily_unavailable`: something that should never throw did. Fails closed with the
+ * answer of {@link UNEXPECTED_FAILURE}; the cause is for the error log only.
+ */
+export function unexpectedFailure(cause: unknown): AuthError {
+  return new AuthError({
+    code: 'ERR_UNEXPECTED_FAILURE',
+    error: UNEXPECTED_FAILURE.body.error,
+    status: UNEXPECTED_FAILURE.status,
+    description: UNEXPECTED_FAILURE.body.error_description,
+    retryAfter: Number(UNEXPECTED_FAILURE.headers['Retry-After']),
     cause,
   });
 }

@@ -43,6 +43,11 @@ export interface AuthRequest {
   method: string;
   /** The request path (for logs). */
   path?: string;
+  /**
+   * The `Host` header. Only read when the resource URL is a loopback URL, to name the metadata
+   * under the spelling the client used; it never shapes anything for another host.
+   */
+  host?: string | null;
   /** The client's network address (for logs). */
   clientAddress?: string;
   /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (R7). */
@@ -117,6 +122,11 @@ export interface Authenticator {
   readonly resourceMetadataUrl: string;
   /** The decision for one request. Never throws. */
   authenticate(request: AuthRequest, route?: RouteAuthOptions): Promise<AuthResult>;
+  /**
+   * Logs, at error level with its cause, a failure an adapter caught around {@link authenticate}
+   * (it then answers `UNEXPECTED_FAILURE`, a 503). Never logs a credential.
+   */
+  reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void;
   /** Verifies one bearer token (JWT or API key): the SDK's `OAuthTokenVerifier`. Throws {@link AuthError}. */
   verifyAccessToken(token: string): Promise<AuthInfo>;
   /** Releases caches and pending work. */

@@ -24,6 +24,7 @@ import {
   insufficientScope,
   invalidToken,
   malformedAuthorization,
+  unexpectedFailure,
 } from './auth-failures.js';
 import { createAuthInfo } from './auth-info.js';
 import type {
@@ -38,12 +39,14 @@ import type {
 import { type BearerCredentials, parseAuthorization } from './bearer-credentials.js';
 import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from './config-schema.js';
 import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
+import { expectedAudiences } from './expected-audiences.js';
 import { InflightVerifications } from './inflight-verifications.js';
 import { createIntrospectionEndpoint } from './introspection-endpoint.js';
 import { createIntrospectionVerifier } from './introspection-verifier.js';
 import { createJwtIssuerRouter } from './jwt-issuer-router.js';
 import type { VerifiedJwt } from './jwt-verifier.js';
 import { defineConfig } from './load-config.js';
+import { isLoopbackResource, resourceSpellings, resourceUrlForHost } from './loopback-resource.js';
 import { type ToolScopes, toolCallScopes } from './operation-scopes.js';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata-url.js';
 import { acceptedIssuersFor, claimMappingFor } from './provider-presets.js';
@@ -107,6 +110,13 @@ export async function createAuthenticator(
   const config = defineConfig(input);
   const logger = options.logger ?? SILENT;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
+  // A loopback resource answers under the spelling the client used (loopback-resource.ts), so the
+  // challenge sends it to metadata whose `resource` matches the URL it was given.
+  const loopbackMetadataUrls = isLoopbackResource(config.resourceUrl)
+    ? new Map(resourceSpellings(config.resourceUrl).map((url) => [url, protectedResourceMetadataUrl(url)]))
+    : undefined;
+  const metadataUrlFor = (host: string | null | undefined): string =>
+    loopbackMetadataUrls?.get(resourceUrlForHost(config.resourceUrl, host)) ?? resourceMetadataUrl;
   const cache = new VerifiedTokenCache(config.tokenCacheMaxEntries, config.jwtClockTolerance);
   const inflight = new InflightVerifications<AuthInfo>();
 
@@ -130,12 +140,15 @@ export async function createAuthenticator(
   const defaultToolScopesSet = hasEntries(config.toolScopes);
   const jwtValidationOn = config.jwtEnabled && jwtRouter.configured;
 
-  async function verifyApiKey(key: string): Promise<AuthInfo> {
-    if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
-    if (!config.apiKeyEnabled) {
-      throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
+  /** `position`: the key's place in the configured list when the caller already matched it (hashed once per request). */
+  async function verifyApiKey(key: string, position?: number): Promise<AuthInfo> {
+    if (position === undefined) {
+      if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
+      if (!config.apiKeyEnabled) {
+        throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
+      }
+      position = apiKeys ? await apiKeys.match(key) : 0;
     }
-    const position = apiKeys ? await apiKeys.match(key) : 0;
     if (position === 0) throw invalidToken('ERR_API_KEY_INVALID', COULD_NOT_VALIDATE);
     return createAuthInfo(
       { token: key, clientId: `api_key:${position}`, scopes: apiKeyScopes, extra: API_KEY_EXTRA },
@@ -153,12 +166,13 @@ export async function createAuthenticator(
   // where it did; the log never carries the token (R18), only which path it took and why.
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
-      if (apiKeys && (await apiKeys.match(token)) !== 0) {
+      const position = apiKeys ? await apiKeys.match(token) : 0;
+      if (position !== 0) {
         logger.debug(
           { verifier: 'api_key' },
           'bearer token is JWT-shaped but JWT validation is off: it is a configured API key',
         );
-        return verifyApiKey(token);
+        return verifyApiKey(token, position);
       }
       logger.debug(
         { verifier: 'none' },
@@ -195,9 +209,10 @@ export async function createAuthenticator(
    * authorization server), then introspection.
    */
   async function verifyOpaqueUncached(token: string): Promise<AuthInfo> {
-    if (apiKeys && (await apiKeys.match(token)) !== 0) {
+    const position = apiKeys ? await apiKeys.match(token) : 0;
+    if (position !== 0) {
       logger.debug({ verifier: 'api_key' }, 'bearer token is not a JWT and is a configured API key');
-      return verifyApiKey(token);
+      return verifyApiKey(token, position);
     }
     logger.debug(
       { verifier: 'introspection' },
@@ -261,11 +276,11 @@ export async function createAuthenticator(
     }
   }
 
-  function reject(error: AuthError, scope: readonly string[]): AuthResult {
+  function reject(error: AuthError, scope: readonly string[], host: string | null | undefined): AuthResult {
     const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
     const headers: Record<string, string> = {
       'WWW-Authenticate': buildWwwAuthenticate({
-        resourceMetadata: resourceMetadataUrl,
+        resourceMetadata: metadataUrlFor(host),
         scope,
         ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
       }),
@@ -291,7 +306,7 @@ export async function createAuthenticator(
     if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
       const token = authorization.slice(BEARER_PREFIX_LENGTH);
       const hit = cache.getBearer(token, Date.now() / 1000);
-      if (hit !== undefined) return authorize(hit, needed);
+      if (hit !== undefined) return authorize(hit, needed, request.host);
       if (jwtValidationOn && token.length <= MAX_CREDENTIAL_LENGTH && JWT_SHAPE.test(token)) uncachedJwt = token;
     }
 
@@ -304,31 +319,39 @@ export async function createAuthenticator(
       if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true);
       else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
-      else if (credentials.kind === 'malformed') return reject(malformedAuthorization(credentials.reason), needed);
+      else if (credentials.kind === 'malformed')
+        return reject(malformedAuthorization(credentials.reason), needed, request.host);
       else if (request.method === 'OPTIONS')
         return ANONYMOUS; // R8: a CORS preflight never carries credentials
       else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
-        return reject(credentialsMissing(), needed);
+        return reject(credentialsMissing(), needed, request.host);
       } else return ANONYMOUS;
     } catch (error) {
       if (!isAuthError(error)) throw error;
       // No per-request warning for a 503: the JWKS and introspection clients log each failed
       // fetch themselves, at most once per back-off window (issue 8: incidents, not requests).
-      return reject(error, needed);
+      return reject(error, needed, request.host);
     }
-    return authorize(authInfo, needed);
+    return authorize(authInfo, needed, request.host);
   }
 
   /** The scope check of an identified caller (API keys carry every scope). */
-  function authorize(authInfo: AuthInfo, needed: readonly string[]): AuthResult {
+  function authorize(authInfo: AuthInfo, needed: readonly string[], host: string | null | undefined): AuthResult {
     if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
       for (const scope of needed) {
         if (!authInfo.scopes.includes(scope)) {
-          return reject(insufficientScope(), needed);
+          return reject(insufficientScope(), needed, host);
         }
       }
     }
     return { outcome: 'authenticated', authInfo };
+  }
+
+  function reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void {
+    logger.error(
+      { cause: describeCause(error), method: request?.method, path: request?.path },
+      'unexpected failure while authenticating',
+    );
   }
 
   return {
@@ -353,11 +376,13 @@ export async function createAuthenticator(
         }
         return result;
       } catch (error) {
-        // A bug must not become a pass or a 500: fail closed with the generic 401.
-        logger.error({ cause: describeCause(error) }, 'unexpected failure while authenticating');
-        return reject(invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error), []);
+        // A bug must not become a pass or a 500: fail closed with the same 503 the adapters send
+        // when something around the authenticator fails (unexpected-failure.ts).
+        reportUnexpectedFailure(error, request);
+        return reject(unexpectedFailure(error), [], request?.host);
       }
     },
+    reportUnexpectedFailure,
     async verifyAccessToken(token) {
       if (typeof token !== 'string' || token === '') throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
       return verifyBearer(token);
@@ -399,7 +424,7 @@ function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions,
     clientSecret: config.oauthClientSecret,
     authMethod: config.oauthIntrospectionAuthMethod,
     acceptedIssuers: config.jwtIssuer === undefined ? undefined : acceptedIssuersFor(config.jwtIssuer, config.provider),
-    audiences: config.jwtAudience,
+    audiences: expectedAudiences(config),
     resourceUrl: config.resourceUrl,
     clockTolerance: config.jwtClockTolerance,
     timeoutMs,

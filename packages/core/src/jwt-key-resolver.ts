@@ -28,7 +28,7 @@ export interface JwtKeySource {
   /** Runs on a token before any JWKS fetch it would cause; throwing refuses it (see RemoteJwks). */
   checkBeforeFetch?: (token: FlattenedJWSInput) => void;
   /** How to name each source in a ConfigError or a log line (variable names, or a trusted-issuer entry). */
-  labels: { publicKey: string; publicKeyFile: string; jwksUri: string };
+  labels: { publicKey: string; publicKeyFile: string; jwksUri: string; algorithms: string };
 }
 
 /** A resolver, and the remote JWKS behind it (to close), when the source has any key. */
@@ -63,7 +63,7 @@ export async function buildKeyResolver(
       if (error instanceof KeyFileError) throw new ConfigError([{ variable, message: error.message }]);
       throw error;
     }
-    asymmetric = await importPublicKeys(text, source.algorithms, variable);
+    asymmetric = await importPublicKeys(text, source.algorithms, variable, source.labels.algorithms);
     if (source.jwksUri !== undefined) {
       logger.warn({ variable }, `${variable} is set: ${source.labels.jwksUri} is not used to verify tokens`);
     }

@@ -56,7 +56,30 @@ const SHA256_ENTRY = /^sha256:[0-9a-f]{64}$/i;
 export function loadConfig(env: Record<string, string | undefined> = globalThis.process?.env ?? {}): WardenConfig {
   const input: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
-  return resolveConfig(input, 'env', []);
+  const config = resolveConfig(input, 'env', []);
+  FROM_ENVIRONMENT.add(config);
+  return config;
+}
+
+/**
+ * Configurations read from environment variables, as returned by {@link loadConfig}: problems found
+ * later (a key that does not import) name the variable. A configuration built or changed in code
+ * (a spread copy is a new object) names the option instead, because that is what its author wrote.
+ */
+const FROM_ENVIRONMENT = new WeakSet<object>();
+
+/**
+ * The name the user wrote for a setting of `config`: the environment variable for a configuration
+ * from {@link loadConfig}, else the option name.
+ *
+ * @example
+ * ```ts
+ * configName(loadConfig(process.env), 'jwtPublicKey'); // 'MCP_JWT_PUBLIC_KEY'
+ * configName(defineConfig({}), 'jwtPublicKey'); // 'jwtPublicKey'
+ * ```
+ */
+export function configName(config: object, key: keyof WardenConfig): string {
+  return FROM_ENVIRONMENT.has(config) ? CONFIG_ENV_VARIABLES[key] : key;
 }
 
 /**
@@ -81,6 +104,12 @@ export function defineConfig(options: WardenOptions = {}): WardenConfig {
   const unknown = Object.keys(options)
     .filter((key) => !Object.hasOwn(CONFIG_ENV_VARIABLES, key))
     .map((key) => ({ variable: key.slice(0, 60), message: 'is not a known option (check the spelling)' }));
+  // A configuration from loadConfig passed through again keeps naming its variables.
+  if (FROM_ENVIRONMENT.has(options)) {
+    const config = resolveConfig(options as Record<string, unknown>, 'env', unknown);
+    FROM_ENVIRONMENT.add(config);
+    return config;
+  }
   return resolveConfig(options as Record<string, unknown>, 'option', unknown);
 }
 
@@ -107,11 +136,9 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   if (ok('port') && config.resourceUrl === undefined) {
     config.resourceUrl = `http://localhost:${config.port ?? DEFAULT_PORT}/mcp`;
   }
+  // An empty jwtAudience means "this server's resource URL": resolved where tokens are checked
+  // (expected-audiences.ts), never written here, so it follows a resource URL changed later.
   const audienceExplicit = ok('jwtAudience') && config.jwtAudience.length > 0;
-  if (ok('resourceUrl', 'jwtAudience') && config.jwtAudience.length === 0 && config.resourceUrl !== undefined) {
-    // R10: tokens must be issued for this server; by default that is the resource URL itself.
-    config.jwtAudience = [config.resourceUrl];
-  }
 
   if (ok('resourceUrl') && config.resourceUrl !== undefined && new URL(config.resourceUrl).hash !== '') {
     report('resourceUrl', 'must not contain a fragment (RFC 8707 §2)');

@@ -27,6 +27,11 @@ class ExpressAuthRequest implements AuthRequest {
     this.body = req.body;
   }
 
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#req.headers.host;
+  }
+
   get path(): string {
     const url = this.#req.originalUrl;
     const query = url.indexOf('?');

@@ -125,7 +125,8 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
         }
         result = await authenticator.authenticate(toAuthRequest(req), route);
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: req.method, path: req.path });
       if (!res.headersSent) sendJson(res, UNEXPECTED_FAILURE);
       return;
     }

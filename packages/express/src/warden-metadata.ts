@@ -18,7 +18,7 @@ export interface WardenMetadataOptions {
  * answer (status, headers, body: R4), and reports whether it did. Any other path is left alone.
  */
 export function respondWithMetadata(metadata: MetadataProvider, req: Request, res: Response): boolean {
-  const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/');
+  const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/', req.headers.host);
   if (answer === undefined) return false;
   res.status(answer.status);
   // setHeader, not res.set: Express would append "; charset=utf-8" to the Content-Type.

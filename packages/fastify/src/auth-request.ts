@@ -41,6 +41,11 @@ class FastifyAuthRequest implements AuthRequest {
     this.body = request.body;
   }
 
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#request.headers.host;
+  }
+
   get path(): string {
     const url = this.#request.url;
     const query = url.indexOf('?');

@@ -39,7 +39,7 @@ export function registerMetadataRoutes(instance: FastifyInstance, metadata: Meta
       exposeHeadRoute: false,
       config: { warden: false },
       handler(request, reply) {
-        const answer = metadata.respond(request.method, path);
+        const answer = metadata.respond(request.method, path, request.headers.host);
         if (answer === undefined) return reply.callNotFound();
         // A Buffer, not a string: Fastify would append "; charset=utf-8" to the Content-Type.
         return reply

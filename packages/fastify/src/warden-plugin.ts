@@ -123,7 +123,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     try {
       result = await authenticator.authenticate(toAuthRequest(request), effectiveRoute(override));
     } catch (error) {
-      request.log.error({ err: error }, 'mcp-warden: the authenticator failed unexpectedly');
+      authenticator.reportUnexpectedFailure(error, { method: request.method, path: request.url.split('?', 1)[0] });
       return sendJson(reply, UNEXPECTED_FAILURE);
     }
     if (result.outcome === 'rejected') return sendJson(reply, result);

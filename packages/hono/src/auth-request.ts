@@ -69,6 +69,11 @@ class HonoAuthRequest implements AuthRequest {
     this.body = body;
   }
 
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#c.req.header('host');
+  }
+
   get path(): string {
     return this.#c.req.path;
   }

@@ -102,7 +102,8 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
         const request = toAuthRequest(c, readsBody);
         result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: c.req.method, path: c.req.path });
       return answer(c, UNEXPECTED_FAILURE, cors);
     }
     if (result?.outcome === 'rejected') return answer(c, result, cors);

@@ -19,7 +19,7 @@ export interface WardenMetadataOptions {
  * provider's well-known paths, or `undefined` for any other path.
  */
 export function respondWithMetadata(metadata: MetadataProvider, c: Context): Response | undefined {
-  const answer = metadata.respond(c.req.method, c.req.path);
+  const answer = metadata.respond(c.req.method, c.req.path, c.req.header('host'));
   if (answer === undefined) return undefined;
   return answer.body === null
     ? c.body(null, answer.status as StatusCode, answer.headers)

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
+import {
+  protectedResourceMetadataPaths,
+  resourceSpellings,
+  resourceUrlForHost,
+  type WardenConfig,
+  type WardenOptions,
+} from '@mcp-warden/core';
 import {
   authorizationServerMetadataFromConfig,
   authorizationServersFromConfig,
@@ -55,8 +61,13 @@ export interface MetadataProvider {
   documents(): WellKnownDocument[];
   /** Answers a well-known request, or `undefined` when the path is not a well-known one. */
   handle(request: Request): Promise<Response | undefined>;
-  /** The same answer as plain data, for frameworks that write responses themselves. */
-  respond(method: string, pathname: string): WellKnownAnswer | undefined;
+  /**
+   * The same answer as plain data, for frameworks that write responses themselves. Pass the
+   * request's `Host` header as `host`: for a loopback resource URL (`localhost`, `127.0.0.1`,
+   * `[::1]`) the protected-resource document names the resource in the spelling the client used;
+   * for any other resource it is ignored.
+   */
+  respond(method: string, pathname: string, host?: string): WellKnownAnswer | undefined;
   /** Stops background retries. */
   close(): void;
 }
@@ -142,12 +153,30 @@ export async function createMetadataProvider(
   const authorizationServerCache = (): string =>
     upstream !== undefined || mirror?.current() !== undefined || mirror?.pending() ? MIRROR_CACHE : STABLE_CACHE;
 
+  // A loopback resource is one resource under three spellings: each gets its document, chosen by
+  // the Host header. Any other resource has one document and never looks at the Host header.
+  const spellings = resourceSpellings(config.resourceUrl);
+  const byResource = new Map<string, Record<string, unknown>>(
+    spellings.map((resource) => [
+      resource,
+      resource === config.resourceUrl
+        ? (resourceMetadata as unknown as Record<string, unknown>)
+        : Object.freeze({ ...resourceMetadata, resource }),
+    ]),
+  );
+  const resourceDocument =
+    spellings.length === 1
+      ? () => resourceMetadata as unknown as Record<string, unknown>
+      : (host?: string) =>
+          byResource.get(resourceUrlForHost(config.resourceUrl, host)) ??
+          (resourceMetadata as unknown as Record<string, unknown>);
+
   const routes: WellKnownDocument[] = [
     ...protectedResourceMetadataPaths(config.resourceUrl).map(
       (path): WellKnownDocument => ({
         path,
         kind: 'protected-resource',
-        document: () => resourceMetadata as unknown as Record<string, unknown>,
+        document: resourceDocument,
         cacheControl: () => STABLE_CACHE,
       }),
     ),

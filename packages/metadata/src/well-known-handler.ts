@@ -22,7 +22,8 @@ export function createWellKnownHandler(
 ): (request: Request) => Promise<Response | undefined> {
   const respond = createWellKnownResponder(documents);
   return async (request) => {
-    const answer = respond(request.method, new URL(request.url).pathname);
+    const url = new URL(request.url);
+    const answer = respond(request.method, url.pathname, request.headers.get('host') ?? url.host);
     if (answer === undefined) return undefined;
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };

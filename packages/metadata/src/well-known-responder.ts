@@ -17,8 +17,10 @@ export interface WellKnownDocument {
   /**
    * The document to serve now, or `undefined` when there is none (answered 404). Called per
    * request so a document mirrored after start-up is picked up; keep it a cheap field read.
+   * `host` is the request's `Host` header, when the caller passed it: only a loopback resource's
+   * document looks at it (see core's `resourceUrlForHost`).
    */
-  document: () => Record<string, unknown> | undefined;
+  document: (host?: string) => Record<string, unknown> | undefined;
   /** The `Cache-Control` value for the current document (default `public, max-age=300`). */
   cacheControl?: () => string;
 }
@@ -58,8 +60,8 @@ const encoder = new TextEncoder();
  * Every answer carries `Access-Control-Allow-Origin: *`: the documents are public and a browser
  * client on any origin must be able to read them. Nothing here looks at credentials.
  *
- * @returns a function answering `(method, pathname)`, or `undefined` when `pathname` is not one
- * of the routes (the caller passes the request on).
+ * @returns a function answering `(method, pathname, host?)`, or `undefined` when `pathname` is
+ * not one of the routes (the caller passes the request on). `host` is the request's `Host` header.
  *
  * @example
  * ```ts
@@ -72,7 +74,7 @@ const encoder = new TextEncoder();
  */
 export function createWellKnownResponder(
   documents: readonly WellKnownDocument[],
-): (method: string, pathname: string) => WellKnownAnswer | undefined {
+): (method: string, pathname: string, host?: string) => WellKnownAnswer | undefined {
   const routes = new Map<string, WellKnownDocument>();
   for (const entry of documents) {
     if (!entry.path.startsWith('/')) throw new TypeError(`well-known path must start with "/": ${entry.path}`);
@@ -89,7 +91,7 @@ export function createWellKnownResponder(
     return body;
   };
 
-  return (method, pathname) => {
+  return (method, pathname, host) => {
     const route = routes.get(pathname);
     if (route === undefined) return undefined;
 
@@ -108,7 +110,7 @@ export function createWellKnownResponder(
         };
       case 'GET':
       case 'HEAD': {
-        const document = route.document();
+        const document = route.document(host);
         const head = method.toUpperCase() === 'HEAD';
         if (document === undefined) {
           return json(404, 'no-store', error('not_found', NOT_CONFIGURED[route.kind]), head);
