@@ -690,3 +690,35 @@ describe('an API key sent as a bearer token', () => {
     }
   });
 });
+
+describe('start-up warnings through the logger', () => {
+  async function warningsOf(input: WardenOptions | ReturnType<typeof loadConfig>): Promise<string[]> {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_: object, msg?: string) => warnings.push(msg ?? '') };
+    const authenticator = await createAuthenticator(input, { logger });
+    await authenticator.close();
+    return warnings;
+  }
+
+  it('optional authentication with credentials configured says anonymous requests get through, naming the setting', async () => {
+    expect(await warningsOf(loadConfig({ MCP_API_KEYS: 'key1' }))).toEqual([
+      expect.stringContaining('set MCP_AUTH_REQUIRED=true to refuse them'),
+    ]);
+    expect(await warningsOf({ apiKeys: ['key1'] })).toEqual([expect.stringContaining('set authRequired: true')]);
+    expect(await warningsOf({ apiKeys: ['key1'], authRequired: true })).toEqual([]);
+    expect(await warningsOf(loadConfig({ MCP_API_KEYS: 'key1', MCP_AUTH_REQUIRED: 'true' }))).toEqual([]);
+  });
+
+  it('warns that JWT has nothing to verify with only when JWT was turned on, or nothing else authenticates', async () => {
+    expect(await warningsOf(loadConfig({ MCP_API_KEYS: 'key1', MCP_AUTH_REQUIRED: 'true' }))).toEqual([]);
+    expect(
+      await warningsOf(loadConfig({ MCP_API_KEYS: 'key1', MCP_AUTH_REQUIRED: 'true', MCP_JWT_ENABLED: 'true' })),
+    ).toEqual([
+      expect.stringContaining('set MCP_JWT_ISSUER, MCP_OAUTH_JWKS_URI, MCP_JWT_PUBLIC_KEY or MCP_JWT_SECRET'),
+    ]);
+    expect(await warningsOf({ authRequired: true, jwtAlgorithms: ['RS256'], apiKeys: ['k'] })).toEqual([
+      expect.stringContaining('set jwtIssuer, oauthJwksUri, jwtPublicKey or jwtSecret'),
+    ]);
+    expect(await warningsOf({ authRequired: true })).toHaveLength(1);
+  });
+});

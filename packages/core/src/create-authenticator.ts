@@ -45,7 +45,7 @@ import { createIntrospectionEndpoint } from './introspection-endpoint.js';
 import { createIntrospectionVerifier } from './introspection-verifier.js';
 import { createJwtIssuerRouter } from './jwt-issuer-router.js';
 import type { VerifiedJwt } from './jwt-verifier.js';
-import { defineConfig } from './load-config.js';
+import { configName, defineConfig, isWritten } from './load-config.js';
 import { isLoopbackResource, resourceSpellings, resourceUrlForHost } from './loopback-resource.js';
 import { type ToolScopes, toolCallScopes } from './operation-scopes.js';
 import { protectedResourceMetadataUrl } from './protected-resource-metadata-url.js';
@@ -133,9 +133,11 @@ export async function createAuthenticator(
   const jwtRouter = await createJwtIssuerRouter(config, { ...options, jwks }, logger);
   const introspect = buildIntrospection(config, options, logger);
 
-  if (config.authEnabled && config.jwtEnabled && !jwtRouter.configured && !introspect) {
-    logger.warn({}, 'JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured');
-  }
+  warnAboutConfiguration(
+    config,
+    { apiKeys: apiKeys !== undefined, jwt: jwtRouter.configured, introspection: !!introspect },
+    logger,
+  );
 
   const defaultToolScopesSet = hasEntries(config.toolScopes);
   const jwtValidationOn = config.jwtEnabled && jwtRouter.configured;
@@ -393,6 +395,37 @@ export async function createAuthenticator(
       jwtRouter.close();
     },
   };
+}
+
+/**
+ * Start-up warnings, once per authenticator, about settings that leave requests less protected
+ * than their author may think. Each names the setting as the author wrote it.
+ */
+function warnAboutConfiguration(
+  config: WardenConfig,
+  methods: { apiKeys: boolean; jwt: boolean; introspection: boolean },
+  logger: AuthLogger,
+): void {
+  if (!config.authEnabled) return;
+  const name = (key: keyof WardenConfig) => configName(config, key);
+  // `MCP_AUTH_REQUIRED=true` for the environment, `authRequired: true` in code.
+  const setting = (key: keyof WardenConfig, value: boolean) =>
+    name(key) === key ? `${key}: ${value}` : `${name(key)}=${value}`;
+  // JWT is on by default: a JWT setting with nothing to verify against is only worth a warning to
+  // whoever turned it on, or when nothing else can authenticate anyone.
+  const jwtChosen = isWritten(config, 'jwtEnabled') || isWritten(config, 'jwtAlgorithms');
+  if (config.jwtEnabled && !methods.jwt && !methods.introspection && (jwtChosen || !methods.apiKeys)) {
+    logger.warn(
+      { setting: name('jwtEnabled') },
+      `JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured: set ${name('jwtIssuer')}, ${name('oauthJwksUri')}, ${name('jwtPublicKey')} or ${name('jwtSecret')}`,
+    );
+  }
+  if (!config.authRequired && (methods.apiKeys || methods.jwt || methods.introspection)) {
+    logger.warn(
+      { setting: name('authRequired') },
+      `authentication is optional (${setting('authRequired', false)}): requests without credentials reach the application as anonymous; set ${setting('authRequired', true)} to refuse them (or require it per route)`,
+    );
+  }
 }
 
 /** Error name and message for logs; jose and fetch messages carry no token material. */

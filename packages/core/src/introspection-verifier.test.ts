@@ -279,7 +279,7 @@ describe('token introspection (R17)', () => {
     const warnings: [object, string | undefined][] = [];
     const logger: AuthLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
     failing = true;
-    const auth = await start({}, logger);
+    const auth = await start({ authRequired: true }, logger);
     for (let i = 0; i < 5; i++) {
       const result = await check(auth, `opaque-failing-${i}`);
       expect(result.outcome === 'rejected' && result.status).toBe(503);

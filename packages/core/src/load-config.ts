@@ -57,7 +57,8 @@ export function loadConfig(env: Record<string, string | undefined> = globalThis.
   const input: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
   const config = resolveConfig(input, 'env', []);
-  FROM_ENVIRONMENT.add(config);
+  const written = CONFIG_KEYS.filter((key) => (env[CONFIG_ENV_VARIABLES[key]] ?? '').trim() !== '');
+  FROM_ENVIRONMENT.set(config, new Set(written));
   return config;
 }
 
@@ -66,7 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = globalThis.
  * later (a key that does not import) name the variable. A configuration built or changed in code
  * (a spread copy is a new object) names the option instead, because that is what its author wrote.
  */
-const FROM_ENVIRONMENT = new WeakSet<object>();
+const FROM_ENVIRONMENT = new WeakMap<object, ReadonlySet<keyof WardenConfig>>();
 
 /**
  * The name the user wrote for a setting of `config`: the environment variable for a configuration
@@ -105,12 +106,38 @@ export function defineConfig(options: WardenOptions = {}): WardenConfig {
     .filter((key) => !Object.hasOwn(CONFIG_ENV_VARIABLES, key))
     .map((key) => ({ variable: key.slice(0, 60), message: 'is not a known option (check the spelling)' }));
   // A configuration from loadConfig passed through again keeps naming its variables.
-  if (FROM_ENVIRONMENT.has(options)) {
+  const written = FROM_ENVIRONMENT.get(options);
+  if (written !== undefined) {
     const config = resolveConfig(options as Record<string, unknown>, 'env', unknown);
-    FROM_ENVIRONMENT.add(config);
+    FROM_ENVIRONMENT.set(config, written);
     return config;
   }
-  return resolveConfig(options as Record<string, unknown>, 'option', unknown);
+  const config = resolveConfig(options as Record<string, unknown>, 'option', unknown);
+  WRITTEN_OPTIONS.set(
+    config,
+    // A configuration from defineConfig passed through again keeps what its author wrote.
+    WRITTEN_OPTIONS.get(options) ??
+      new Set(CONFIG_KEYS.filter((key) => (options as Record<string, unknown>)[key] !== undefined)),
+  );
+  return config;
+}
+
+/** The options a configuration built by {@link defineConfig} was given (the rest are defaults). */
+const WRITTEN_OPTIONS = new WeakMap<object, ReadonlySet<keyof WardenConfig>>();
+
+/**
+ * Whether the user wrote `key` (set its variable, or passed the option) rather than leaving it at its
+ * default: a warning about a setting is only useful to whoever chose it. A configuration that
+ * neither {@link loadConfig} nor {@link defineConfig} built counts every key as written.
+ *
+ * @example
+ * ```ts
+ * isWritten(loadConfig({ MCP_API_KEYS: 'k' }), 'jwtEnabled'); // false: JWT is on by default
+ * ```
+ */
+export function isWritten(config: object, key: keyof WardenConfig): boolean {
+  const written = FROM_ENVIRONMENT.get(config) ?? WRITTEN_OPTIONS.get(config);
+  return written === undefined || written.has(key);
 }
 
 function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: ConfigIssue[]): WardenConfig {
