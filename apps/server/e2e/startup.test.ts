@@ -58,6 +58,46 @@ describe('start-up', () => {
     expect(output).not.toMatch(/listening on/);
   });
 
+  it.each([
+    [{ MCP_JWT_ENABLED: 'true' }, 'MCP_JWT_ENABLED is set', 'MCP_JWT_ISSUER'],
+    [{ MCP_JWT_ALGORITHM: 'RS256' }, 'MCP_JWT_ALGORITHM is set', 'MCP_OAUTH_JWKS_URI'],
+    [{ MCP_API_KEY_ENABLED: 'true', MCP_API_KEYS: '' }, 'MCP_API_KEY_ENABLED is set', 'MCP_API_KEYS'],
+    [{ MCP_JWT_AUDIENCE: 'https://mcp.example.com/mcp' }, 'MCP_JWT_AUDIENCE is set', 'MCP_JWT_PUBLIC_KEY'],
+  ])(
+    'authentication settings that authenticate nobody refuse to start (%o), never the embedded issuer',
+    async (env, says, names) => {
+      const { code, output } = await runUntilExit(env);
+      expect(code).toBe(1);
+      expect(output).toContain(says);
+      expect(output).toContain(names);
+      expect(output).toContain('MCP_DEV_ISSUER=true');
+      expect(output).not.toContain('OAuth issuer');
+      expect(output).not.toMatch(/listening on/);
+    },
+  );
+
+  it('starts the embedded issuer next to such settings only when MCP_DEV_ISSUER=true asks for it', async () => {
+    const server = await start({ MCP_JWT_ENABLED: 'true', MCP_DEV_ISSUER: 'true' });
+    expect(server.output()).toContain('OAuth issuer');
+  }, 30_000);
+
+  it('warns at start-up that optional authentication lets anonymous requests through, naming MCP_AUTH_REQUIRED', async () => {
+    const server = await start({ MCP_API_KEYS: 'optional-key-1' });
+    expect(server.output()).toMatch(
+      /authentication is optional \(MCP_AUTH_REQUIRED=false\).*set MCP_AUTH_REQUIRED=true/,
+    );
+    expect((await seedCurl(`${server.url}/mcp`, TOOLS_LIST)).status).toBe(200);
+    const required = await start({ MCP_API_KEYS: 'optional-key-1', MCP_AUTH_REQUIRED: 'true' });
+    expect(required.output()).not.toContain('authentication is optional');
+    // JWT is on by default: with only API keys, no warning about JWT keys.
+    expect(server.output()).not.toContain('JWT authentication is enabled but');
+  });
+
+  it('warns loudly when authentication is disabled in production', async () => {
+    const server = await start({ NODE_ENV: 'production', MCP_AUTH_ENABLED: 'false' });
+    expect(server.output()).toContain('WARNING: AUTHENTICATION IS DISABLED (MCP_AUTH_ENABLED=false)');
+  });
+
   it('runs open in production only when MCP_AUTH_ENABLED=false says so', async () => {
     const server = await start({ NODE_ENV: 'production', MCP_AUTH_ENABLED: 'false' });
     expect(server.output()).not.toContain('OAuth issuer');

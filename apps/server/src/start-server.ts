@@ -79,10 +79,21 @@ function authMethods(config: WardenConfig): string[] {
 export async function startServer(
   initial: WardenConfig,
   logger: Logger,
-  nodeEnv = process.env.NODE_ENV,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<RunningServer> {
-  const plan = planAuth(initial, nodeEnv);
+  const plan = planAuth(initial, env);
   if (plan.mode === 'refused') throw new StartupError(plan.reason);
+  if (plan.mode === 'disabled') {
+    const message =
+      'AUTHENTICATION IS DISABLED (MCP_AUTH_ENABLED=false): every request reaches the tools without credentials';
+    if (env.NODE_ENV === 'production') {
+      const loud = `${message}, in production (NODE_ENV=production). Remove MCP_AUTH_ENABLED=false unless this server is meant to be open to anyone.`;
+      logger.warn({ setting: 'MCP_AUTH_ENABLED' }, loud);
+      process.stderr.write(`\n  WARNING: ${loud}\n\n`);
+    } else {
+      logger.warn({ setting: 'MCP_AUTH_ENABLED' }, message);
+    }
+  }
 
   let config = initial;
   let devIssuer: DevIssuer | undefined;
