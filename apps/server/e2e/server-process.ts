@@ -53,7 +53,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-  stop(): Promise<number | null>;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface StartOptions {
@@ -116,9 +117,9 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     port,
     pid: child.pid ?? 0,
     output: () => output,
-    async stop() {
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
+      child.kill(signal);
       return exited;
     },
   };

@@ -114,9 +114,10 @@ describe('start-up', () => {
     expect((await seedCurl(`${server.url}/mcp`, TOOLS_LIST)).status).toBe(401);
   });
 
-  it('shuts down gracefully on SIGTERM with exit code 0', async () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('shuts down gracefully on %s with exit code 0', async (signal) => {
     const server = await startServerProcess({ env: { MCP_AUTH_ENABLED: 'false' } });
-    expect(await server.stop()).toBe(0);
+    expect(await server.stop(signal)).toBe(0);
+    expect(server.output()).toContain(`"signal":"${signal}"`);
   });
 });
 
