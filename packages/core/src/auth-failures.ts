@@ -29,7 +29,7 @@ export type AuthErrorCode =
 
 /**
  * The original description's answer when authorization-server metadata is requested but no OAuth
- * server is configured (used by `@mcp-warden/metadata`, R3).
+ * server is configured (used by `@mcp-warden/metadata`, RFC 8414 §3).
  *
  * @example
  * ```ts
@@ -76,7 +76,7 @@ export function malformedAuthorization(reason: 'scheme' | 'token'): AuthError {
   });
 }
 
-/** 403 `insufficient_scope` (RFC 6750 §3.1, R6). */
+/** 403 `insufficient_scope` (RFC 6750 §3.1). */
 export function insufficientScope(): AuthError {
   return new AuthError({
     code: 'ERR_INSUFFICIENT_SCOPE',
@@ -86,7 +86,7 @@ export function insufficientScope(): AuthError {
   });
 }
 
-/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (R16). Never a pass. */
+/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (RFC 7517). Never a pass. */
 export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthError {
   return new AuthError({
     code: 'ERR_VERIFIER_UNAVAILABLE',

@@ -504,7 +504,7 @@ describe('createAuthenticator fails fast on unusable keys', () => {
       (e: { issues: { variable: string; message: string }[] }) => e,
     );
     expect(fromEnv?.issues[0]).toMatchObject({ variable: 'MCP_JWT_PUBLIC_KEY' });
-    expect(fromEnv?.issues[0]!.message).toContain('must match MCP_JWT_ALGORITHM');
+    expect(fromEnv?.issues[0]?.message).toContain('must match MCP_JWT_ALGORITHM');
   });
 
   it('a PEM whose DER is not a key', async () => {

@@ -123,7 +123,7 @@ export async function createAuthenticator(
   const apiKeys: ApiKeyVerifier | undefined =
     config.apiKeyEnabled && config.apiKeys.length > 0 ? await createApiKeyVerifier(config.apiKeys) : undefined;
   // API keys are full-access credentials: they carry every scope the configuration knows about, and
-  // the per-operation scope check does not apply to them (R18 defines no scopes for keys).
+  // the per-operation scope check does not apply to them (an API key carries no scopes of its own).
   const apiKeyScopes = Object.freeze([
     ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
   ]) as string[];
@@ -165,7 +165,7 @@ export async function createAuthenticator(
   }
 
   // The routing decisions below are logged at debug level so an operator can see why a token went
-  // where it did; the log never carries the token (R18), only which path it took and why.
+  // where it did; the log never carries the token (docs/security.md), only which path it took and why.
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
       const position = apiKeys ? await apiKeys.match(token) : 0;
@@ -324,7 +324,7 @@ export async function createAuthenticator(
       else if (credentials.kind === 'malformed')
         return reject(malformedAuthorization(credentials.reason), needed, request.host);
       else if (request.method === 'OPTIONS')
-        return ANONYMOUS; // R8: a CORS preflight never carries credentials
+        return ANONYMOUS; // a CORS preflight never carries credentials
       else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
         return reject(credentialsMissing(), needed, request.host);
       } else return ANONYMOUS;
@@ -435,7 +435,7 @@ function describeCause(cause: unknown): string | undefined {
 }
 
 /**
- * The introspection verifier of the configuration (R17), or undefined without
+ * The introspection verifier of the configuration (RFC 7662), or undefined without
  * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
  * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
  */

@@ -7,7 +7,7 @@
  * tokens with made-up issuers.
  *
  * The unverified `iss` only selects which checks run: the selected verifier still requires a
- * valid signature from that issuer's keys and an exact `iss` match (R12, R13).
+ * valid signature from that issuer's keys and an exact `iss` match (RFC 8725 §3.1).
  *
  * With a single issuer (the common case) there is nothing to route, so the payload is not decoded
  * ahead of jose (issue 7: that decode was a tenth of an uncached token's cost). The remote JWKS

@@ -255,7 +255,7 @@ function checkKeyMaterial(
 }
 
 /**
- * R12 and RFC 7518 §3.2: HS* only with a secret of the hash's size, never next to a public key or
+ * RFC 8725 §3.1 and RFC 7518 §3.2: HS* only with a secret of the hash's size, never next to a public key or
  * JWKS (algorithm confusion), and asymmetric algorithms never with only a secret.
  */
 function checkJwtAlgorithms(
@@ -278,7 +278,7 @@ function checkJwtAlgorithms(
   if (symmetric.length > 0 && publicKeySources.length > 0) {
     report(
       'jwtAlgorithms',
-      `allows ${symmetric.join(', ')} while ${publicKeySources.join(' and ')} is set: a symmetric algorithm next to a public key enables algorithm confusion (R12); use only asymmetric algorithms (e.g. RS256) with public keys, or a secret alone with HS256`,
+      `allows ${symmetric.join(', ')} while ${publicKeySources.join(' and ')} is set: a symmetric algorithm next to a public key enables algorithm confusion (RFC 8725 §3.1); use only asymmetric algorithms (e.g. RS256) with public keys, or a secret alone with HS256`,
     );
   }
   if (config.jwtSecret !== undefined) {

@@ -46,13 +46,13 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
   /** The authenticator from `createAuthenticator(config)`. */
   authenticator: Authenticator;
   /**
-   * When set, the plugin also registers the discovery documents as public routes (R4). Only on
+   * When set, the plugin also registers the discovery documents as public routes (RFC 9728 §3). Only on
    * the root instance: inside a prefixed scope, register `wardenMetadata` on the root instead.
    */
   metadata?: MetadataProvider;
   /**
    * Answer CORS preflights before authentication (an `OPTIONS *` route) and expose
-   * `WWW-Authenticate` on every response (R8). Default `true`. Set `false` when `@fastify/cors`
+   * `WWW-Authenticate` on every response (see docs/security.md). Default `true`. Set `false` when `@fastify/cors`
    * does both (its own `OPTIONS *` route would otherwise clash with ours).
    */
   cors?: boolean;
@@ -83,7 +83,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
 
   if (cors) {
-    // R8: preflights never carry credentials, so they are answered before any authentication:
+    // preflights never carry credentials, so they are answered before any authentication:
     // by the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
     const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(CORS_PREFLIGHT_HEADERS).send();
     instance.options('*', { config: { warden: false } }, async (_request, reply) => answerPreflight(reply));
@@ -114,7 +114,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     });
   }
 
-  // preValidation: the body is parsed (for the tools/call check, R7) and schema validation has
+  // preValidation: the body is parsed (for the tools/call check) and schema validation has
   // not yet told an unauthenticated caller anything about the route's input.
   instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const override = request.routeOptions.config.warden;
@@ -135,7 +135,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
 
 /**
  * Fastify plugin (wrapped with `fastify-plugin`, so its hook covers the scope it is registered
- * in) that authenticates every route of that scope (R9) with the core's authenticator.
+ * in) that authenticates every route of that scope (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `request.auth` (and `request.raw.auth`, read by `toNodeHandler`) is the
  *   caller's `AuthInfo`;

@@ -33,7 +33,7 @@ async function jsonBody(c: Context): Promise<unknown> {
  * `Authorization` headers arrive joined by the Fetch `Headers` object (`a, b`), which the core
  * rejects as malformed rather than picking one.
  *
- * @param readBody - whether a `tools/call` check needs the body (tool scopes configured, R7);
+ * @param readBody - whether a `tools/call` check needs the body (tool scopes configured);
  * without one the body is never read.
  */
 /** What `@hono/node-server` puts in `c.env`: the Node request. Other runtimes leave it undefined. */

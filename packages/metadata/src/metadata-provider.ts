@@ -1,7 +1,7 @@
 /**
  * Everything a server needs to publish its discovery documents from one configuration: the
  * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
- * (R1–R4). Built once at start-up; per request it only looks up a path.
+ * (RFC 9728, RFC 8414). Built once at start-up; per request it only looks up a path.
  *
  * @module
  */
@@ -24,7 +24,7 @@ import { type MetadataLogger, mirrorUpstreamMetadata, type UpstreamMirror } from
 import { createWellKnownHandler } from './well-known-handler.js';
 import { createWellKnownResponder, type WellKnownAnswer, type WellKnownDocument } from './well-known-responder.js';
 
-/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (R3). */
+/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks. */
 export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 /** Options for {@link createMetadataProvider}. */
@@ -83,10 +83,10 @@ const MIRROR_CACHE = 'public, max-age=60';
 /**
  * Builds the discovery documents for a configuration and fetches the provider's metadata once.
  *
- * - Protected-resource metadata (RFC 9728, R1/R2) at `/.well-known/oauth-protected-resource<path>`
+ * - Protected-resource metadata (RFC 9728 §2, §3.1) at `/.well-known/oauth-protected-resource<path>`
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
  *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
- * - Authorization-server metadata (RFC 8414, R3) at `/.well-known/oauth-authorization-server`:
+ * - Authorization-server metadata (RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
  *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
@@ -127,7 +127,7 @@ export async function createMetadataProvider(
   const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
   const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
 
-  // R2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
+  // RFC 9728 §2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
   const resourceMetadata = Object.freeze(
     protectedResourceMetadataFromConfig(config, [
       ...(issuer === undefined ? [] : [issuer]),

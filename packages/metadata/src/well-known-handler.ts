@@ -1,5 +1,5 @@
 /**
- * The framework-free `Request -> Response` handler for the discovery documents (R1, R3, R4), for
+ * The framework-free `Request -> Response` handler for the discovery documents (RFC 9728 §3, RFC 8414 §3), for
  * runtimes and frameworks built on the Fetch API (Hono, Bun, Deno, workers, Next.js).
  *
  * @module

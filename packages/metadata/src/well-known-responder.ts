@@ -1,5 +1,5 @@
 /**
- * The HTTP behaviour of the well-known endpoints (R4), as plain data: any framework can write a
+ * The HTTP behaviour of the well-known endpoints (RFC 9728 §3), as plain data: any framework can write a
  * {@link WellKnownAnswer} with its own response API, and the `Request -> Response` handler is a
  * thin wrapper over it.
  *
@@ -32,12 +32,12 @@ export interface WellKnownAnswer {
   body: string | null;
 }
 
-/** The methods a discovery document answers (R4); everything else is 405. */
+/** The methods a discovery document answers (RFC 9728 §3); everything else is 405. */
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 /**
  * Request headers a browser-based client may send to a discovery endpoint. The official SDK sends
- * `MCP-Protocol-Version` on discovery requests, which makes browsers preflight (R4, R8).
+ * `MCP-Protocol-Version` on discovery requests, which makes browsers preflight (RFC 9728 §3, CORS).
  */
 const ALLOW_HEADERS = 'Authorization, Content-Type, MCP-Protocol-Version';
 
@@ -55,7 +55,7 @@ const encoder = new TextEncoder();
  * Builds the answering function for a fixed set of well-known routes. The route table is built
  * once here; each document is serialised once per document object and reused.
  *
- * Answers (R4): GET and HEAD with the document (`Content-Type: application/json`, a short
+ * Answers (RFC 9728 §3): GET and HEAD with the document (`Content-Type: application/json`, a short
  * `Cache-Control`), OPTIONS 204 with CORS preflight headers, any other method 405 with `Allow`.
  * Every answer carries `Access-Control-Allow-Origin: *`: the documents are public and a browser
  * client on any origin must be able to read them. Nothing here looks at credentials.
