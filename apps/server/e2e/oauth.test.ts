@@ -1,4 +1,4 @@
-// The embedded development issuer end to end (issue 6, tests 2–4): the official MCP client
+// The embedded development issuer end to end: the official MCP client
 // against the zero-config server on every framework, starting from the HTTP 401 and doing its own
 // discovery (R1, R2, R5), then client credentials, then step-up (R6, R7).
 import { completeAuthorization } from '@mcp-warden/dev-issuer';

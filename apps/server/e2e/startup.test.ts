@@ -1,4 +1,4 @@
-// The start contract operators rely on (issue 6): configuration from the environment and ./.env,
+// The start contract operators rely on: configuration from the environment and ./.env,
 // exit code 1 listing every problem, the production refusal, graceful shutdown, health check,
 // DNS-rebinding protection, and logs that name rejections without ever containing a credential.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

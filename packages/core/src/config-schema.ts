@@ -1,6 +1,6 @@
 /**
  * The configuration schema: every environment variable of the original description plus the
- * additions of design.md, as one zod object whose fields accept both the env form (strings) and
+ * additions documented in the package README, as one zod object whose fields accept both the env form (strings) and
  * the programmatic form (typed values), so `loadConfig(env)` and `defineConfig(options)` cannot
  * drift apart. Cross-field rules live in `load-config.ts`.
  *

@@ -53,7 +53,7 @@ function rejected(result: AuthResult) {
   return result;
 }
 
-describe('the semantics table (design.md)', () => {
+describe('the semantics table (packages/core/README.md)', () => {
   it('auth disabled: every request is anonymous, even with bad credentials', async () => {
     expect(await authenticate({ authEnabled: false, authRequired: true }, {})).toEqual({ outcome: 'anonymous' });
     expect(await authenticate({ authEnabled: false }, bearer('garbage'))).toEqual({ outcome: 'anonymous' });

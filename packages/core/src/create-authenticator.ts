@@ -1,5 +1,5 @@
 /**
- * The authenticate decision (design.md "Semantics that must hold everywhere"), built once from
+ * The authenticate decision (the table below), built once from
  * configuration and then run per request by every adapter.
  *
  * | situation                                           | answer                                            |
@@ -260,7 +260,7 @@ export async function createAuthenticator(
 
   /**
    * A JWT-shaped token while JWT validation is on goes straight to jose, which decodes the header
-   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token (issue 7). Only
+   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token. Only
    * when the token fails and its header is not a JOSE header is it an opaque credential after all;
    * jose reads the header before resolving any key, so that first attempt fetched nothing.
    */
@@ -300,7 +300,7 @@ export async function createAuthenticator(
     const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
 
     // The exact form clients send, `Bearer <token>` with one space, skips the header's regular
-    // expressions (issue 7). The cache only answers for a token68 token, which has no spaces, so a
+    // expressions. The cache only answers for a token68 token, which has no spaces, so a
     // hit means parseAuthorization would have returned this very token; so does a JWT-shaped token
     // (base64url and dots are token68). Anything else takes the full parse.
     const authorization = request.authorization;
@@ -331,7 +331,7 @@ export async function createAuthenticator(
     } catch (error) {
       if (!isAuthError(error)) throw error;
       // No per-request warning for a 503: the JWKS and introspection clients log each failed
-      // fetch themselves, at most once per back-off window (issue 8: incidents, not requests).
+      // fetch themselves, at most once per back-off window (incidents, not requests).
       return reject(error, needed, request.host);
     }
     return authorize(authInfo, needed, request.host);

@@ -275,7 +275,7 @@ describe('token introspection (R17)', () => {
     expect(lines.join('\n')).not.toMatch(/opaque-good|local-api-key/);
   });
 
-  it('logs a failing endpoint once per window, never the token or the client secret (issue 8)', async () => {
+  it('logs a failing endpoint once per window, never the token or the client secret', async () => {
     const warnings: [object, string | undefined][] = [];
     const logger: AuthLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
     failing = true;

@@ -10,7 +10,7 @@
  * valid signature from that issuer's keys and an exact `iss` match (RFC 8725 §3.1).
  *
  * With a single issuer (the common case) there is nothing to route, so the payload is not decoded
- * ahead of jose (issue 7: that decode was a tenth of an uncached token's cost). The remote JWKS
+ * ahead of jose (that decode was a tenth of an uncached token's cost). The remote JWKS
  * checks the unverified `iss` instead, only before a fetch the token would cause, so a foreign
  * issuer's token still never makes this server contact the provider.
  *
@@ -56,7 +56,7 @@ export async function createJwtIssuerRouter(
 ): Promise<JwtIssuerRouter> {
   const remotes: RemoteJwks[] = [];
   const byIssuer = new Map<string, Verify>();
-  /** The seed's single-issuer mode without MCP_JWT_ISSUER: one verifier, `iss` not checked. */
+  /** The single-issuer mode without MCP_JWT_ISSUER: one verifier, `iss` not checked. */
   let issuerless: Verify | undefined;
 
   if (config.jwtEnabled) {

@@ -28,7 +28,7 @@ type Naming = 'env' | 'option';
 
 const CONFIG_KEYS = Object.keys(CONFIG_ENV_VARIABLES) as ConfigKey[];
 
-/** URLs that must be https unless on loopback or `allowInsecureHttp` (design.md). */
+/** URLs that must be https unless on loopback or `allowInsecureHttp`. */
 const HTTPS_ONLY: readonly ConfigKey[] = [
   'jwtIssuer',
   'oauthJwksUri',

@@ -1,4 +1,4 @@
-// MCP_TRUSTED_ISSUERS and the introspection settings in the configuration (issue 9): both forms,
+// MCP_TRUSTED_ISSUERS and the introspection settings in the configuration: both forms,
 // defaults, and every problem reported at once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

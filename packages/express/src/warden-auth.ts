@@ -1,7 +1,7 @@
 /**
  * The Express middleware: extracts the credentials, asks the core's authenticator, and either puts
  * the caller's `AuthInfo` on `req.auth` or answers with the core's status, challenge and JSON
- * body. It holds no authentication logic of its own (design.md: adapters are glue).
+ * body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The Fastify plugin: a hook that extracts the credentials, asks the core's authenticator, and
  * either decorates `request.auth` with the caller's `AuthInfo` or answers with the core's status,
- * challenge and JSON body. It holds no authentication logic of its own (design.md: adapters are
+ * challenge and JSON body. It holds no authentication logic of its own (adapters are
  * glue).
  *
  * @module
@@ -88,7 +88,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(CORS_PREFLIGHT_HEADERS).send();
     instance.options('*', { config: { warden: false } }, async (_request, reply) => answerPreflight(reply));
     // A callback hook, not an async one: it has nothing to await, and on a 16 µs bare request the
-    // promise Fastify would otherwise settle per request is a measurable share (issue 7).
+    // promise Fastify would otherwise settle per request is a measurable share.
     instance.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (request.routeOptions.config.warden === false) return done();
       if (request.method === 'OPTIONS') {
@@ -101,7 +101,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
       // them into the handler's own. Only a browser reads CORS headers, and a browser's
       // cross-origin request always carries `Origin` (Fetch standard, "CORS protocol"): writing
       // the raw copy for every request instead sent every Fastify response through Node's
-      // slower path that merges two header sets: about a tenth of a bare request's CPU (issue 7).
+      // slower path that merges two header sets: about a tenth of a bare request's CPU.
       const addsOrigin = !reply.hasHeader('access-control-allow-origin');
       const exposed = mergeExposedHeaders(reply.getHeader('access-control-expose-headers')?.toString());
       if (addsOrigin) reply.header('access-control-allow-origin', '*');

@@ -44,7 +44,7 @@ interface NodeBindings {
 /**
  * The request as the core sees it. Under `@hono/node-server` the credential headers come from the
  * Node request's `rawHeaders` (every copy joined, like the Express and Fastify adapters), which
- * skips building and validating Fetch API headers per request (issue 7); elsewhere from
+ * skips building and validating Fetch API headers per request; elsewhere from
  * `c.req.header`. The path and client address only appear in a rejection's log line, so they are
  * computed when read.
  */

@@ -1,7 +1,7 @@
 /**
  * The Hono middleware: extracts the credentials, asks the core's authenticator, and either sets
  * the caller's `AuthInfo` as `c.get('auth')` or answers with the core's status, challenge and
- * JSON body. It holds no authentication logic of its own (design.md: adapters are glue).
+ * JSON body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
@@ -118,7 +118,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
  * the application (its CORS middleware or the handler) chose an origin, and our headers added to
  * whatever it exposes. Done on the finished response rather than up front because reading
  * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
- * API's streams on every request, which cost more than the authentication itself (issue 7).
+ * API's streams on every request, which cost more than the authentication itself.
  */
 function exposeChallengeHeaders(c: Context): void {
   try {

@@ -245,7 +245,7 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });
 
-  it('lists every trusted issuer, and mirrors the primary one (issue 9)', async () => {
+  it('lists every trusted issuer, and mirrors the primary one', async () => {
     const metadata = await provider(
       loadConfig({
         MCP_JWT_ISSUER: 'https://as.example.com',

@@ -87,7 +87,7 @@ const MIRROR_CACHE = 'public, max-age=60';
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
  *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
  * - Authorization-server metadata (RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
- *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
+ *   the provider's own document when it can be fetched (mirrored unchanged), else the
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
  *

@@ -44,7 +44,7 @@ const ALLOW_HEADERS = 'Authorization, Content-Type, MCP-Protocol-Version';
 const DEFAULT_CACHE_CONTROL = 'public, max-age=300';
 
 const NOT_CONFIGURED: Record<WellKnownKind, string> = {
-  // The seed's message, word for word.
+  // Word for word the message docs/troubleshooting.md lists.
   'authorization-server': 'OAuth authorization server not configured',
   'protected-resource': 'OAuth protected resource metadata not configured',
 };
