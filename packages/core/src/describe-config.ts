@@ -1,6 +1,6 @@
 /**
  * A redacted view of the effective configuration for start-up logs: secrets as `***`, public keys
- * as a kind and a fingerprint, credentials inside URLs removed (R18: a key is never logged).
+ * as a kind and a fingerprint, credentials inside URLs removed (a key is never logged, docs/security.md).
  *
  * @module
  */
