@@ -171,6 +171,7 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
       expect(who.scopes).toContain('mcp:tools');
       await authed.close();
     },
+    30_000,
   );
 
   it('a client credentials token reaches whoami as the client (official client)', async () => {

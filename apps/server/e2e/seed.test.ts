@@ -75,8 +75,10 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
     });
     const res = await seedCurl(`${server.url}/mcp/messages`, TOOLS_LIST);
     expect(res.status).toBe(401);
+    // The resource (http://localhost:PORT/mcp) is a loopback one: the challenge names the metadata
+    // under the address this client used.
     expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer resource_metadata="http://127.0.0.1:${server.port}/.well-known/oauth-protected-resource/mcp"`,
     );
     expect(await res.json()).toMatchObject({ error: expect.any(String), error_description: expect.any(String) });
     const ok = await seedCurl(`${server.url}/mcp/messages`, TOOLS_LIST, { 'x-api-key': 'test-key-123' });

@@ -20,6 +20,22 @@ async function start(env: Record<string, string>, cwd?: string): Promise<ServerP
   return server;
 }
 
+/** The body of a GET with a chosen Host header. */
+function getBodyWithHost(url: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** A GET with a chosen Host header (fetch does not let a caller set Host). */
 function getWithHost(url: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -91,19 +107,19 @@ describe('start-up', () => {
     expect(required.output()).not.toContain('authentication is optional');
     // JWT is on by default: with only API keys, no warning about JWT keys.
     expect(server.output()).not.toContain('JWT authentication is enabled but');
-  });
+  }, 30_000);
 
   it('warns loudly when authentication is disabled in production', async () => {
     const server = await start({ NODE_ENV: 'production', MCP_AUTH_ENABLED: 'false' });
     expect(server.output()).toContain('WARNING: AUTHENTICATION IS DISABLED (MCP_AUTH_ENABLED=false)');
-  });
+  }, 30_000);
 
   it('runs open in production only when MCP_AUTH_ENABLED=false says so', async () => {
     const server = await start({ NODE_ENV: 'production', MCP_AUTH_ENABLED: 'false' });
     expect(server.output()).not.toContain('OAuth issuer');
     const res = await seedCurl(`${server.url}/mcp`, TOOLS_LIST);
     expect(res.status).toBe(200);
-  });
+  }, 30_000);
 
   it('reads ./.env from its working directory; the environment wins over it', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mcp-warden-dotenv-'));
@@ -114,11 +130,15 @@ describe('start-up', () => {
     expect((await seedCurl(`${server.url}/mcp`, TOOLS_LIST)).status).toBe(401);
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('shuts down gracefully on %s with exit code 0', async (signal) => {
-    const server = await startServerProcess({ env: { MCP_AUTH_ENABLED: 'false' } });
-    expect(await server.stop(signal)).toBe(0);
-    expect(server.output()).toContain(`"signal":"${signal}"`);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'shuts down gracefully on %s with exit code 0',
+    async (signal) => {
+      const server = await startServerProcess({ env: { MCP_AUTH_ENABLED: 'false' } });
+      expect(await server.stop(signal)).toBe(0);
+      expect(server.output()).toContain(`"signal":"${signal}"`);
+    },
+    30_000,
+  );
 });
 
 describe('serving', () => {
@@ -136,6 +156,23 @@ describe('serving', () => {
     const foreignOrigin = await seedCurl(`${server.url}/mcp`, TOOLS_LIST, { origin: 'https://attacker.example' });
     expect(foreignOrigin.status).toBe(403);
   });
+
+  it('names a loopback resource in the spelling of the Host header; a public resource never', async () => {
+    const prmPath = '/.well-known/oauth-protected-resource/mcp';
+    const resourceFor = async (server: ServerProcess, host: string) =>
+      JSON.parse(await getBodyWithHost(`${server.url}${prmPath}`, host)).resource;
+    const loopback = await start({ MCP_API_KEYS: 'loopback-key-1', MCP_AUTH_REQUIRED: 'true' });
+    expect(await resourceFor(loopback, `127.0.0.1:${loopback.port}`)).toBe(`http://127.0.0.1:${loopback.port}/mcp`);
+    expect(await resourceFor(loopback, `localhost:${loopback.port}`)).toBe(`http://localhost:${loopback.port}/mcp`);
+    const publicResource = await start({
+      MCP_API_KEYS: 'public-key-1',
+      MCP_AUTH_REQUIRED: 'true',
+      MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',
+    });
+    for (const host of [`127.0.0.1:${publicResource.port}`, `localhost:${publicResource.port}`, 'mcp.example.com']) {
+      expect(await resourceFor(publicResource, host)).toBe('https://mcp.example.com/mcp');
+    }
+  }, 30_000);
 
   it('logs every rejection with code, method, path and client address, never the credential', async () => {
     const server = await start({ MCP_API_KEYS: 'sekrit-api-key-0001', MCP_AUTH_REQUIRED: 'true' });

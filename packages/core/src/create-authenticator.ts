@@ -278,11 +278,12 @@ export async function createAuthenticator(
     }
   }
 
-  function reject(error: AuthError, scope: readonly string[], host: string | null | undefined): AuthResult {
+  /** `request` is read only here, for its `host` (a loopback resource's challenge): never on a pass. */
+  function reject(error: AuthError, scope: readonly string[], request: AuthRequest | undefined): AuthResult {
     const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
     const headers: Record<string, string> = {
       'WWW-Authenticate': buildWwwAuthenticate({
-        resourceMetadata: metadataUrlFor(host),
+        resourceMetadata: metadataUrlFor(request?.host),
         scope,
         ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
       }),
@@ -308,7 +309,7 @@ export async function createAuthenticator(
     if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
       const token = authorization.slice(BEARER_PREFIX_LENGTH);
       const hit = cache.getBearer(token, Date.now() / 1000);
-      if (hit !== undefined) return authorize(hit, needed, request.host);
+      if (hit !== undefined) return authorize(hit, needed, request);
       if (jwtValidationOn && token.length <= MAX_CREDENTIAL_LENGTH && JWT_SHAPE.test(token)) uncachedJwt = token;
     }
 
@@ -322,27 +323,27 @@ export async function createAuthenticator(
       else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
       else if (credentials.kind === 'malformed')
-        return reject(malformedAuthorization(credentials.reason), needed, request.host);
+        return reject(malformedAuthorization(credentials.reason), needed, request);
       else if (request.method === 'OPTIONS')
         return ANONYMOUS; // a CORS preflight never carries credentials
       else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
-        return reject(credentialsMissing(), needed, request.host);
+        return reject(credentialsMissing(), needed, request);
       } else return ANONYMOUS;
     } catch (error) {
       if (!isAuthError(error)) throw error;
       // No per-request warning for a 503: the JWKS and introspection clients log each failed
       // fetch themselves, at most once per back-off window (incidents, not requests).
-      return reject(error, needed, request.host);
+      return reject(error, needed, request);
     }
-    return authorize(authInfo, needed, request.host);
+    return authorize(authInfo, needed, request);
   }
 
   /** The scope check of an identified caller (API keys carry every scope). */
-  function authorize(authInfo: AuthInfo, needed: readonly string[], host: string | null | undefined): AuthResult {
+  function authorize(authInfo: AuthInfo, needed: readonly string[], request: AuthRequest): AuthResult {
     if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
       for (const scope of needed) {
         if (!authInfo.scopes.includes(scope)) {
-          return reject(insufficientScope(), needed, host);
+          return reject(insufficientScope(), needed, request);
         }
       }
     }
@@ -350,10 +351,15 @@ export async function createAuthenticator(
   }
 
   function reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void {
-    logger.error(
-      { cause: describeCause(error), method: request?.method, path: request?.path },
-      'unexpected failure while authenticating',
-    );
+    let method: string | undefined;
+    let path: string | undefined;
+    try {
+      method = request?.method;
+      path = request?.path;
+    } catch {
+      // The request itself may be what failed: the log line still goes out, without them.
+    }
+    logger.error({ cause: describeCause(error), method, path }, 'unexpected failure while authenticating');
   }
 
   return {
@@ -381,7 +387,7 @@ export async function createAuthenticator(
         // A bug must not become a pass or a 500: fail closed with the same 503 the adapters send
         // when something around the authenticator fails (unexpected-failure.ts).
         reportUnexpectedFailure(error, request);
-        return reject(unexpectedFailure(error), [], request?.host);
+        return reject(unexpectedFailure(error), [], safeRequest(request));
       }
     },
     reportUnexpectedFailure,
@@ -425,6 +431,18 @@ function warnAboutConfiguration(
       { setting: name('authRequired') },
       `authentication is optional (${setting('authRequired', false)}): requests without credentials reach the application as anonymous; set ${setting('authRequired', true)} to refuse them (or require it per route)`,
     );
+  }
+}
+
+/**
+ * The request, for the challenge of the fail-closed answer, only if reading its `host` does not
+ * throw: the failure being answered may be that very request's.
+ */
+function safeRequest(request: AuthRequest | undefined): AuthRequest | undefined {
+  try {
+    return request === undefined ? undefined : { method: request.method, host: request.host };
+  } catch {
+    return undefined;
   }
 }
 
