@@ -40,7 +40,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  logger.info({ mcp: server.mcpUrl }, `mcp-warden reference server listening on ${server.url}`);
+  logger.info(
+    { mcp: server.mcpUrl },
+    `mcp-warden reference server listening on ${server.url} (MCP endpoint ${server.mcpUrl})`,
+  );
   if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
 
   let closing = false;

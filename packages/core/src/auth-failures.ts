@@ -7,6 +7,7 @@
  */
 
 import { AuthError } from './auth-error.js';
+import { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 
 /** Every `AuthError.code` core produces; switch on it in logs and tests. */
 export type AuthErrorCode =
@@ -23,11 +24,12 @@ export type AuthErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_MALFORMED_AUTHORIZATION'
   | 'ERR_VERIFIER_UNAVAILABLE'
+  | 'ERR_UNEXPECTED_FAILURE'
   | 'ERR_DISCOVERY_ISSUER_MISMATCH';
 
 /**
  * The original description's answer when authorization-server metadata is requested but no OAuth
- * server is configured (used by `@mcp-warden/metadata`, R3).
+ * server is configured (used by `@mcp-warden/metadata`, RFC 8414 §3).
  *
  * @example
  * ```ts
@@ -74,7 +76,7 @@ export function malformedAuthorization(reason: 'scheme' | 'token'): AuthError {
   });
 }
 
-/** 403 `insufficient_scope` (RFC 6750 §3.1, R6). */
+/** 403 `insufficient_scope` (RFC 6750 §3.1). */
 export function insufficientScope(): AuthError {
   return new AuthError({
     code: 'ERR_INSUFFICIENT_SCOPE',
@@ -84,7 +86,7 @@ export function insufficientScope(): AuthError {
   });
 }
 
-/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (R16). Never a pass. */
+/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (RFC 7517). Never a pass. */
 export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthError {
   return new AuthError({
     code: 'ERR_VERIFIER_UNAVAILABLE',
@@ -92,6 +94,21 @@ export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthEr
     status: 503,
     description: 'The token verification keys are temporarily unavailable; retry later',
     retryAfter,
+    cause,
+  });
+}
+
+/**
+ * 503 `temporarily_unavailable`: something that should never throw did. Fails closed with the
+ * answer of {@link UNEXPECTED_FAILURE}; the cause is for the error log only.
+ */
+export function unexpectedFailure(cause: unknown): AuthError {
+  return new AuthError({
+    code: 'ERR_UNEXPECTED_FAILURE',
+    error: UNEXPECTED_FAILURE.body.error,
+    status: UNEXPECTED_FAILURE.status,
+    description: UNEXPECTED_FAILURE.body.error_description,
+    retryAfter: Number(UNEXPECTED_FAILURE.headers['Retry-After']),
     cause,
   });
 }

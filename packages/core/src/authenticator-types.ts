@@ -15,9 +15,9 @@ export type AuthMethod = 'jwt' | 'api_key' | 'introspection';
 export interface AuthInfo {
   /** The presented credential (access token or API key). Never log it. */
   token: string;
-  /** `client_id`, else `azp`, else `sub` (R15); `api_key:<n>` for the n-th configured API key. */
+  /** `client_id`, else `azp`, else `sub` (RFC 9068 §2.2); `api_key:<n>` for the n-th configured API key. */
   clientId: string;
-  /** Granted scopes (R15: `scope`, `scp`, `permissions`). */
+  /** Granted scopes (RFC 9068 §2.2: `scope`, `scp`, `permissions`). */
   scopes: string[];
   /** Expiry in seconds since the epoch (the JWT `exp`); absent for API keys. */
   expiresAt?: number;
@@ -43,9 +43,14 @@ export interface AuthRequest {
   method: string;
   /** The request path (for logs). */
   path?: string;
+  /**
+   * The `Host` header. Only read when the resource URL is a loopback URL, to name the metadata
+   * under the spelling the client used; it never shapes anything for another host.
+   */
+  host?: string | null;
   /** The client's network address (for logs). */
   clientAddress?: string;
-  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (R7). */
+  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (MCP authorization, scope challenges). */
   body?: unknown;
 }
 
@@ -87,7 +92,7 @@ export interface AuthLogger {
   error(obj: object, msg?: string): void;
 }
 
-/** Tuning for the remote JWKS client (R16). Defaults suit production; tests shorten them. */
+/** Tuning for the remote JWKS client (RFC 7517). Defaults suit production; tests shorten them. */
 export interface JwksClientOptions {
   /** Time budget of one key load, discovery included; also the introspection timeout (default 5000 ms). */
   timeoutMs?: number;
@@ -113,10 +118,15 @@ export interface AuthenticatorOptions {
 export interface Authenticator {
   /** The validated configuration, defaults applied. */
   readonly config: WardenConfig;
-  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (R5). */
+  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (RFC 9728 §5.1). */
   readonly resourceMetadataUrl: string;
   /** The decision for one request. Never throws. */
   authenticate(request: AuthRequest, route?: RouteAuthOptions): Promise<AuthResult>;
+  /**
+   * Logs, at error level with its cause, a failure an adapter caught around {@link authenticate}
+   * (it then answers `UNEXPECTED_FAILURE`, a 503). Never logs a credential.
+   */
+  reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void;
   /** Verifies one bearer token (JWT or API key): the SDK's `OAuthTokenVerifier`. Throws {@link AuthError}. */
   verifyAccessToken(token: string): Promise<AuthInfo>;
   /** Releases caches and pending work. */

@@ -1,6 +1,6 @@
 /**
  * The configuration schema: every environment variable of the original description plus the
- * additions of design.md, as one zod object whose fields accept both the env form (strings) and
+ * additions documented in the package README, as one zod object whose fields accept both the env form (strings) and
  * the programmatic form (typed values), so `loadConfig(env)` and `defineConfig(options)` cannot
  * drift apart. Cross-field rules live in `load-config.ts`.
  *
@@ -43,11 +43,11 @@ export interface WardenConfig {
   authRequired: boolean;
   /** `MCP_API_KEY_ENABLED` (default `true`). */
   apiKeyEnabled: boolean;
-  /** `MCP_API_KEYS`: comma list; an entry may be `sha256:<64 hex>`, the digest of the key (R18). */
+  /** `MCP_API_KEYS`: comma list; an entry may be `sha256:<64 hex>`, the digest of the key (docs/security.md). */
   apiKeys: string[];
   /** `MCP_JWT_ENABLED` (default `true`). */
   jwtEnabled: boolean;
-  /** `MCP_JWT_ALGORITHM` (default `RS256`; a comma list is allowed): the algorithm allowlist (R12). */
+  /** `MCP_JWT_ALGORITHM` (default `RS256`; a comma list is allowed): the algorithm allowlist (RFC 8725 §3.1). */
   jwtAlgorithms: string[];
   /** `MCP_JWT_SECRET`: the shared secret for HS* algorithms. */
   jwtSecret?: string;
@@ -55,13 +55,13 @@ export interface WardenConfig {
   jwtPublicKey?: string;
   /** `MCP_JWT_PUBLIC_KEY_FILE`: path to a file holding one of the `jwtPublicKey` formats. */
   jwtPublicKeyFile?: string;
-  /** `MCP_JWT_AUDIENCE`: comma list of accepted audiences (default: `[resourceUrl]`, R10). */
+  /** `MCP_JWT_AUDIENCE`: comma list of accepted audiences. Empty (the default): the resource URL, in each loopback spelling for a loopback resource (RFC 8707). */
   jwtAudience: string[];
   /** `MCP_JWT_ISSUER`: the exact expected `iss` (a trailing slash is kept and significant). */
   jwtIssuer?: string;
-  /** `MCP_JWT_CLOCK_TOLERANCE`: seconds of leeway for `exp`, `nbf`, `iat` (default 5, R13). */
+  /** `MCP_JWT_CLOCK_TOLERANCE`: seconds of leeway for `exp`, `nbf`, `iat` (default 5). */
   jwtClockTolerance: number;
-  /** `MCP_JWT_REQUIRE_AT_JWT` (default `false`): require `typ: at+jwt` (RFC 9068, R14). */
+  /** `MCP_JWT_REQUIRE_AT_JWT` (default `false`): require `typ: at+jwt` (RFC 9068 §2.1). */
   jwtRequireAtJwtType: boolean;
   /** `MCP_OAUTH_SERVER_URL`: the authorization server (issuer) base URL. */
   oauthServerUrl?: string;
@@ -71,10 +71,10 @@ export interface WardenConfig {
   oauthTokenEndpoint?: string;
   /** `MCP_OAUTH_REGISTRATION_ENDPOINT`. */
   oauthRegistrationEndpoint?: string;
-  /** `MCP_OAUTH_JWKS_URI`: where signing keys are fetched (R16). */
+  /** `MCP_OAUTH_JWKS_URI`: where signing keys are fetched (RFC 7517). */
   oauthJwksUri?: string;
   /**
-   * `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens (R17), or
+   * `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens, or
    * `discover` to read `introspection_endpoint` from the issuer's metadata on first use.
    */
   oauthIntrospectionEndpoint?: string;
@@ -102,7 +102,7 @@ export interface WardenConfig {
   requiredScopes: string[];
   /** `MCP_SCOPES_SUPPORTED`: advertised in metadata. */
   scopesSupported: string[];
-  /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (R7). */
+  /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (MCP authorization, scope challenges). */
   toolScopes: Record<string, string[]>;
   /** `MCP_ALLOW_INSECURE_HTTP` (default `false`): allow `http:` URLs off loopback (development only). */
   allowInsecureHttp: boolean;
@@ -110,7 +110,7 @@ export interface WardenConfig {
   tokenCacheMaxEntries: number;
   /**
    * `MCP_JWKS_REFRESH_COOLDOWN` seconds (default 30): a token with an unknown `kid` refetches the
-   * JWKS at most once per this window (R16), so random `kid`s cannot flood the provider.
+   * JWKS at most once per this window (RFC 7517), so random `kid`s cannot flood the provider.
    */
   jwksRefreshCooldown: number;
   /** `PORT` (default 8000). */
@@ -245,7 +245,7 @@ function textField(exact = false) {
   });
 }
 
-/** An absolute http(s) URL, kept exactly as written (trailing slashes matter to clients, R2). */
+/** An absolute http(s) URL, kept exactly as written (trailing slashes matter to clients). */
 function urlField() {
   return z.unknown().transform((value, ctx): string | undefined => {
     if (isUnset(value)) return undefined;
@@ -305,7 +305,10 @@ function algorithmListField() {
     const algorithms: string[] = [];
     for (const name of names) {
       if (name.toLowerCase() === 'none') {
-        ctx.addIssue({ code: 'custom', message: '"none" is never allowed: unsigned tokens prove nothing (R12)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: '"none" is never allowed: unsigned tokens prove nothing (RFC 8725 §3.1)',
+        });
         continue;
       }
       const alg = canonicalJwtAlgorithm(name);

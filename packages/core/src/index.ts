@@ -31,12 +31,14 @@ export { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
 export { describeConfig } from './describe-config.js';
 export type { DiscoverAuthorizationServerOptions } from './discover-authorization-server.js';
 export { authorizationServerMetadataUrls, discoverAuthorizationServer } from './discover-authorization-server.js';
+export { expectedAudiences } from './expected-audiences.js';
 export type { FetchJsonFailure, FetchJsonOptions } from './fetch-json.js';
 export { FetchJsonError, fetchJson } from './fetch-json.js';
 export { hasAuthSource } from './has-auth-source.js';
 export type { JwtAlgorithm } from './jwt-algorithms.js';
 export { SUPPORTED_JWT_ALGORITHMS } from './jwt-algorithms.js';
 export { defineConfig, loadConfig } from './load-config.js';
+export { isLoopbackResource, resourceSpellings, resourceUrlForHost } from './loopback-resource.js';
 export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './oauth-token-verifier.js';
 export { toOAuthTokenVerifier } from './oauth-token-verifier.js';
 export {

@@ -275,11 +275,11 @@ describe('token introspection (R17)', () => {
     expect(lines.join('\n')).not.toMatch(/opaque-good|local-api-key/);
   });
 
-  it('logs a failing endpoint once per window, never the token or the client secret (issue 8)', async () => {
+  it('logs a failing endpoint once per window, never the token or the client secret', async () => {
     const warnings: [object, string | undefined][] = [];
     const logger: AuthLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
     failing = true;
-    const auth = await start({}, logger);
+    const auth = await start({ authRequired: true }, logger);
     for (let i = 0; i < 5; i++) {
       const result = await check(auth, `opaque-failing-${i}`);
       expect(result.outcome === 'rejected' && result.status).toBe(503);

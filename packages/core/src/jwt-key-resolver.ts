@@ -2,7 +2,7 @@
  * The key resolver of one issuer: HS* tokens get the shared secret only, everything else gets the
  * public key (inline or file) or the remote JWKS (configured or discovered from the issuer).
  * Dispatching on the allowlisted `alg` keeps a public key from ever being used as an HMAC secret
- * (R12). Static keys are imported here, at start-up.
+ * (RFC 8725 §3.1). Static keys are imported here, at start-up.
  *
  * @module
  */
@@ -22,13 +22,13 @@ export interface JwtKeySource {
   publicKey?: string;
   publicKeyFile?: string;
   jwksUri?: string;
-  /** The issuer to discover `jwks_uri` from when no key and no JWKS URI are given (R16). */
+  /** The issuer to discover `jwks_uri` from when no key and no JWKS URI are given (RFC 7517). */
   discoveryIssuer?: string;
   allowInsecureHttp: boolean;
   /** Runs on a token before any JWKS fetch it would cause; throwing refuses it (see RemoteJwks). */
   checkBeforeFetch?: (token: FlattenedJWSInput) => void;
   /** How to name each source in a ConfigError or a log line (variable names, or a trusted-issuer entry). */
-  labels: { publicKey: string; publicKeyFile: string; jwksUri: string };
+  labels: { publicKey: string; publicKeyFile: string; jwksUri: string; algorithms: string };
 }
 
 /** A resolver, and the remote JWKS behind it (to close), when the source has any key. */
@@ -63,7 +63,7 @@ export async function buildKeyResolver(
       if (error instanceof KeyFileError) throw new ConfigError([{ variable, message: error.message }]);
       throw error;
     }
-    asymmetric = await importPublicKeys(text, source.algorithms, variable);
+    asymmetric = await importPublicKeys(text, source.algorithms, variable, source.labels.algorithms);
     if (source.jwksUri !== undefined) {
       logger.warn({ variable }, `${variable} is set: ${source.labels.jwksUri} is not used to verify tokens`);
     }
@@ -88,6 +88,6 @@ export async function buildKeyResolver(
   };
   if (remoteJwks === undefined) return { resolveKey };
   // Only asymmetric headers ever reach the remote JWKS, so it never knows a key for an HS* header:
-  // those keep going through resolveKey and the shared secret (R12).
+  // those keep going through resolveKey and the shared secret (RFC 8725 §3.1).
   return { resolveKey, knownKey: (encodedHeader) => remoteJwks.knownKey(encodedHeader), remoteJwks };
 }

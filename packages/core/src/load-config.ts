@@ -28,7 +28,7 @@ type Naming = 'env' | 'option';
 
 const CONFIG_KEYS = Object.keys(CONFIG_ENV_VARIABLES) as ConfigKey[];
 
-/** URLs that must be https unless on loopback or `allowInsecureHttp` (design.md). */
+/** URLs that must be https unless on loopback or `allowInsecureHttp`. */
 const HTTPS_ONLY: readonly ConfigKey[] = [
   'jwtIssuer',
   'oauthJwksUri',
@@ -56,7 +56,31 @@ const SHA256_ENTRY = /^sha256:[0-9a-f]{64}$/i;
 export function loadConfig(env: Record<string, string | undefined> = globalThis.process?.env ?? {}): WardenConfig {
   const input: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
-  return resolveConfig(input, 'env', []);
+  const config = resolveConfig(input, 'env', []);
+  const written = CONFIG_KEYS.filter((key) => (env[CONFIG_ENV_VARIABLES[key]] ?? '').trim() !== '');
+  FROM_ENVIRONMENT.set(config, new Set(written));
+  return config;
+}
+
+/**
+ * Configurations read from environment variables, as returned by {@link loadConfig}: problems found
+ * later (a key that does not import) name the variable. A configuration built or changed in code
+ * (a spread copy is a new object) names the option instead, because that is what its author wrote.
+ */
+const FROM_ENVIRONMENT = new WeakMap<object, ReadonlySet<keyof WardenConfig>>();
+
+/**
+ * The name the user wrote for a setting of `config`: the environment variable for a configuration
+ * from {@link loadConfig}, else the option name.
+ *
+ * @example
+ * ```ts
+ * configName(loadConfig(process.env), 'jwtPublicKey'); // 'MCP_JWT_PUBLIC_KEY'
+ * configName(defineConfig({}), 'jwtPublicKey'); // 'jwtPublicKey'
+ * ```
+ */
+export function configName(config: object, key: keyof WardenConfig): string {
+  return FROM_ENVIRONMENT.has(config) ? CONFIG_ENV_VARIABLES[key] : key;
 }
 
 /**
@@ -81,7 +105,39 @@ export function defineConfig(options: WardenOptions = {}): WardenConfig {
   const unknown = Object.keys(options)
     .filter((key) => !Object.hasOwn(CONFIG_ENV_VARIABLES, key))
     .map((key) => ({ variable: key.slice(0, 60), message: 'is not a known option (check the spelling)' }));
-  return resolveConfig(options as Record<string, unknown>, 'option', unknown);
+  // A configuration from loadConfig passed through again keeps naming its variables.
+  const written = FROM_ENVIRONMENT.get(options);
+  if (written !== undefined) {
+    const config = resolveConfig(options as Record<string, unknown>, 'env', unknown);
+    FROM_ENVIRONMENT.set(config, written);
+    return config;
+  }
+  const config = resolveConfig(options as Record<string, unknown>, 'option', unknown);
+  WRITTEN_OPTIONS.set(
+    config,
+    // A configuration from defineConfig passed through again keeps what its author wrote.
+    WRITTEN_OPTIONS.get(options) ??
+      new Set(CONFIG_KEYS.filter((key) => (options as Record<string, unknown>)[key] !== undefined)),
+  );
+  return config;
+}
+
+/** The options a configuration built by {@link defineConfig} was given (the rest are defaults). */
+const WRITTEN_OPTIONS = new WeakMap<object, ReadonlySet<keyof WardenConfig>>();
+
+/**
+ * Whether the user wrote `key` (set its variable, or passed the option) rather than leaving it at its
+ * default: a warning about a setting is only useful to whoever chose it. A configuration that
+ * neither {@link loadConfig} nor {@link defineConfig} built counts every key as written.
+ *
+ * @example
+ * ```ts
+ * isWritten(loadConfig({ MCP_API_KEYS: 'k' }), 'jwtEnabled'); // false: JWT is on by default
+ * ```
+ */
+export function isWritten(config: object, key: keyof WardenConfig): boolean {
+  const written = FROM_ENVIRONMENT.get(config) ?? WRITTEN_OPTIONS.get(config);
+  return written === undefined || written.has(key);
 }
 
 function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: ConfigIssue[]): WardenConfig {
@@ -107,11 +163,9 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   if (ok('port') && config.resourceUrl === undefined) {
     config.resourceUrl = `http://localhost:${config.port ?? DEFAULT_PORT}/mcp`;
   }
+  // An empty jwtAudience means "this server's resource URL": resolved where tokens are checked
+  // (expected-audiences.ts), never written here, so it follows a resource URL changed later.
   const audienceExplicit = ok('jwtAudience') && config.jwtAudience.length > 0;
-  if (ok('resourceUrl', 'jwtAudience') && config.jwtAudience.length === 0 && config.resourceUrl !== undefined) {
-    // R10: tokens must be issued for this server; by default that is the resource URL itself.
-    config.jwtAudience = [config.resourceUrl];
-  }
 
   if (ok('resourceUrl') && config.resourceUrl !== undefined && new URL(config.resourceUrl).hash !== '') {
     report('resourceUrl', 'must not contain a fragment (RFC 8707 §2)');
@@ -201,7 +255,7 @@ function checkKeyMaterial(
 }
 
 /**
- * R12 and RFC 7518 §3.2: HS* only with a secret of the hash's size, never next to a public key or
+ * RFC 8725 §3.1 and RFC 7518 §3.2: HS* only with a secret of the hash's size, never next to a public key or
  * JWKS (algorithm confusion), and asymmetric algorithms never with only a secret.
  */
 function checkJwtAlgorithms(
@@ -224,7 +278,7 @@ function checkJwtAlgorithms(
   if (symmetric.length > 0 && publicKeySources.length > 0) {
     report(
       'jwtAlgorithms',
-      `allows ${symmetric.join(', ')} while ${publicKeySources.join(' and ')} is set: a symmetric algorithm next to a public key enables algorithm confusion (R12); use only asymmetric algorithms (e.g. RS256) with public keys, or a secret alone with HS256`,
+      `allows ${symmetric.join(', ')} while ${publicKeySources.join(' and ')} is set: a symmetric algorithm next to a public key enables algorithm confusion (RFC 8725 §3.1); use only asymmetric algorithms (e.g. RS256) with public keys, or a secret alone with HS256`,
     );
   }
   if (config.jwtSecret !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * The Express middleware: extracts the credentials, asks the core's authenticator, and either puts
  * the caller's `AuthInfo` on `req.auth` or answers with the core's status, challenge and JSON
- * body. It holds no authentication logic of its own (design.md: adapters are glue).
+ * body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
@@ -41,20 +41,20 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
   authenticator: Authenticator;
   /**
    * When set, requests on the provider's well-known paths are answered with the discovery
-   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
+   * documents before any authentication (RFC 9728 §3), so `app.use(wardenAuth({ authenticator, metadata }))`
    * protects a whole application without hiding its metadata.
    */
   metadata?: MetadataProvider;
   /**
    * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (R8). Default `true`. Set `false` when your own CORS middleware, mounted before this one,
+   * (see docs/security.md). Default `true`. Set `false` when your own CORS middleware, mounted before this one,
    * does both.
    */
   cors?: boolean;
 }
 
 /**
- * Without a parsed body a `tools/call` cannot be checked against the tool scopes (R7): rather than
+ * Without a parsed body a `tools/call` cannot be checked against the tool scopes (MCP authorization, scope challenges): rather than
  * let it through unchecked, the middleware refuses JSON requests that reach it unparsed.
  */
 const BODY_NOT_PARSED = Object.freeze({
@@ -67,13 +67,13 @@ const BODY_NOT_PARSED = Object.freeze({
 });
 
 /**
- * Express middleware that authenticates every request it sees (R9) with the core's authenticator.
+ * Express middleware that authenticates every request it sees (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `req.auth` is the caller's `AuthInfo`, then `next()`;
  * - anonymous (auth disabled, or optional and no credentials): `req.auth` is `undefined`, then `next()`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
- * Mount `express.json()` before it: the `tools/call` scope check (R7) reads the parsed `req.body`.
+ * Mount `express.json()` before it: the `tools/call` scope check (MCP authorization, scope challenges) reads the parsed `req.body`.
  * Mount it with `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights.
  * Route options override the configured defaults: call `wardenAuth` once per route that differs.
  *
@@ -108,7 +108,7 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
     try {
       if (metadata !== undefined && respondWithMetadata(metadata, req, res)) return;
       if (req.method === 'OPTIONS') {
-        // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
+        // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
           res.status(204).set(CORS_PREFLIGHT_HEADERS).end();
           return;
@@ -125,7 +125,8 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
         }
         result = await authenticator.authenticate(toAuthRequest(req), route);
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: req.method, path: req.path });
       if (!res.headersSent) sendJson(res, UNEXPECTED_FAILURE);
       return;
     }

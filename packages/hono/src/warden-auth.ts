@@ -1,7 +1,7 @@
 /**
  * The Hono middleware: extracts the credentials, asks the core's authenticator, and either sets
  * the caller's `AuthInfo` as `c.get('auth')` or answers with the core's status, challenge and
- * JSON body. It holds no authentication logic of its own (design.md: adapters are glue).
+ * JSON body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
@@ -41,27 +41,27 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
   authenticator: Authenticator;
   /**
    * When set, requests on the provider's well-known paths are answered with the discovery
-   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
+   * documents before any authentication (RFC 9728 §3), so `app.use(wardenAuth({ authenticator, metadata }))`
    * protects a whole application without hiding its metadata.
    */
   metadata?: MetadataProvider;
   /**
    * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (R8). Default `true`. Set `false` when your own CORS middleware (`hono/cors`), mounted before
+   * (see docs/security.md). Default `true`. Set `false` when your own CORS middleware (`hono/cors`), mounted before
    * this one, does both.
    */
   cors?: boolean;
 }
 
 /**
- * Hono middleware that authenticates every request it sees (R9) with the core's authenticator.
+ * Hono middleware that authenticates every request it sees (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `c.get('auth')` is the caller's `AuthInfo`, then `next()`;
  * - anonymous (auth disabled, or optional and no credentials): `c.get('auth')` is `undefined`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
  * When tool scopes are configured, the JSON body is read from a clone of `c.req.raw` for the
- * `tools/call` check (R7), so the MCP handler can still read the original. Mount it with
+ * `tools/call` check (MCP authorization, scope challenges), so the MCP handler can still read the original. Mount it with
  * `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights. Route options
  * override the configured defaults: use one `wardenAuth` per route that differs.
  *
@@ -96,13 +96,14 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
       const metadataResponse = metadata === undefined ? undefined : respondWithMetadata(metadata, c);
       if (metadataResponse !== undefined) return metadataResponse;
       if (c.req.method === 'OPTIONS') {
-        // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
+        // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
       } else {
         const request = toAuthRequest(c, readsBody);
         result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: c.req.method, path: c.req.path });
       return answer(c, UNEXPECTED_FAILURE, cors);
     }
     if (result?.outcome === 'rejected') return answer(c, result, cors);
@@ -113,11 +114,11 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
 }
 
 /**
- * R8 on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
+ * CORS on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
  * the application (its CORS middleware or the handler) chose an origin, and our headers added to
  * whatever it exposes. Done on the finished response rather than up front because reading
  * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
- * API's streams on every request, which cost more than the authentication itself (issue 7).
+ * API's streams on every request, which cost more than the authentication itself.
  */
 function exposeChallengeHeaders(c: Context): void {
   try {
@@ -135,7 +136,7 @@ function addCorsHeaders(headers: Headers): void {
 }
 
 /**
- * A rejection (or the fail-closed fallback) with the R8 headers. The response Hono builds starts
+ * A rejection (or the fail-closed fallback) with the CORS headers. The response Hono builds starts
  * from the headers earlier middleware set, so that is where an application's own origin and
  * exposed headers are read; `c.header` then records ours where Hono merges the earlier
  * middleware's headers back into the returned response.

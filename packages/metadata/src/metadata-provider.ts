@@ -1,12 +1,18 @@
 /**
  * Everything a server needs to publish its discovery documents from one configuration: the
  * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
- * (R1–R4). Built once at start-up; per request it only looks up a path.
+ * (RFC 9728, RFC 8414). Built once at start-up; per request it only looks up a path.
  *
  * @module
  */
 
-import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
+import {
+  protectedResourceMetadataPaths,
+  resourceSpellings,
+  resourceUrlForHost,
+  type WardenConfig,
+  type WardenOptions,
+} from '@mcp-warden/core';
 import {
   authorizationServerMetadataFromConfig,
   authorizationServersFromConfig,
@@ -18,7 +24,7 @@ import { type MetadataLogger, mirrorUpstreamMetadata, type UpstreamMirror } from
 import { createWellKnownHandler } from './well-known-handler.js';
 import { createWellKnownResponder, type WellKnownAnswer, type WellKnownDocument } from './well-known-responder.js';
 
-/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (R3). */
+/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks. */
 export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 /** Options for {@link createMetadataProvider}. */
@@ -55,8 +61,13 @@ export interface MetadataProvider {
   documents(): WellKnownDocument[];
   /** Answers a well-known request, or `undefined` when the path is not a well-known one. */
   handle(request: Request): Promise<Response | undefined>;
-  /** The same answer as plain data, for frameworks that write responses themselves. */
-  respond(method: string, pathname: string): WellKnownAnswer | undefined;
+  /**
+   * The same answer as plain data, for frameworks that write responses themselves. Pass the
+   * request's `Host` header as `host`: for a loopback resource URL (`localhost`, `127.0.0.1`,
+   * `[::1]`) the protected-resource document names the resource in the spelling the client used;
+   * for any other resource it is ignored.
+   */
+  respond(method: string, pathname: string, host?: string): WellKnownAnswer | undefined;
   /** Stops background retries. */
   close(): void;
 }
@@ -72,11 +83,11 @@ const MIRROR_CACHE = 'public, max-age=60';
 /**
  * Builds the discovery documents for a configuration and fetches the provider's metadata once.
  *
- * - Protected-resource metadata (RFC 9728, R1/R2) at `/.well-known/oauth-protected-resource<path>`
+ * - Protected-resource metadata (RFC 9728 §2, §3.1) at `/.well-known/oauth-protected-resource<path>`
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
  *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
- * - Authorization-server metadata (RFC 8414, R3) at `/.well-known/oauth-authorization-server`:
- *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
+ * - Authorization-server metadata (RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
+ *   the provider's own document when it can be fetched (mirrored unchanged), else the
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
  *
@@ -116,7 +127,7 @@ export async function createMetadataProvider(
   const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
   const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
 
-  // R2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
+  // RFC 9728 §2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
   const resourceMetadata = Object.freeze(
     protectedResourceMetadataFromConfig(config, [
       ...(issuer === undefined ? [] : [issuer]),
@@ -142,12 +153,30 @@ export async function createMetadataProvider(
   const authorizationServerCache = (): string =>
     upstream !== undefined || mirror?.current() !== undefined || mirror?.pending() ? MIRROR_CACHE : STABLE_CACHE;
 
+  // A loopback resource is one resource under three spellings: each gets its document, chosen by
+  // the Host header. Any other resource has one document and never looks at the Host header.
+  const spellings = resourceSpellings(config.resourceUrl);
+  const byResource = new Map<string, Record<string, unknown>>(
+    spellings.map((resource) => [
+      resource,
+      resource === config.resourceUrl
+        ? (resourceMetadata as unknown as Record<string, unknown>)
+        : Object.freeze({ ...resourceMetadata, resource }),
+    ]),
+  );
+  const resourceDocument =
+    spellings.length === 1
+      ? () => resourceMetadata as unknown as Record<string, unknown>
+      : (host?: string) =>
+          byResource.get(resourceUrlForHost(config.resourceUrl, host)) ??
+          (resourceMetadata as unknown as Record<string, unknown>);
+
   const routes: WellKnownDocument[] = [
     ...protectedResourceMetadataPaths(config.resourceUrl).map(
       (path): WellKnownDocument => ({
         path,
         kind: 'protected-resource',
-        document: () => resourceMetadata as unknown as Record<string, unknown>,
+        document: resourceDocument,
         cacheControl: () => STABLE_CACHE,
       }),
     ),

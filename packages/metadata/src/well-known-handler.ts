@@ -1,5 +1,5 @@
 /**
- * The framework-free `Request -> Response` handler for the discovery documents (R1, R3, R4), for
+ * The framework-free `Request -> Response` handler for the discovery documents (RFC 9728 §3, RFC 8414 §3), for
  * runtimes and frameworks built on the Fetch API (Hono, Bun, Deno, workers, Next.js).
  *
  * @module
@@ -22,7 +22,8 @@ export function createWellKnownHandler(
 ): (request: Request) => Promise<Response | undefined> {
   const respond = createWellKnownResponder(documents);
   return async (request) => {
-    const answer = respond(request.method, new URL(request.url).pathname);
+    const url = new URL(request.url);
+    const answer = respond(request.method, url.pathname, request.headers.get('host') ?? url.host);
     if (answer === undefined) return undefined;
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
