@@ -6,13 +6,16 @@
 //  3. install the tarballs with npm into a temporary project outside the workspace, then
 //     import (ESM), require (CJS) and type-check a TypeScript consumer under
 //     moduleResolution node16 and bundler, for every entry point of every package (the main
-//     entry and each subpath of its `exports` map, e.g. `@mcp-warden/core/adapter`).
+//     entry and each subpath of its `exports` map, e.g. `@mcp-warden/core/adapter`);
+//  4. each package README with a readme-example marker: its install line installed into a scratch
+//     project of its own and its example run against real requests (readme-examples.mjs).
 // Run after `pnpm build`. Exits non-zero on the first failing step.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishablePackages, repoRoot } from './publishable-packages.mjs';
+import { installArguments, readmeExample, runExample, scratchProject } from './readme-examples.mjs';
 
 const packages = publishablePackages();
 const work = mkdtempSync(join(tmpdir(), 'mcp-warden-pack-'));
@@ -20,6 +23,20 @@ const tarballDir = join(work, 'tarballs');
 const bin = (name) => join(repoRoot, 'node_modules', '.bin', name);
 const run = (cmd, args, opts = {}) =>
   execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+
+async function asyncStep(title, fn) {
+  process.stdout.write(`check-packages: ${title} ... `);
+  try {
+    await fn();
+    process.stdout.write('ok\n');
+  } catch (error) {
+    process.stdout.write('FAILED\n');
+    const out = [error.stdout, error.stderr].filter(Boolean).join('\n');
+    console.error(out || error.message);
+    process.exitCode = 1;
+    throw error;
+  }
+}
 
 function step(title, fn) {
   process.stdout.write(`check-packages: ${title} ... `);
@@ -60,6 +77,7 @@ const allowedInTarball = (file) =>
   file === 'package/package.json' ||
   file === 'package/LICENSE' ||
   file === 'package/README.md' ||
+  file.startsWith('package/bin/') ||
   file.startsWith('package/dist/');
 
 try {
@@ -147,6 +165,24 @@ try {
         { cwd: consumer },
       );
     });
+  }
+  for (const pkg of packages) {
+    const example = readmeExample(readFileSync(join(pkg.dir, 'README.md'), 'utf8'));
+    if (example === undefined) continue;
+    const dir = join(work, `readme-${pkg.name.split('/')[1]}`);
+    step(`${pkg.name} README: ${example.installLine}`, () => {
+      scratchProject(dir);
+      run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--loglevel=error', ...installArguments(example.packages, tarballs)],
+        {
+          cwd: dir,
+        },
+      );
+    });
+    await asyncStep(`${pkg.name} README: the example answers 401 without credentials, 200 with an API key`, () =>
+      runExample(dir, example.code),
+    );
   }
   console.log(`check-packages: ${packages.length} packages passed`);
 } catch {

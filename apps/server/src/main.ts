@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   // The banner first: whoever waits for the listening line (a supervisor, the end-to-end tests)
   // then has the banner too, whatever the logger buffers.
   if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
-  logger.info({ mcp: server.mcpUrl }, `mcp-warden reference server listening on ${server.url}`);
+  logger.info(
+    { mcp: server.mcpUrl },
+    `mcp-warden reference server listening on ${server.url} (MCP endpoint ${server.mcpUrl})`,
+  );
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -1,4 +1,4 @@
-import { ConfigError, isConfigError } from '@mcp-warden/core';
+import { ConfigError, describeConfig, isConfigError } from '@mcp-warden/core';
 import { describe, expect, it } from 'vitest';
 import { loadServerConfig } from './server-config.js';
 
@@ -26,16 +26,18 @@ describe('loadServerConfig', () => {
     expect(warden.resourceUrl).toBe('http://localhost:8000/mcp');
   });
 
-  it('derives the resource URL from PORT and the audience from the resource URL (RFC 8707 §2)', () => {
+  it('derives the resource URL from PORT, and the expected audience from the resource URL (RFC 8707 §2)', () => {
     const { settings, warden } = loadServerConfig({ PORT: '3000' });
     expect(settings.port).toBe(3000);
-    expect(warden).toMatchObject({
-      resourceUrl: 'http://localhost:3000/mcp',
-      jwtAudience: ['http://localhost:3000/mcp'],
-    });
-    expect(loadServerConfig({ PORT: '3000', MCP_RESOURCE_URL: 'https://mcp.example.com/' }).warden.jwtAudience).toEqual(
-      ['https://mcp.example.com/'],
-    );
+    expect(warden).toMatchObject({ resourceUrl: 'http://localhost:3000/mcp', jwtAudience: [] });
+    // The audience tokens must name, worked out from the resource URL (each loopback spelling).
+    expect(describeConfig(warden).jwtAudience).toEqual([
+      'http://localhost:3000/mcp',
+      'http://127.0.0.1:3000/mcp',
+      'http://[::1]:3000/mcp',
+    ]);
+    const explicit = loadServerConfig({ PORT: '3000', MCP_RESOURCE_URL: 'https://mcp.example.com/' }).warden;
+    expect(describeConfig(explicit).jwtAudience).toEqual(['https://mcp.example.com/']);
   });
 
   it('treats empty values as unset', () => {

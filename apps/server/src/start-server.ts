@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { createAuthenticator, defineConfig, describeConfig, type WardenConfig } from '@mcp-warden/core';
+import {
+  createAuthenticator,
+  defineConfig,
+  describeConfig,
+  resourceSpellings,
+  type WardenConfig,
+} from '@mcp-warden/core';
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { createMetadataProvider } from '@mcp-warden/metadata';
 import type { Logger } from 'pino';
@@ -40,7 +46,9 @@ async function withEmbeddedIssuer(
     host: settings.host,
     // Next to the MCP port so the banner's URLs stay predictable; random when PORT is 0.
     port: settings.port === 0 ? 0 : settings.port + 1,
-    resource: config.resourceUrl,
+    // A loopback resource is one resource under each loopback spelling: the client asks for a token
+    // for the spelling it was given (RFC 8707), and the server accepts each of them.
+    resource: resourceSpellings(config.resourceUrl),
     scopes: DEV_SCOPES,
   });
   logger.debug({ issuer: issuer.issuer }, 'embedded development issuer started');
@@ -74,10 +82,21 @@ function authMethods(config: WardenConfig): string[] {
 export async function startServer(
   { warden: initial, settings }: ServerConfig,
   logger: Logger,
-  nodeEnv = process.env.NODE_ENV,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<RunningServer> {
-  const plan = planAuth(initial, settings.devIssuer, nodeEnv);
+  const plan = planAuth(initial, settings.devIssuer, env);
   if (plan.mode === 'refused') throw new StartupError(plan.reason);
+  if (plan.mode === 'disabled') {
+    const message =
+      'AUTHENTICATION IS DISABLED (MCP_AUTH_ENABLED=false): every request reaches the tools without credentials';
+    if (env.NODE_ENV === 'production') {
+      const loud = `${message}, in production (NODE_ENV=production). Remove MCP_AUTH_ENABLED=false unless this server is meant to be open to anyone.`;
+      logger.warn({ setting: 'MCP_AUTH_ENABLED' }, loud);
+      process.stderr.write(`\n  WARNING: ${loud}\n\n`);
+    } else {
+      logger.warn({ setting: 'MCP_AUTH_ENABLED' }, message);
+    }
+  }
 
   let config = initial;
   let devIssuer: DevIssuer | undefined;

@@ -103,6 +103,7 @@ function brokenAuthenticator(real: Authenticator): Authenticator {
     config: real.config,
     resourceMetadataUrl: real.resourceMetadataUrl,
     authenticate: () => Promise.reject(new Error(`internal failure while checking ${API_KEY}`)),
+    reportUnexpectedFailure: (error, request) => real.reportUnexpectedFailure(error, request),
     verifyAccessToken: (token) => real.verifyAccessToken(token),
     close: () => real.close(),
   };

@@ -25,6 +25,7 @@ export type { IntrospectionAuthMethod, WardenConfig, WardenOptions } from './con
 export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config/config-schema.js';
 export { describeConfig } from './config/describe-config.js';
 export { defineConfig, loadConfig } from './config/load-config.js';
+export { resourceSpellings } from './config/loopback-resource.js';
 export type { TrustedIssuer, TrustedIssuerOptions } from './config/trusted-issuers.js';
 export type { AuthErrorOptions, OAuthErrorCode } from './errors/auth-error.js';
 export { AuthError, isAuthError } from './errors/auth-error.js';

@@ -10,7 +10,7 @@ import type { Request } from 'express';
 /**
  * The request as the core sees it. A class rather than an object literal with getters: the path
  * and client address only appear in the log line of a rejection, so they are computed when read,
- * and prototype getters cost nothing per request where literal accessors allocate (docs/performance.md).
+ * and prototype getters cost nothing per request where literal accessors allocate.
  */
 class ExpressAuthRequest implements AuthRequest {
   readonly authorization: string | null;
@@ -25,6 +25,11 @@ class ExpressAuthRequest implements AuthRequest {
     this.apiKey = credentialHeader(req.rawHeaders, 'x-api-key');
     this.method = req.method;
     this.body = req.body;
+  }
+
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#req.headers.host;
   }
 
   get path(): string {

@@ -1,7 +1,7 @@
 /**
  * The Express middleware: extracts the credentials, asks the core's authenticator, and either puts
  * the caller's `AuthInfo` on `req.auth` or answers with the core's status, challenge and JSON
- * body. It holds no authentication logic of its own (docs/architecture.md: adapters are glue).
+ * body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
@@ -48,13 +48,13 @@ const BODY_NOT_PARSED: HttpAnswer = Object.freeze({
 });
 
 /**
- * Express middleware that authenticates every request it sees (MCP authorization, "Token Handling") with the core's authenticator.
+ * Express middleware that authenticates every request it sees (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `req.auth` is the caller's `AuthInfo`, then `next()`;
  * - anonymous (auth disabled, or optional and no credentials): `req.auth` is `undefined`, then `next()`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
- * Mount `express.json()` before it: the `tools/call` scope check (docs/requirements.md, "Step-up for tools") reads the parsed `req.body`.
+ * Mount `express.json()` before it: the `tools/call` scope check (MCP authorization, scope challenges) reads the parsed `req.body`.
  * Mount it with `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights.
  * Route options override the configured defaults: call `wardenAuth` once per route that differs.
  *
@@ -89,7 +89,7 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
     try {
       if (metadata !== undefined && respondWithMetadata(metadata, req, res)) return;
       if (req.method === 'OPTIONS') {
-        // docs/requirements.md, "Browser clients": a preflight never carries credentials: answered (or passed on) unauthenticated.
+        // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
           res.status(204).set(CORS_PREFLIGHT_HEADERS).end();
           return;
@@ -106,7 +106,8 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
         }
         result = await authenticator.authenticate(toAuthRequest(req), route);
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: req.method, path: req.path });
       if (!res.headersSent) sendJson(res, UNEXPECTED_FAILURE);
       return;
     }

@@ -24,7 +24,7 @@ function headerValue(request: FastifyRequest, name: string): string | null {
 /**
  * The request as the core sees it. A class rather than an object literal with getters: the path
  * and client address only appear in the log line of a rejection, so they are computed when read,
- * and prototype getters cost nothing per request where literal accessors allocate (docs/performance.md).
+ * and prototype getters cost nothing per request where literal accessors allocate.
  */
 class FastifyAuthRequest implements AuthRequest {
   readonly authorization: string | null;
@@ -39,6 +39,11 @@ class FastifyAuthRequest implements AuthRequest {
     this.apiKey = headerValue(request, 'x-api-key');
     this.method = request.method;
     this.body = request.body;
+  }
+
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#request.headers.host;
   }
 
   get path(): string {

@@ -1,6 +1,6 @@
 /**
  * Serves the discovery documents (RFC 9728 protected-resource metadata at the path-inserted and
- * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (RFC 9728 §3, RFC 8414 §3), as
+ * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (RFC 9728, RFC 8414), as
  * native Fastify routes answered with the metadata package's own status, headers and body.
  *
  * @module
@@ -17,7 +17,7 @@ export interface WardenMetadataOptions {
 
 /**
  * Adds one route per well-known path, for every method Fastify knows: GET and HEAD answer the
- * document, OPTIONS the CORS preflight, anything else a 405 with `Allow` (docs/requirements.md, "Discovery endpoints"). The routes carry
+ * document, OPTIONS the CORS preflight, anything else a 405 with `Allow` (RFC 9728 §3). The routes carry
  * `config.warden = false`, so a `wardenPlugin` in the same scope never authenticates them.
  *
  * @param caller - the public name to blame in the start-up error.
@@ -39,7 +39,7 @@ export function registerMetadataRoutes(instance: FastifyInstance, metadata: Meta
       exposeHeadRoute: false,
       config: { warden: false },
       handler(request, reply) {
-        const answer = metadata.respond(request.method, path);
+        const answer = metadata.respond(request.method, path, request.headers.host);
         if (answer === undefined) return reply.callNotFound();
         // A Buffer, not a string: Fastify would append "; charset=utf-8" to the Content-Type.
         return reply
@@ -58,7 +58,7 @@ const metadataPlugin: FastifyPluginAsync<WardenMetadataOptions> = async (instanc
 /**
  * Fastify plugin serving the discovery documents. Register it on the root instance (the
  * well-known paths are absolute, RFC 9728 §3.1), whether or not your MCP routes live under a
- * prefix. The routes never require authentication (docs/requirements.md, "Discovery endpoints").
+ * prefix. The routes never require authentication (RFC 9728 §3).
  *
  * @example
  * ```ts

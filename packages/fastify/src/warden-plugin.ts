@@ -1,7 +1,7 @@
 /**
  * The Fastify plugin: a hook that extracts the credentials, asks the core's authenticator, and
  * either decorates `request.auth` with the caller's `AuthInfo` or answers with the core's status,
- * challenge and JSON body. It holds no authentication logic of its own (docs/architecture.md: adapters are
+ * challenge and JSON body. It holds no authentication logic of its own (adapters are
  * glue).
  *
  * @module
@@ -66,12 +66,12 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
 
   if (cors) {
-    // docs/requirements.md, "Browser clients": preflights never carry credentials, so they are answered before any authentication:
+    // preflights never carry credentials, so they are answered before any authentication:
     // by the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
     const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(CORS_PREFLIGHT_HEADERS).send();
     instance.options('*', { config: { warden: false } }, async (_request, reply) => answerPreflight(reply));
     // A callback hook, not an async one: it has nothing to await, and on a 16 µs bare request the
-    // promise Fastify would otherwise settle per request is a measurable share (docs/performance.md).
+    // promise Fastify would otherwise settle per request is a measurable share.
     instance.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (request.routeOptions.config.warden === false) return done();
       if (request.method === 'OPTIONS') {
@@ -84,7 +84,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
       // them into the handler's own. Only a browser reads CORS headers, and a browser's
       // cross-origin request always carries `Origin` (Fetch standard, "CORS protocol"): writing
       // the raw copy for every request instead sent every Fastify response through Node's
-      // slower path that merges two header sets: about a tenth of a bare request's CPU (docs/performance.md).
+      // slower path that merges two header sets: about a tenth of a bare request's CPU.
       const addsOrigin = !reply.hasHeader('access-control-allow-origin');
       const exposed = mergeExposedHeaders(reply.getHeader('access-control-expose-headers')?.toString());
       if (addsOrigin) reply.header('access-control-allow-origin', '*');
@@ -97,7 +97,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     });
   }
 
-  // preValidation: the body is parsed (for the tools/call check, docs/requirements.md, "Step-up for tools") and schema validation has
+  // preValidation: the body is parsed (for the tools/call check) and schema validation has
   // not yet told an unauthenticated caller anything about the route's input.
   instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const override = request.routeOptions.config.warden;
@@ -106,7 +106,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     try {
       result = await authenticator.authenticate(toAuthRequest(request), effectiveRoute(override));
     } catch (error) {
-      request.log.error({ err: error }, 'mcp-warden: the authenticator failed unexpectedly');
+      authenticator.reportUnexpectedFailure(error, { method: request.method, path: request.url.split('?', 1)[0] });
       return sendJson(reply, UNEXPECTED_FAILURE);
     }
     if (result.outcome === 'rejected') return sendJson(reply, result);
@@ -118,7 +118,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
 
 /**
  * Fastify plugin (wrapped with `fastify-plugin`, so its hook covers the scope it is registered
- * in) that authenticates every route of that scope (MCP authorization, "Token Handling") with the core's authenticator.
+ * in) that authenticates every route of that scope (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `request.auth` (and `request.raw.auth`, read by `toNodeHandler`) is the
  *   caller's `AuthInfo`;

@@ -33,7 +33,7 @@ async function jsonBody(c: Context): Promise<unknown> {
  * `Authorization` headers arrive joined by the Fetch `Headers` object (`a, b`), which the core
  * rejects as malformed rather than picking one.
  *
- * @param readBody - whether a `tools/call` check needs the body (tool scopes configured, docs/requirements.md, "Step-up for tools");
+ * @param readBody - whether a `tools/call` check needs the body (tool scopes configured);
  * without one the body is never read.
  */
 /** What `@hono/node-server` puts in `c.env`: the Node request. Other runtimes leave it undefined. */
@@ -44,7 +44,7 @@ interface NodeBindings {
 /**
  * The request as the core sees it. Under `@hono/node-server` the credential headers come from the
  * Node request's `rawHeaders` (every copy joined, like the Express and Fastify adapters), which
- * skips building and validating Fetch API headers per request (docs/performance.md); elsewhere from
+ * skips building and validating Fetch API headers per request; elsewhere from
  * `c.req.header`. The path and client address only appear in a rejection's log line, so they are
  * computed when read.
  */
@@ -67,6 +67,11 @@ class HonoAuthRequest implements AuthRequest {
     }
     this.method = c.req.method;
     this.body = body;
+  }
+
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#c.req.header('host');
   }
 
   get path(): string {

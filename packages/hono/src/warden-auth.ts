@@ -1,7 +1,7 @@
 /**
  * The Hono middleware: extracts the credentials, asks the core's authenticator, and either sets
  * the caller's `AuthInfo` as `c.get('auth')` or answers with the core's status, challenge and
- * JSON body. It holds no authentication logic of its own (docs/architecture.md: adapters are glue).
+ * JSON body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
@@ -42,7 +42,7 @@ export interface WardenEnv {
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
  * When tool scopes are configured, the JSON body is read from a clone of `c.req.raw` for the
- * `tools/call` check (docs/requirements.md, "Step-up for tools"), so the MCP handler can still read the original. Mount it with
+ * `tools/call` check (MCP authorization, scope challenges), so the MCP handler can still read the original. Mount it with
  * `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights. Route options
  * override the configured defaults: use one `wardenAuth` per route that differs.
  *
@@ -77,13 +77,14 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
       const metadataResponse = metadata === undefined ? undefined : respondWithMetadata(metadata, c);
       if (metadataResponse !== undefined) return metadataResponse;
       if (c.req.method === 'OPTIONS') {
-        // docs/requirements.md, "Browser clients": a preflight never carries credentials: answered (or passed on) unauthenticated.
+        // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
       } else {
         const request = toAuthRequest(c, readsBody);
         result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: c.req.method, path: c.req.path });
       return answer(c, UNEXPECTED_FAILURE, cors);
     }
     if (result?.outcome === 'rejected') return answer(c, result, cors);
@@ -94,11 +95,11 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
 }
 
 /**
- * docs/requirements.md, "Browser clients" on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
+ * CORS on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
  * the application (its CORS middleware or the handler) chose an origin, and our headers added to
  * whatever it exposes. Done on the finished response rather than up front because reading
  * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
- * API's streams on every request, which cost more than the authentication itself (docs/performance.md).
+ * API's streams on every request, which cost more than the authentication itself.
  */
 function exposeChallengeHeaders(c: Context): void {
   try {
@@ -116,7 +117,7 @@ function addCorsHeaders(headers: Headers): void {
 }
 
 /**
- * A rejection (or the fail-closed fallback) with the docs/requirements.md, "Browser clients" headers. The response Hono builds starts
+ * A rejection (or the fail-closed fallback) with the CORS headers. The response Hono builds starts
  * from the headers earlier middleware set, so that is where an application's own origin and
  * exposed headers are read; `c.header` then records ours where Hono merges the earlier
  * middleware's headers back into the returned response.

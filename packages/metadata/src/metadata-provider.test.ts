@@ -245,7 +245,7 @@ describe('createMetadataProvider: routes (RFC 9728 §3.1; RFC 8414 §3 c)', () =
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });
 
-  it('lists every trusted issuer, and mirrors the primary one (docs/providers.md)', async () => {
+  it('lists every trusted issuer, and mirrors the primary one', async () => {
     const metadata = await provider(
       loadConfig({
         MCP_JWT_ISSUER: 'https://as.example.com',
@@ -334,5 +334,33 @@ describe('createMetadataProvider: start-up validation', () => {
     [{ upstream: { authorization_endpoint: 'https://as.example.com/authorize' } }],
   ])('rejects unusable options %j with a TypeError', async (options) => {
     await expect(createMetadataProvider(loadConfig({}), options)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('createMetadataProvider: loopback resources', () => {
+  it('names a loopback resource in the spelling of the Host header the client sent', async () => {
+    const metadata = await provider(loadConfig({ MCP_JWT_ISSUER: 'http://127.0.0.1:8001' }), { discover: false });
+    const resourceFor = (host?: string) => JSON.parse(metadata.respond('GET', `${PRM}/mcp`, host)!.body!).resource;
+    expect(resourceFor('127.0.0.1:8000')).toBe('http://127.0.0.1:8000/mcp');
+    expect(resourceFor('[::1]:8000')).toBe('http://[::1]:8000/mcp');
+    expect(resourceFor('localhost:8000')).toBe('http://localhost:8000/mcp');
+    for (const host of [undefined, 'evil.example:8000', '127.0.0.1:9000']) {
+      expect(resourceFor(host)).toBe('http://localhost:8000/mcp');
+    }
+    // A Fetch-API server passes on the Host header it received.
+    const response = fetchAnswer(metadata, new Request(`http://127.0.0.1:8000${PRM}`));
+    expect((await response!.json()).resource).toBe('http://127.0.0.1:8000/mcp');
+  });
+
+  it('never lets the Host header shape the document of a public resource', async () => {
+    const metadata = await provider(
+      loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
+      { discover: false },
+    );
+    for (const host of ['127.0.0.1:8000', 'localhost', 'evil.example', undefined]) {
+      expect(JSON.parse(metadata.respond('GET', PRM, host)!.body!).resource).toBe('https://mcp.example.com/mcp');
+    }
+    const response = fetchAnswer(metadata, new Request(`http://evil.example${PRM}`));
+    expect((await response!.json()).resource).toBe('https://mcp.example.com/mcp');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Everything a server needs to publish its discovery documents from one configuration: the
  * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
- * (RFC 9728 §3, RFC 8414 §3). Built once at start-up; per request it only looks up a path.
+ * (RFC 9728, RFC 8414). Built once at start-up; per request it only looks up a path.
  *
  * @module
  */
@@ -12,6 +12,8 @@ import {
   type Logger,
   type MetadataRoutes,
   protectedResourceMetadataPaths,
+  resourceSpellings,
+  resourceUrlForHost,
 } from '@mcp-warden/core/adapter';
 import {
   authorizationServerMetadataFromConfig,
@@ -23,7 +25,7 @@ import { resolveProviderConfig } from './resolve-provider-config.js';
 import { mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
 import { createWellKnownResponder, type WellKnownDocument } from './well-known-responder.js';
 
-/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (RFC 8414 §3). */
+/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks. */
 export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 /** Options for {@link createMetadataProvider}. */
@@ -64,8 +66,11 @@ export interface MetadataProvider extends MetadataRoutes {
   /**
    * The answer to a request on one of {@link paths}, or `undefined` for any other path: GET and
    * HEAD the document (404 when there is none), OPTIONS the CORS preflight, anything else 405.
+   * Pass the request's `Host` header as `host`: for a loopback resource URL (`localhost`,
+   * `127.0.0.1`, `[::1]`) the protected-resource document names the resource in the spelling the
+   * client used; for any other resource it is ignored.
    */
-  respond(method: string, pathname: string): HttpAnswer<string | null> | undefined;
+  respond(method: string, pathname: string, host?: string): HttpAnswer<string | null> | undefined;
   /** Stops background retries. */
   close(): void;
 }
@@ -81,10 +86,10 @@ const MIRROR_CACHE = 'public, max-age=60';
 /**
  * Builds the discovery documents for a configuration and fetches the provider's metadata once.
  *
- * - Protected-resource metadata (RFC 9728, RFC 9728 §3.1; RFC 9728 §2) at `/.well-known/oauth-protected-resource<path>`
+ * - Protected-resource metadata (RFC 9728 §2, §3.1) at `/.well-known/oauth-protected-resource<path>`
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
  *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
- * - Authorization-server metadata (RFC 8414, RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
+ * - Authorization-server metadata (RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
  *   the provider's own document when it can be fetched (mirrored unchanged), else the
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
@@ -152,12 +157,30 @@ export async function createMetadataProvider(
   const authorizationServerCache = (): string =>
     upstream !== undefined || mirror?.current() !== undefined || mirror?.pending() ? MIRROR_CACHE : STABLE_CACHE;
 
+  // A loopback resource is one resource under three spellings: each gets its document, chosen by
+  // the Host header. Any other resource has one document and never looks at the Host header.
+  const spellings = resourceSpellings(config.resourceUrl);
+  const byResource = new Map<string, Record<string, unknown>>(
+    spellings.map((resource) => [
+      resource,
+      resource === config.resourceUrl
+        ? (resourceMetadata as unknown as Record<string, unknown>)
+        : Object.freeze({ ...resourceMetadata, resource }),
+    ]),
+  );
+  const resourceDocument =
+    spellings.length === 1
+      ? () => resourceMetadata as unknown as Record<string, unknown>
+      : (host?: string) =>
+          byResource.get(resourceUrlForHost(config.resourceUrl, host)) ??
+          (resourceMetadata as unknown as Record<string, unknown>);
+
   const routes: WellKnownDocument[] = [
     ...protectedResourceMetadataPaths(config.resourceUrl).map(
       (path): WellKnownDocument => ({
         path,
         kind: 'protected-resource',
-        document: () => resourceMetadata as unknown as Record<string, unknown>,
+        document: resourceDocument,
         cacheControl: () => STABLE_CACHE,
       }),
     ),

@@ -16,8 +16,12 @@ import type { HttpAnswer } from '../http/http-answer.js';
 export interface MetadataRoutes {
   /** The well-known paths served, for adapters that register native routes. */
   readonly paths: readonly string[];
-  /** The answer to `method` on `pathname`; `body` is the JSON text, `null` for HEAD and 204. */
-  respond(method: string, pathname: string): HttpAnswer<string | null> | undefined;
+  /**
+   * The answer to `method` on `pathname`; `body` is the JSON text, `null` for HEAD and 204. `host`
+   * is the request's `Host` header: it names a loopback resource in the spelling the client used,
+   * and is ignored for any other resource.
+   */
+  respond(method: string, pathname: string, host?: string): HttpAnswer<string | null> | undefined;
 }
 
 /**

@@ -25,6 +25,7 @@ export {
   protectedResourceMetadataPaths,
   protectedResourceMetadataUrl,
 } from '../challenge/protected-resource-metadata-url.js';
+export { resourceSpellings, resourceUrlForHost } from '../config/loopback-resource.js';
 export { isAuthError } from '../errors/auth-error.js';
 export { AUTHORIZATION_SERVER_NOT_CONFIGURED } from '../errors/auth-failures.js';
 export type { DiscoverAuthorizationServerOptions } from '../http/discover-authorization-server.js';

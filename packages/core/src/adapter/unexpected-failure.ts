@@ -17,11 +17,11 @@ import type { HttpAnswer } from '../http/http-answer.js';
  * try { result = await authenticator.authenticate(request); } catch { return send(UNEXPECTED_FAILURE); }
  * ```
  */
-export const UNEXPECTED_FAILURE: HttpAnswer<AuthErrorBody> = Object.freeze({
+export const UNEXPECTED_FAILURE: HttpAnswer<AuthErrorBody & { error: 'temporarily_unavailable' }> = Object.freeze({
   status: 503,
   headers: Object.freeze({ 'Retry-After': '5' }),
   body: Object.freeze({
-    error: 'temporarily_unavailable',
+    error: 'temporarily_unavailable' as const,
     error_description: 'Authentication is temporarily unavailable',
   }),
 });

@@ -45,9 +45,14 @@ export interface AuthRequest {
   method: string;
   /** The request path (for logs). */
   path?: string;
+  /**
+   * The `Host` header. Only read when the resource URL is a loopback URL, to name the metadata
+   * under the spelling the client used; it never shapes anything for another host.
+   */
+  host?: string | null;
   /** The client's network address (for logs). */
   clientAddress?: string;
-  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (docs/requirements.md, "Step-up for tools"). */
+  /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (MCP authorization, scope challenges). */
   body?: unknown;
 }
 
@@ -103,10 +108,15 @@ export interface AuthenticatorOptions {
 export interface Authenticator {
   /** The validated configuration, defaults applied. */
   readonly config: WardenConfig;
-  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (RFC 6750 §3, RFC 9728 §5.1). */
+  /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (RFC 9728 §5.1). */
   readonly resourceMetadataUrl: string;
   /** The decision for one request. Never throws. */
   authenticate(request: AuthRequest, route?: RouteAuthOptions): Promise<AuthResult>;
+  /**
+   * Logs, at error level with its cause, a failure an adapter caught around {@link authenticate}
+   * (it then answers `UNEXPECTED_FAILURE`, a 503). Never logs a credential.
+   */
+  reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void;
   /** Verifies one bearer token (JWT or API key): the SDK's `OAuthTokenVerifier`. Throws {@link AuthError}. */
   verifyAccessToken(token: string): Promise<AuthInfo>;
   /** Releases caches and pending work. */

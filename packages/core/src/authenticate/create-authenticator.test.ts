@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSPKI, importPKCS8 } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ISSUER,
   mint,
@@ -12,7 +12,9 @@ import {
   type TestKeyPair,
   testKeyPair,
 } from '../__fixtures__/signing-keys.js';
+import { UNEXPECTED_FAILURE } from '../adapter/unexpected-failure.js';
 import type { WardenOptions } from '../config/config-schema.js';
+import { loadConfig } from '../config/load-config.js';
 import { isConfigError } from '../errors/config-error.js';
 import type { Authenticator, AuthRequest, AuthResult } from './authenticator-types.js';
 import { createAuthenticator } from './create-authenticator.js';
@@ -451,11 +453,16 @@ describe('static keys for every algorithm', () => {
     const token = await mint(rsa.privateKey, 'RS256');
     const oneLine = rsa.spki.trim().replace(/\n/g, '\\n');
     expect((await authenticate({ jwtPublicKey: oneLine }, bearer(token))).outcome).toBe('authenticated');
-    const path = join(mkdtempSync(join(tmpdir(), 'mcp-warden-key-')), 'public.pem');
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-warden-key-'));
+    const path = join(dir, 'public.pem');
     writeFileSync(path, rsa.spki);
-    expect((await authenticate({ jwtPublicKey: undefined, jwtPublicKeyFile: path }, bearer(token))).outcome).toBe(
-      'authenticated',
-    );
+    try {
+      expect((await authenticate({ jwtPublicKey: undefined, jwtPublicKeyFile: path }, bearer(token))).outcome).toBe(
+        'authenticated',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('one key serving several allowed algorithms (RS256 and PS256 with one RSA key)', async () => {
@@ -487,7 +494,17 @@ describe('createAuthenticator fails fast on unusable keys', () => {
   it('a key of the wrong type for the allowed algorithms', async () => {
     const ec = await testKeyPair('ES256');
     const error = await configErrorOf({ jwtAlgorithms: ['RS256'], jwtPublicKey: ec.spki });
-    expect(error.issues[0]!.variable).toBe('MCP_JWT_PUBLIC_KEY');
+    // Named as the caller wrote it: an option in code, the variable for a configuration from the environment.
+    expect(error.issues[0]!.variable).toBe('jwtPublicKey');
+    expect(error.issues[0]!.message).toContain('must match jwtAlgorithms');
+    const fromEnv = await createAuthenticator(
+      loadConfig({ MCP_JWT_ALGORITHM: 'RS256', MCP_JWT_PUBLIC_KEY: ec.spki.replaceAll('\n', '\\n') }),
+    ).then(
+      () => undefined,
+      (e: { issues: { variable: string; message: string }[] }) => e,
+    );
+    expect(fromEnv?.issues[0]).toMatchObject({ variable: 'MCP_JWT_PUBLIC_KEY' });
+    expect(fromEnv?.issues[0]?.message).toContain('must match MCP_JWT_ALGORITHM');
   });
 
   it('a PEM whose DER is not a key', async () => {
@@ -549,5 +566,159 @@ describe('rejection logs', () => {
     expect(rejections.every((e) => e.level === 'info')).toBe(true);
     const everything = JSON.stringify(entries);
     for (const secret of [token, 'wrong-key-123', 'a-very-secret-api-key']) expect(everything).not.toContain(secret);
+  });
+});
+
+describe('a loopback resource is one resource under localhost, 127.0.0.1 and [::1]', () => {
+  const LOOPBACK = 'http://localhost:8000/mcp';
+
+  it('accepts a token for any loopback spelling of the resource, and still refuses other audiences', async () => {
+    for (const aud of [LOOPBACK, 'http://127.0.0.1:8000/mcp', 'http://[::1]:8000/mcp']) {
+      const token = await mint(rsa.privateKey, 'RS256', { aud });
+      expect((await authenticate({ resourceUrl: LOOPBACK }, bearer(token))).outcome, aud).toBe('authenticated');
+    }
+    for (const aud of ['http://127.0.0.1:9000/mcp', 'http://127.0.0.1:8000/other', 'http://evil.example:8000/mcp']) {
+      const token = await mint(rsa.privateKey, 'RS256', { aud });
+      expect(rejected(await authenticate({ resourceUrl: LOOPBACK }, bearer(token))).error.code, aud).toBe(
+        'ERR_AUDIENCE_MISMATCH',
+      );
+    }
+  });
+
+  it('names the metadata under the spelling of the Host header the client sent', async () => {
+    const challenge = async (host: string | undefined) =>
+      rejected(await authenticate({ resourceUrl: LOOPBACK, authRequired: true }, { host })).headers['WWW-Authenticate'];
+    expect(await challenge('127.0.0.1:8000')).toBe(
+      'Bearer resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/mcp"',
+    );
+    expect(await challenge('[::1]:8000')).toBe(
+      'Bearer resource_metadata="http://[::1]:8000/.well-known/oauth-protected-resource/mcp"',
+    );
+    for (const host of ['localhost:8000', undefined, 'evil.example:8000', '127.0.0.1:9999']) {
+      expect(await challenge(host), host).toBe(
+        'Bearer resource_metadata="http://localhost:8000/.well-known/oauth-protected-resource/mcp"',
+      );
+    }
+  });
+
+  it('never lets the Host header shape the challenge of a public resource', async () => {
+    for (const host of ['127.0.0.1:8000', 'localhost', 'evil.example']) {
+      const result = rejected(await authenticate({ authRequired: true }, { host }));
+      expect(result.headers['WWW-Authenticate']).toBe(CHALLENGE);
+    }
+  });
+});
+
+describe('derived defaults follow what they derive from', () => {
+  it('a configuration rebuilt with another resource URL accepts tokens for that one', async () => {
+    const other = 'https://other.example.com/mcp';
+    const loaded = loadConfig({ MCP_JWT_ISSUER: ISSUER, MCP_JWT_PUBLIC_KEY: rsa.spki, MCP_RESOURCE_URL: RESOURCE });
+    const authenticator = await createAuthenticator({ ...loaded, resourceUrl: other });
+    try {
+      const forOther = await mint(rsa.privateKey, 'RS256', { aud: other });
+      const forOld = await mint(rsa.privateKey, 'RS256', { aud: RESOURCE });
+      expect((await authenticator.authenticate({ method: 'POST', ...bearer(forOther) })).outcome).toBe('authenticated');
+      expect((await authenticator.authenticate({ method: 'POST', ...bearer(forOld) })).outcome).toBe('rejected');
+    } finally {
+      await authenticator.close();
+    }
+  });
+});
+
+describe('a failure inside authenticate', () => {
+  it('fails closed with the 503 JSON every adapter sends, logged at error level with its cause', async () => {
+    const errors: { obj: Record<string, unknown>; msg: string | undefined }[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error(obj: object, msg?: string) {
+        errors.push({ obj: obj as Record<string, unknown>, msg });
+      },
+    };
+    const authenticator = await createAuthenticator(base({ apiKeys: ['secret-key-1'] }), { logger });
+    try {
+      // A request whose header getter throws stands for a bug on the way into the decision.
+      const broken = {
+        method: 'POST',
+        path: '/mcp',
+        get authorization(): string {
+          throw new Error('header getter exploded');
+        },
+      };
+      const result = rejected(await authenticator.authenticate(broken));
+      expect(result.status).toBe(503);
+      expect(result.body).toEqual(UNEXPECTED_FAILURE.body);
+      expect(result.headers['Retry-After']).toBe(UNEXPECTED_FAILURE.headers['Retry-After']);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.msg).toBe('unexpected failure while authenticating');
+      expect(errors[0]!.obj).toMatchObject({ cause: 'Error: header getter exploded', method: 'POST', path: '/mcp' });
+    } finally {
+      await authenticator.close();
+    }
+  });
+});
+
+describe('an API key sent as a bearer token', () => {
+  // A JOSE header ({"alg":"none"}), so the token takes the JWT path before it is found to be a key.
+  const jwtShapedKey = 'eyJhbGciOiJub25lIn0.e30.c2ln';
+  it.each([
+    [
+      'next to introspection (keys are tried before the token leaves)',
+      {
+        oauthIntrospectionEndpoint: 'https://auth.example.com/introspect',
+        oauthClientId: 'rs',
+        oauthClientSecret: 'rs-secret',
+      },
+      'opaque-key-2',
+    ],
+    ['JWT-shaped, with JWT validation off', { jwtEnabled: false }, jwtShapedKey],
+    ['without introspection', {}, 'opaque-key-2'],
+  ] as [string, WardenOptions, string][])('is hashed once per request: %s', async (_, options, key) => {
+    const crypto = process.getBuiltinModule('node:crypto');
+    const authenticator = await createAuthenticator(
+      base({ apiKeys: ['opaque-key-1', 'opaque-key-2', jwtShapedKey], ...options }),
+    );
+    const spy = vi.spyOn(crypto, 'createHash');
+    try {
+      const result = await authenticator.authenticate({ method: 'POST', ...bearer(key) });
+      expect(result.outcome).toBe('authenticated');
+      expect(spy.mock.calls.filter(([algorithm]) => algorithm === 'sha256')).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+      await authenticator.close();
+    }
+  });
+});
+
+describe('start-up warnings through the logger', () => {
+  async function warningsOf(input: WardenOptions | ReturnType<typeof loadConfig>): Promise<string[]> {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_: object, msg?: string) => warnings.push(msg ?? '') };
+    const authenticator = await createAuthenticator(input, { logger });
+    await authenticator.close();
+    return warnings;
+  }
+
+  it('optional authentication with credentials configured says anonymous requests get through, naming the setting', async () => {
+    expect(await warningsOf(loadConfig({ MCP_API_KEYS: 'key1' }))).toEqual([
+      expect.stringContaining('set MCP_AUTH_REQUIRED=true to refuse them'),
+    ]);
+    expect(await warningsOf({ apiKeys: ['key1'] })).toEqual([expect.stringContaining('set authRequired: true')]);
+    expect(await warningsOf({ apiKeys: ['key1'], authRequired: true })).toEqual([]);
+    expect(await warningsOf(loadConfig({ MCP_API_KEYS: 'key1', MCP_AUTH_REQUIRED: 'true' }))).toEqual([]);
+  });
+
+  it('warns that JWT has nothing to verify with only when JWT was turned on, or nothing else authenticates', async () => {
+    expect(await warningsOf(loadConfig({ MCP_API_KEYS: 'key1', MCP_AUTH_REQUIRED: 'true' }))).toEqual([]);
+    expect(
+      await warningsOf(loadConfig({ MCP_API_KEYS: 'key1', MCP_AUTH_REQUIRED: 'true', MCP_JWT_ENABLED: 'true' })),
+    ).toEqual([
+      expect.stringContaining('set MCP_JWT_ISSUER, MCP_OAUTH_JWKS_URI, MCP_JWT_PUBLIC_KEY or MCP_JWT_SECRET'),
+    ]);
+    expect(await warningsOf({ authRequired: true, jwtAlgorithms: ['RS256'], apiKeys: ['k'] })).toEqual([
+      expect.stringContaining('set jwtIssuer, oauthJwksUri, jwtPublicKey or jwtSecret'),
+    ]);
+    expect(await warningsOf({ authRequired: true })).toHaveLength(1);
   });
 });

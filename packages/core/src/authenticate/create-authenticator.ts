@@ -1,5 +1,5 @@
 /**
- * The authenticate decision (docs/architecture.md, "The authenticate decision"), built once from
+ * The authenticate decision (the table below), built once from
  * configuration and then run per request by every adapter.
  *
  * | situation                                           | answer                                            |
@@ -22,7 +22,9 @@ import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import { protectedResourceMetadataUrl } from '../challenge/protected-resource-metadata-url.js';
 import { buildWwwAuthenticate } from '../challenge/www-authenticate.js';
 import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from '../config/config-schema.js';
-import { defineConfig } from '../config/load-config.js';
+import { expectedAudiences } from '../config/expected-audiences.js';
+import { configName, defineConfig, isWritten } from '../config/load-config.js';
+import { isLoopbackResource, resourceSpellings, resourceUrlForHost } from '../config/loopback-resource.js';
 import { type AuthError, isAuthError } from '../errors/auth-error.js';
 import {
   COULD_NOT_VALIDATE,
@@ -30,6 +32,7 @@ import {
   insufficientScope,
   invalidToken,
   malformedAuthorization,
+  unexpectedFailure,
 } from '../errors/auth-failures.js';
 import { createIntrospectionEndpoint } from '../introspection/introspection-endpoint.js';
 import { createIntrospectionVerifier } from '../introspection/introspection-verifier.js';
@@ -107,13 +110,20 @@ export async function createAuthenticator(
   const config = defineConfig(input);
   const logger = options.logger ?? SILENT_LOGGER;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
+  // A loopback resource answers under the spelling the client used (loopback-resource.ts), so the
+  // challenge sends it to metadata whose `resource` matches the URL it was given.
+  const loopbackMetadataUrls = isLoopbackResource(config.resourceUrl)
+    ? new Map(resourceSpellings(config.resourceUrl).map((url) => [url, protectedResourceMetadataUrl(url)]))
+    : undefined;
+  const metadataUrlFor = (host: string | null | undefined): string =>
+    loopbackMetadataUrls?.get(resourceUrlForHost(config.resourceUrl, host)) ?? resourceMetadataUrl;
   const cache = new VerifiedTokenCache(config.tokenCacheMaxEntries, config.jwtClockTolerance);
   const inflight = new InflightVerifications<AuthInfo>();
 
   const apiKeys: ApiKeyVerifier | undefined =
     config.apiKeyEnabled && config.apiKeys.length > 0 ? await createApiKeyVerifier(config.apiKeys) : undefined;
   // API keys are full-access credentials: they carry every scope the configuration knows about, and
-  // the per-operation scope check does not apply to them (docs/security.md defines no scopes for keys).
+  // the per-operation scope check does not apply to them (an API key carries no scopes of its own).
   const apiKeyScopes = Object.freeze([
     ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
   ]) as string[];
@@ -123,19 +133,24 @@ export async function createAuthenticator(
   const jwtRouter = await createJwtIssuerRouter(config, { ...options, jwks }, logger);
   const introspect = buildIntrospection(config, options, logger);
 
-  if (config.authEnabled && config.jwtEnabled && !jwtRouter.configured && !introspect) {
-    logger.warn({}, 'JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured');
-  }
+  warnAboutConfiguration(
+    config,
+    { apiKeys: apiKeys !== undefined, jwt: jwtRouter.configured, introspection: !!introspect },
+    logger,
+  );
 
   const defaultToolScopesSet = hasEntries(config.toolScopes);
   const jwtValidationOn = config.jwtEnabled && jwtRouter.configured;
 
-  async function verifyApiKey(key: string): Promise<AuthInfo> {
-    if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
-    if (!config.apiKeyEnabled) {
-      throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
+  /** `position`: the key's place in the configured list when the caller already matched it (hashed once per request). */
+  async function verifyApiKey(key: string, position?: number): Promise<AuthInfo> {
+    if (position === undefined) {
+      if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
+      if (!config.apiKeyEnabled) {
+        throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
+      }
+      position = apiKeys ? await apiKeys.match(key) : 0;
     }
-    const position = apiKeys ? await apiKeys.match(key) : 0;
     if (position === 0) throw invalidToken('ERR_API_KEY_INVALID', COULD_NOT_VALIDATE);
     return createAuthInfo(
       { token: key, clientId: `api_key:${position}`, scopes: apiKeyScopes, extra: API_KEY_EXTRA },
@@ -153,12 +168,13 @@ export async function createAuthenticator(
   // where it did; the log never carries the token (docs/security.md), only which path it took and why.
   async function verifyJwtUncached(token: string): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
-      if (apiKeys && (await apiKeys.match(token)) !== 0) {
+      const position = apiKeys ? await apiKeys.match(token) : 0;
+      if (position !== 0) {
         logger.debug(
           { verifier: 'api_key' },
           'bearer token is JWT-shaped but JWT validation is off: it is a configured API key',
         );
-        return verifyApiKey(token);
+        return verifyApiKey(token, position);
       }
       logger.debug(
         { verifier: 'none' },
@@ -195,9 +211,10 @@ export async function createAuthenticator(
    * authorization server), then introspection.
    */
   async function verifyOpaqueUncached(token: string): Promise<AuthInfo> {
-    if (apiKeys && (await apiKeys.match(token)) !== 0) {
+    const position = apiKeys ? await apiKeys.match(token) : 0;
+    if (position !== 0) {
       logger.debug({ verifier: 'api_key' }, 'bearer token is not a JWT and is a configured API key');
-      return verifyApiKey(token);
+      return verifyApiKey(token, position);
     }
     logger.debug(
       { verifier: 'introspection' },
@@ -243,7 +260,7 @@ export async function createAuthenticator(
 
   /**
    * A JWT-shaped token while JWT validation is on goes straight to jose, which decodes the header
-   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token (docs/performance.md). Only
+   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token. Only
    * when the token fails and its header is not a JOSE header is it an opaque credential after all;
    * jose reads the header before resolving any key, so that first attempt fetched nothing.
    */
@@ -261,11 +278,12 @@ export async function createAuthenticator(
     }
   }
 
-  function reject(error: AuthError, scope: readonly string[]): AuthResult {
+  /** `request` is read only here, for its `host` (a loopback resource's challenge): never on a pass. */
+  function reject(error: AuthError, scope: readonly string[], request: AuthRequest | undefined): AuthResult {
     const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
     const headers: Record<string, string> = {
       'WWW-Authenticate': buildWwwAuthenticate({
-        resourceMetadata: resourceMetadataUrl,
+        resourceMetadata: metadataUrlFor(request?.host),
         scope,
         ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
       }),
@@ -283,7 +301,7 @@ export async function createAuthenticator(
     const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
 
     // The exact form clients send, `Bearer <token>` with one space, skips the header's regular
-    // expressions (docs/performance.md). The cache only answers for a token68 token, which has no spaces, so a
+    // expressions. The cache only answers for a token68 token, which has no spaces, so a
     // hit means parseAuthorization would have returned this very token; so does a JWT-shaped token
     // (base64url and dots are token68). Anything else takes the full parse.
     const authorization = request.authorization;
@@ -291,7 +309,7 @@ export async function createAuthenticator(
     if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
       const token = authorization.slice(BEARER_PREFIX_LENGTH);
       const hit = cache.getBearer(token, Date.now() / 1000);
-      if (hit !== undefined) return authorize(hit, needed);
+      if (hit !== undefined) return authorize(hit, needed, request);
       if (jwtValidationOn && token.length <= MAX_CREDENTIAL_LENGTH && JWT_SHAPE.test(token)) uncachedJwt = token;
     }
 
@@ -304,31 +322,44 @@ export async function createAuthenticator(
       if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true);
       else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
-      else if (credentials.kind === 'malformed') return reject(malformedAuthorization(credentials.reason), needed);
+      else if (credentials.kind === 'malformed')
+        return reject(malformedAuthorization(credentials.reason), needed, request);
       else if (request.method === 'OPTIONS')
-        return ANONYMOUS; // docs/requirements.md, "Browser clients": a CORS preflight never carries credentials
+        return ANONYMOUS; // a CORS preflight never carries credentials
       else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
-        return reject(credentialsMissing(), needed);
+        return reject(credentialsMissing(), needed, request);
       } else return ANONYMOUS;
     } catch (error) {
       if (!isAuthError(error)) throw error;
       // No per-request warning for a 503: the JWKS and introspection clients log each failed
-      // fetch themselves, at most once per back-off window (docs/security.md: incidents, not requests).
-      return reject(error, needed);
+      // fetch themselves, at most once per back-off window (incidents, not requests).
+      return reject(error, needed, request);
     }
-    return authorize(authInfo, needed);
+    return authorize(authInfo, needed, request);
   }
 
   /** The scope check of an identified caller (API keys carry every scope). */
-  function authorize(authInfo: AuthInfo, needed: readonly string[]): AuthResult {
+  function authorize(authInfo: AuthInfo, needed: readonly string[], request: AuthRequest): AuthResult {
     if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
       for (const scope of needed) {
         if (!authInfo.scopes.includes(scope)) {
-          return reject(insufficientScope(), needed);
+          return reject(insufficientScope(), needed, request);
         }
       }
     }
     return { outcome: 'authenticated', authInfo };
+  }
+
+  function reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void {
+    let method: string | undefined;
+    let path: string | undefined;
+    try {
+      method = request?.method;
+      path = request?.path;
+    } catch {
+      // The request itself may be what failed: the log line still goes out, without them.
+    }
+    logger.error({ cause: describeCause(error), method, path }, 'unexpected failure while authenticating');
   }
 
   return {
@@ -353,11 +384,13 @@ export async function createAuthenticator(
         }
         return result;
       } catch (error) {
-        // A bug must not become a pass or a 500: fail closed with the generic 401.
-        logger.error({ cause: describeCause(error) }, 'unexpected failure while authenticating');
-        return reject(invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error), []);
+        // A bug must not become a pass or a 500: fail closed with the same 503 the adapters send
+        // when something around the authenticator fails (unexpected-failure.ts).
+        reportUnexpectedFailure(error, request);
+        return reject(unexpectedFailure(error), [], safeRequest(request));
       }
     },
+    reportUnexpectedFailure,
     async verifyAccessToken(token) {
       if (typeof token !== 'string' || token === '') throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
       return verifyBearer(token);
@@ -370,6 +403,49 @@ export async function createAuthenticator(
   };
 }
 
+/**
+ * Start-up warnings, once per authenticator, about settings that leave requests less protected
+ * than their author may think. Each names the setting as the author wrote it.
+ */
+function warnAboutConfiguration(
+  config: WardenConfig,
+  methods: { apiKeys: boolean; jwt: boolean; introspection: boolean },
+  logger: Logger,
+): void {
+  if (!config.authEnabled) return;
+  const name = (key: keyof WardenConfig) => configName(config, key);
+  // `MCP_AUTH_REQUIRED=true` for the environment, `authRequired: true` in code.
+  const setting = (key: keyof WardenConfig, value: boolean) =>
+    name(key) === key ? `${key}: ${value}` : `${name(key)}=${value}`;
+  // JWT is on by default: a JWT setting with nothing to verify against is only worth a warning to
+  // whoever turned it on, or when nothing else can authenticate anyone.
+  const jwtChosen = isWritten(config, 'jwtEnabled') || isWritten(config, 'jwtAlgorithms');
+  if (config.jwtEnabled && !methods.jwt && !methods.introspection && (jwtChosen || !methods.apiKeys)) {
+    logger.warn(
+      { setting: name('jwtEnabled') },
+      `JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured: set ${name('jwtIssuer')}, ${name('oauthJwksUri')}, ${name('jwtPublicKey')} or ${name('jwtSecret')}`,
+    );
+  }
+  if (!config.authRequired && (methods.apiKeys || methods.jwt || methods.introspection)) {
+    logger.warn(
+      { setting: name('authRequired') },
+      `authentication is optional (${setting('authRequired', false)}): requests without credentials reach the application as anonymous; set ${setting('authRequired', true)} to refuse them (or require it per route)`,
+    );
+  }
+}
+
+/**
+ * The request, for the challenge of the fail-closed answer, only if reading its `host` does not
+ * throw: the failure being answered may be that very request's.
+ */
+function safeRequest(request: AuthRequest | undefined): AuthRequest | undefined {
+  try {
+    return request === undefined ? undefined : { method: request.method, host: request.host };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Error name and message for logs; jose and fetch messages carry no token material. */
 function describeCause(cause: unknown): string | undefined {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
@@ -377,7 +453,7 @@ function describeCause(cause: unknown): string | undefined {
 }
 
 /**
- * The introspection verifier of the configuration (RFC 7662 §2.2), or undefined without
+ * The introspection verifier of the configuration (RFC 7662), or undefined without
  * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
  * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
  */
@@ -399,7 +475,7 @@ function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions,
     clientSecret: config.oauthClientSecret,
     authMethod: config.oauthIntrospectionAuthMethod,
     acceptedIssuers: config.jwtIssuer === undefined ? undefined : acceptedIssuersFor(config.jwtIssuer, config.provider),
-    audiences: config.jwtAudience,
+    audiences: expectedAudiences(config),
     resourceUrl: config.resourceUrl,
     clockTolerance: config.jwtClockTolerance,
     timeoutMs,

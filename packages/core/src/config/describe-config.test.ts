@@ -5,7 +5,7 @@ import { defineConfig, loadConfig } from './load-config.js';
 
 const SECRET = 'a-very-long-shared-secret-of-at-least-32-bytes!';
 
-describe('describeConfig (redacted for start-up logs, docs/security.md)', () => {
+describe('describeConfig (redacted for start-up logs)', () => {
   it('shows secrets as *** and never prints them', () => {
     const config = defineConfig({
       apiKeys: ['plain-key-1', 'sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
@@ -45,5 +45,16 @@ describe('describeConfig (redacted for start-up logs, docs/security.md)', () => 
     const described = describeConfig(loadConfig({}));
     expect(described).not.toHaveProperty('jwtSecret');
     expect(described).toMatchObject({ authEnabled: true, resourceUrl: 'http://localhost:8000/mcp' });
+  });
+});
+
+describe('describeConfig: the expected audience', () => {
+  it('shows the audiences tokens must name, the default worked out from the resource URL', () => {
+    expect(describeConfig(loadConfig({})).jwtAudience).toEqual([
+      'http://localhost:8000/mcp',
+      'http://127.0.0.1:8000/mcp',
+      'http://[::1]:8000/mcp',
+    ]);
+    expect(describeConfig(defineConfig({ jwtAudience: ['api://mcp'] })).jwtAudience).toEqual(['api://mcp']);
   });
 });

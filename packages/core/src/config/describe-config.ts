@@ -1,12 +1,13 @@
 /**
  * A redacted view of the effective configuration for start-up logs: secrets as `***`, public keys
- * as a kind and a fingerprint, credentials inside URLs removed (docs/security.md: a key is never logged).
+ * as a kind and a fingerprint, credentials inside URLs removed (a key is never logged, docs/security.md).
  *
  * @module
  */
 
 import { KeyMaterialError, parseKeyMaterial } from '../jwt/key-material.js';
 import type { WardenConfig } from './config-schema.js';
+import { expectedAudiences } from './expected-audiences.js';
 import type { TrustedIssuer } from './trusted-issuers.js';
 
 const REDACTED = '***';
@@ -38,6 +39,8 @@ export function describeConfig(config: WardenConfig): Record<string, unknown> {
     if (key === 'apiKeys') described[key] = (value as string[]).map(() => REDACTED);
     else if (key === 'jwtSecret' || key === 'oauthClientSecret') described[key] = REDACTED;
     else if (key === 'jwtPublicKey') described[key] = describeKey(value as string);
+    // The audiences tokens must name, the default (the resource URL's spellings) worked out.
+    else if (key === 'jwtAudience') described[key] = expectedAudiences(config);
     else if (key === 'trustedIssuers') described[key] = (value as TrustedIssuer[]).map(describeTrustedIssuer);
     else if (URL_KEYS.has(key) && typeof value === 'string') described[key] = withoutCredentials(value);
     else if (Array.isArray(value)) described[key] = [...value];

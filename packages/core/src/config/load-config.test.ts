@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, isConfigError } from '../errors/config-error.js';
 import { CONFIG_ENV_VARIABLES } from './config-schema.js';
+import { expectedAudiences } from './expected-audiences.js';
 import { defineConfig, loadConfig } from './load-config.js';
 
 const SECRET = 'a-very-long-shared-secret-of-at-least-32-bytes!';
@@ -21,6 +22,7 @@ beforeAll(async () => {
   privateJwk = await exportJWK(privateKey);
   dir = mkdtempSync(join(tmpdir(), 'mcp-warden-config-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function issuesOf(fn: () => unknown): { variable: string; message: string }[] {
   try {
@@ -37,7 +39,7 @@ function variablesOf(fn: () => unknown): string[] {
   return issuesOf(fn).map((issue) => issue.variable);
 }
 
-describe('loadConfig defaults (seed Configuration Reference)', () => {
+describe('loadConfig defaults (docs/compatibility.md)', () => {
   it('applies every documented default from an empty environment', () => {
     const config = loadConfig({});
     expect(config).toEqual({
@@ -47,7 +49,7 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
       apiKeys: [],
       jwtEnabled: true,
       jwtAlgorithms: ['RS256'],
-      jwtAudience: ['http://localhost:8000/mcp'],
+      jwtAudience: [],
       jwtClockTolerance: 5,
       jwtRequireAtJwtType: false,
       resourceUrl: 'http://localhost:8000/mcp',
@@ -79,10 +81,29 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
     });
   });
 
-  it('derives the audience from the resource URL (RFC 8707 §2)', () => {
-    expect(loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/' }).jwtAudience).toEqual([
+  it('derives the expected audience from the resource URL', () => {
+    const config = loadConfig({ MCP_RESOURCE_URL: 'http://localhost:3000/mcp' });
+    expect(config).toMatchObject({ resourceUrl: 'http://localhost:3000/mcp', jwtAudience: [] });
+    // A loopback resource is accepted under each of its spellings.
+    expect(expectedAudiences(config)).toEqual([
+      'http://localhost:3000/mcp',
+      'http://127.0.0.1:3000/mcp',
+      'http://[::1]:3000/mcp',
+    ]);
+    expect(expectedAudiences(loadConfig({ MCP_RESOURCE_URL: 'https://mcp.example.com/' }))).toEqual([
       'https://mcp.example.com/',
     ]);
+  });
+
+  it('the default audience follows a resource URL changed after loading', () => {
+    const changed = defineConfig({ ...loadConfig({}), resourceUrl: 'https://mcp.example.com/mcp' });
+    expect(changed.jwtAudience).toEqual([]);
+    expect(expectedAudiences(changed)).toEqual(['https://mcp.example.com/mcp']);
+    const explicit = defineConfig({
+      ...loadConfig({ MCP_JWT_AUDIENCE: 'api://mcp' }),
+      resourceUrl: 'https://x.example/mcp',
+    });
+    expect(expectedAudiences(explicit)).toEqual(['api://mcp']);
   });
 
   it('has an environment variable for every option', () => {
@@ -396,7 +417,7 @@ describe('defineConfig', () => {
       authRequired: true,
       apiKeys: ['k1', 'k2'],
       jwtAlgorithms: ['ES256'],
-      jwtAudience: ['https://mcp.example.com/mcp'],
+      jwtAudience: [],
       toolScopes: { deploy: ['ops'] },
       tokenCacheMaxEntries: 10_000,
     });
@@ -411,9 +432,9 @@ describe('defineConfig', () => {
 
   it('validates a copy of a resolved config again: the copy is options', () => {
     const config = loadConfig({ MCP_API_KEYS: 'a' });
-    const copy = defineConfig({ ...config, resourceUrl: 'https://mcp.example.com/mcp', jwtAudience: [] });
+    const copy = defineConfig({ ...config, resourceUrl: 'https://mcp.example.com/mcp' });
     expect(copy).not.toBe(config);
-    expect(copy.jwtAudience).toEqual(['https://mcp.example.com/mcp']);
+    expect(copy.resourceUrl).toBe('https://mcp.example.com/mcp');
     expect(() => defineConfig({ ...config, resourceUrl: 'http://mcp.example.com/mcp' })).toThrow(/allowInsecureHttp/);
   });
 

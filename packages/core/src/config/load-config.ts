@@ -32,7 +32,7 @@ type ParsedFields = z.output<typeof wardenConfigSchema>;
 
 const CONFIG_KEYS = Object.keys(CONFIG_ENV_VARIABLES) as ConfigKey[];
 
-/** URLs that must be https unless on loopback or `allowInsecureHttp` (`http/secure-url.ts`). */
+/** URLs that must be https unless on loopback or `allowInsecureHttp`. */
 const HTTPS_ONLY: readonly ConfigKey[] = [
   'jwtIssuer',
   'oauthJwksUri',
@@ -74,7 +74,31 @@ export function isResolvedConfig(value: unknown): value is WardenConfig {
 export function loadConfig(env: Record<string, string | undefined> = globalThis.process?.env ?? {}): WardenConfig {
   const input: Record<string, unknown> = {};
   for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
-  return resolveConfig(input, 'env', []);
+  const config = resolveConfig(input, 'env', []);
+  const written = CONFIG_KEYS.filter((key) => (env[CONFIG_ENV_VARIABLES[key]] ?? '').trim() !== '');
+  FROM_ENVIRONMENT.set(config, new Set(written));
+  return config;
+}
+
+/**
+ * Configurations read from environment variables, as returned by {@link loadConfig}: problems found
+ * later (a key that does not import) name the variable. A configuration built or changed in code
+ * (a spread copy is a new object) names the option instead, because that is what its author wrote.
+ */
+const FROM_ENVIRONMENT = new WeakMap<object, ReadonlySet<keyof WardenConfig>>();
+
+/**
+ * The name the user wrote for a setting of `config`: the environment variable for a configuration
+ * from {@link loadConfig}, else the option name.
+ *
+ * @example
+ * ```ts
+ * configName(loadConfig(process.env), 'jwtPublicKey'); // 'MCP_JWT_PUBLIC_KEY'
+ * configName(defineConfig({}), 'jwtPublicKey'); // 'jwtPublicKey'
+ * ```
+ */
+export function configName(config: object, key: keyof WardenConfig): string {
+  return FROM_ENVIRONMENT.has(config) ? CONFIG_ENV_VARIABLES[key] : key;
 }
 
 /**
@@ -101,7 +125,39 @@ export function defineConfig(options: WardenConfig | WardenOptions = {}): Warden
   const unknown = Object.keys(options)
     .filter((key) => !Object.hasOwn(CONFIG_ENV_VARIABLES, key))
     .map((key) => ({ variable: key.slice(0, 60), message: 'is not a known option (check the spelling)' }));
-  return resolveConfig(options as Record<string, unknown>, 'option', unknown);
+  // A configuration from loadConfig passed through again keeps naming its variables.
+  const written = FROM_ENVIRONMENT.get(options);
+  if (written !== undefined) {
+    const config = resolveConfig(options as Record<string, unknown>, 'env', unknown);
+    FROM_ENVIRONMENT.set(config, written);
+    return config;
+  }
+  const config = resolveConfig(options as Record<string, unknown>, 'option', unknown);
+  WRITTEN_OPTIONS.set(
+    config,
+    // A configuration from defineConfig passed through again keeps what its author wrote.
+    WRITTEN_OPTIONS.get(options) ??
+      new Set(CONFIG_KEYS.filter((key) => (options as Record<string, unknown>)[key] !== undefined)),
+  );
+  return config;
+}
+
+/** The options a configuration built by {@link defineConfig} was given (the rest are defaults). */
+const WRITTEN_OPTIONS = new WeakMap<object, ReadonlySet<keyof WardenConfig>>();
+
+/**
+ * Whether the user wrote `key` (set its variable, or passed the option) rather than leaving it at its
+ * default: a warning about a setting is only useful to whoever chose it. A configuration that
+ * neither {@link loadConfig} nor {@link defineConfig} built counts every key as written.
+ *
+ * @example
+ * ```ts
+ * isWritten(loadConfig({ MCP_API_KEYS: 'k' }), 'jwtEnabled'); // false: JWT is on by default
+ * ```
+ */
+export function isWritten(config: object, key: keyof WardenConfig): boolean {
+  const written = FROM_ENVIRONMENT.get(config) ?? WRITTEN_OPTIONS.get(config);
+  return written === undefined || written.has(key);
 }
 
 function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: ConfigIssue[]): WardenConfig {
@@ -125,11 +181,10 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
     issues.push({ variable: name(key), message });
   };
 
-  // Derived once, from the options: a configuration is frozen, so they can never go stale.
   const resourceUrl = fields.resourceUrl ?? DEFAULT_RESOURCE_URL;
+  // An empty jwtAudience means "this server's resource URL": resolved where tokens are checked
+  // (expected-audiences.ts), never written here, so it follows a resource URL changed later.
   const audienceExplicit = ok('jwtAudience') && fields.jwtAudience.length > 0;
-  // RFC 8707 §2: tokens must be issued for this server; by default that is the resource URL itself.
-  const jwtAudience = audienceExplicit || !ok('resourceUrl') ? fields.jwtAudience : [resourceUrl];
 
   if (ok('resourceUrl') && new URL(resourceUrl).hash !== '') {
     report('resourceUrl', 'must not contain a fragment (RFC 8707 §2)');
@@ -156,7 +211,6 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   const options: WardenConfig = {
     ...fields,
     resourceUrl,
-    jwtAudience,
     trustedIssuers: partialIssuers?.entries ?? fields.trustedIssuers,
   };
   const config: WardenConfig = {

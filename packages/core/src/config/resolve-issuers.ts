@@ -116,8 +116,8 @@ function resolveEntry(
       problem(`audience is required with provider ${preset.name}: its JWTs carry your OAuth client ID as "aud"`);
     }
   }
-  // RFC 8707 §2: each issuer's tokens are checked against an audience; by default this server's own.
-  if (entry.audience.length === 0) entry.audience = [...config.jwtAudience];
+  // An empty audience means this server's own (MCP_JWT_AUDIENCE, else the resource URL): resolved
+  // where tokens are checked, so it follows the configuration it belongs to.
   if (entry.algorithms.length === 0) {
     const asymmetric = config.jwtAlgorithms.filter((alg) => !isSymmetricAlgorithm(alg));
     entry.algorithms = asymmetric.length > 0 ? asymmetric : ['RS256'];

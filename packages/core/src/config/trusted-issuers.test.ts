@@ -1,6 +1,6 @@
-// MCP_TRUSTED_ISSUERS and the introspection settings in the configuration (docs/providers.md): both forms,
+// MCP_TRUSTED_ISSUERS and the introspection settings in the configuration: both forms,
 // defaults, and every problem reported at once.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,9 +31,10 @@ describe('MCP_TRUSTED_ISSUERS', () => {
       MCP_JWT_ALGORITHM: 'ES256,RS256',
       MCP_TRUSTED_ISSUERS: ' https://a.example.com/ , https://b.example.com',
     });
+    // An empty audience is this server's own, resolved where tokens are checked.
     expect(config.trustedIssuers).toEqual([
-      { issuer: 'https://a.example.com/', audience: [RESOURCE], algorithms: ['ES256', 'RS256'] },
-      { issuer: 'https://b.example.com', audience: [RESOURCE], algorithms: ['ES256', 'RS256'] },
+      { issuer: 'https://a.example.com/', audience: [], algorithms: ['ES256', 'RS256'] },
+      { issuer: 'https://b.example.com', audience: [], algorithms: ['ES256', 'RS256'] },
     ]);
   });
 
@@ -62,20 +63,21 @@ describe('MCP_TRUSTED_ISSUERS', () => {
       {
         issuer: 'https://kc.example.com/realms/a',
         jwksUri: 'https://kc.example.com/certs',
-        audience: [RESOURCE],
+        audience: [],
         algorithms: ['ES256'],
       },
       {
         issuer: 'https://file.example.com',
         publicKeyFile: join(dir, 'key.pem'),
-        audience: [RESOURCE],
+        audience: [],
         algorithms: ['RS256'],
       },
-      { issuer: 'https://inline.example.com', publicKey: rsa.spki.trim(), audience: [RESOURCE], algorithms: ['RS256'] },
+      { issuer: 'https://inline.example.com', publicKey: rsa.spki.trim(), audience: [], algorithms: ['RS256'] },
     ]);
     // Public keys are described by fingerprint in logs, like MCP_JWT_PUBLIC_KEY.
     const described = describeConfig(config).trustedIssuers as Record<string, unknown>[];
     expect(described[3]!.publicKey).toMatch(/^SPKI PEM, fingerprint [0-9a-f]{8}$/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('takes the same entries from code, plain URLs included', () => {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { UNEXPECTED_FAILURE } from '../adapter/unexpected-failure.js';
 import { AuthError } from './auth-error.js';
 
 /** Every `AuthError.code` core produces; switch on it in logs and tests. */
@@ -23,6 +24,7 @@ export type AuthErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_MALFORMED_AUTHORIZATION'
   | 'ERR_VERIFIER_UNAVAILABLE'
+  | 'ERR_UNEXPECTED_FAILURE'
   | 'ERR_DISCOVERY_ISSUER_MISMATCH';
 
 /**
@@ -74,7 +76,7 @@ export function malformedAuthorization(reason: 'scheme' | 'token'): AuthError {
   });
 }
 
-/** 403 `insufficient_scope` (RFC 6750 §3.1, RFC 6750 §3.1). */
+/** 403 `insufficient_scope` (RFC 6750 §3.1). */
 export function insufficientScope(): AuthError {
   return new AuthError({
     code: 'ERR_INSUFFICIENT_SCOPE',
@@ -84,7 +86,7 @@ export function insufficientScope(): AuthError {
   });
 }
 
-/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (docs/requirements.md, "Signing keys"). Never a pass. */
+/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (RFC 7517). Never a pass. */
 export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthError {
   return new AuthError({
     code: 'ERR_VERIFIER_UNAVAILABLE',
@@ -92,6 +94,21 @@ export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthEr
     status: 503,
     description: 'The token verification keys are temporarily unavailable; retry later',
     retryAfter,
+    cause,
+  });
+}
+
+/**
+ * 503 `temporarily_unavailable`: something that should never throw did. Fails closed with the
+ * answer of {@link UNEXPECTED_FAILURE}; the cause is for the error log only.
+ */
+export function unexpectedFailure(cause: unknown): AuthError {
+  return new AuthError({
+    code: 'ERR_UNEXPECTED_FAILURE',
+    error: UNEXPECTED_FAILURE.body.error,
+    status: UNEXPECTED_FAILURE.status,
+    description: UNEXPECTED_FAILURE.body.error_description,
+    retryAfter: Number(UNEXPECTED_FAILURE.headers['Retry-After']),
     cause,
   });
 }

@@ -276,11 +276,11 @@ describe('token introspection (RFC 7662 §2.2)', () => {
     expect(lines.join('\n')).not.toMatch(/opaque-good|local-api-key/);
   });
 
-  it('logs a failing endpoint once per window, never the token or the client secret (docs/security.md)', async () => {
+  it('logs a failing endpoint once per window, never the token or the client secret', async () => {
     const warnings: [object, string | undefined][] = [];
     const logger: Logger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => warnings.push([obj, msg]) };
     failing = true;
-    const auth = await start({}, logger);
+    const auth = await start({ authRequired: true }, logger);
     for (let i = 0; i < 5; i++) {
       const result = await check(auth, `opaque-failing-${i}`);
       expect(result.outcome === 'rejected' && result.status).toBe(503);

@@ -7,10 +7,10 @@
  * tokens with made-up issuers.
  *
  * The unverified `iss` only selects which checks run: the selected verifier still requires a
- * valid signature from that issuer's keys and an exact `iss` match (RFC 8725 §3.1; RFC 7519 §4.1.4).
+ * valid signature from that issuer's keys and an exact `iss` match (RFC 8725 §3.1).
  *
  * With a single issuer (the common case) there is nothing to route, so the payload is not decoded
- * ahead of jose (docs/performance.md: that decode was a tenth of an uncached token's cost). The remote JWKS
+ * ahead of jose (that decode was a tenth of an uncached token's cost). The remote JWKS
  * checks the unverified `iss` instead, only before a fetch the token would cause, so a foreign
  * issuer's token still never makes this server contact the provider.
  *
@@ -20,6 +20,8 @@
 import { base64url, decodeJwt, type FlattenedJWSInput } from 'jose';
 import type { AuthenticatorOptions } from '../authenticate/authenticator-types.js';
 import type { WardenConfig } from '../config/config-schema.js';
+import { expectedAudiences } from '../config/expected-audiences.js';
+import { configName } from '../config/load-config.js';
 import { COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
 import type { Logger } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
@@ -55,7 +57,7 @@ export async function createJwtIssuerRouter(
 ): Promise<JwtIssuerRouter> {
   const remotes: RemoteJwks[] = [];
   const byIssuer = new Map<string, Verify>();
-  /** The seed's single-issuer mode without MCP_JWT_ISSUER: one verifier, `iss` not checked. */
+  /** The single-issuer mode without MCP_JWT_ISSUER: one verifier, `iss` not checked. */
   let issuerless: Verify | undefined;
 
   if (config.jwtEnabled) {
@@ -76,9 +78,10 @@ export async function createJwtIssuerRouter(
         allowInsecureHttp: config.allowInsecureHttp,
         ...(primaryIssuers === undefined ? {} : { checkBeforeFetch: refuseForeignIssuer(primaryIssuers, logger) }),
         labels: {
-          publicKey: 'MCP_JWT_PUBLIC_KEY',
-          publicKeyFile: 'MCP_JWT_PUBLIC_KEY_FILE',
-          jwksUri: 'MCP_OAUTH_JWKS_URI',
+          publicKey: configName(config, 'jwtPublicKey'),
+          publicKeyFile: configName(config, 'jwtPublicKeyFile'),
+          jwksUri: configName(config, 'oauthJwksUri'),
+          algorithms: configName(config, 'jwtAlgorithms'),
         },
       },
       options,
@@ -89,7 +92,7 @@ export async function createJwtIssuerRouter(
       const verify = createJwtVerifier({
         algorithms: config.jwtAlgorithms,
         issuer: primaryIssuers,
-        audiences: config.jwtAudience,
+        audiences: expectedAudiences(config),
         clockTolerance: config.jwtClockTolerance,
         requireAtJwtType: config.jwtRequireAtJwtType,
         resourceUrl: config.resourceUrl,
@@ -102,7 +105,7 @@ export async function createJwtIssuerRouter(
     }
 
     for (const [index, entry] of trusted.entries()) {
-      const label = `MCP_TRUSTED_ISSUERS entry ${index + 1}`;
+      const label = `${configName(config, 'trustedIssuers')} entry ${index + 1}`;
       const acceptedIssuers = acceptedIssuersFor(entry.issuer, entry.provider);
       const built = await buildKeyResolver(
         {
@@ -117,6 +120,7 @@ export async function createJwtIssuerRouter(
             publicKey: `${label} publicKey`,
             publicKeyFile: `${label} publicKeyFile`,
             jwksUri: `${label} jwksUri`,
+            algorithms: `${label} algorithms`,
           },
         },
         options,
@@ -126,7 +130,7 @@ export async function createJwtIssuerRouter(
       const verify = createJwtVerifier({
         algorithms: entry.algorithms,
         issuer: acceptedIssuers,
-        audiences: entry.audience,
+        audiences: expectedAudiences(config, entry.audience),
         clockTolerance: config.jwtClockTolerance,
         requireAtJwtType: config.jwtRequireAtJwtType,
         resourceUrl: config.resourceUrl,

@@ -23,13 +23,13 @@ export interface JwtKeySource {
   publicKey?: string;
   publicKeyFile?: string;
   jwksUri?: string;
-  /** The issuer to discover `jwks_uri` from when no key and no JWKS URI are given (docs/requirements.md, "Signing keys"). */
+  /** The issuer to discover `jwks_uri` from when no key and no JWKS URI are given (RFC 7517). */
   discoveryIssuer?: string;
   allowInsecureHttp: boolean;
   /** Runs on a token before any JWKS fetch it would cause; throwing refuses it (see RemoteJwks). */
   checkBeforeFetch?: (token: FlattenedJWSInput) => void;
   /** How to name each source in a ConfigError or a log line (variable names, or a trusted-issuer entry). */
-  labels: { publicKey: string; publicKeyFile: string; jwksUri: string };
+  labels: { publicKey: string; publicKeyFile: string; jwksUri: string; algorithms: string };
 }
 
 /** A resolver, and the remote JWKS behind it (to close), when the source has any key. */
@@ -64,7 +64,7 @@ export async function buildKeyResolver(
       if (error instanceof KeyFileError) throw new ConfigError([{ variable, message: error.message }]);
       throw error;
     }
-    asymmetric = await importPublicKeys(text, source.algorithms, variable);
+    asymmetric = await importPublicKeys(text, source.algorithms, variable, source.labels.algorithms);
     if (source.jwksUri !== undefined) {
       logger.warn({ variable }, `${variable} is set: ${source.labels.jwksUri} is not used to verify tokens`);
     }

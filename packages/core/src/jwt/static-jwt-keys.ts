@@ -51,19 +51,21 @@ function ktyOf(alg: string): string | undefined {
  * that picks the one matching the token's `alg`. For a JWKS, selection by `kid` is jose's local
  * JWK set (keys are imported and cached per algorithm on first use).
  *
- * @param variable the variable to name in a {@link ConfigError}.
+ * @param variable the variable (or option) to name in a {@link ConfigError}.
+ * @param algorithmsName the variable (or option) that lists the allowed algorithms.
  */
 export async function importPublicKeys(
   text: string,
   algorithms: readonly string[],
   variable: string,
+  algorithmsName = 'MCP_JWT_ALGORITHM',
 ): Promise<JwtKeyResolver> {
   const asymmetric = algorithms.filter((alg) => !isSymmetricAlgorithm(alg));
   const fail = (message: string): never => {
     throw new ConfigError([{ variable, message }]);
   };
   if (asymmetric.length === 0)
-    fail('is set but MCP_JWT_ALGORITHM allows no asymmetric algorithm (RS*, PS*, ES*, EdDSA)');
+    fail(`is set but ${algorithmsName} allows no asymmetric algorithm (RS*, PS*, ES*, EdDSA)`);
   let material: KeyMaterial;
   try {
     material = parseKeyMaterial(text);
@@ -84,7 +86,7 @@ export async function importPublicKeys(
       : await importPemForAlgorithms(material, asymmetric);
   if (keys.size === 0) {
     fail(
-      `could not be imported for ${asymmetric.join(', ')}; the key type must match MCP_JWT_ALGORITHM (RSA ≥ 2048 bits for RS*/PS*, EC P-256/P-384/P-521 for ES256/384/512, Ed25519 for EdDSA)`,
+      `could not be imported for ${asymmetric.join(', ')}; the key type must match ${algorithmsName} (RSA ≥ 2048 bits for RS*/PS*, EC P-256/P-384/P-521 for ES256/384/512, Ed25519 for EdDSA)`,
     );
   }
   return (header) => {

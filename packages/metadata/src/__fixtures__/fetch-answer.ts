@@ -8,6 +8,7 @@
 import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 
 export function fetchAnswer(metadata: Pick<MetadataRoutes, 'respond'>, request: Request): Response | undefined {
-  const answer = metadata.respond(request.method, new URL(request.url).pathname);
+  const url = new URL(request.url);
+  const answer = metadata.respond(request.method, url.pathname, request.headers.get('host') ?? url.host);
   return answer === undefined ? undefined : new Response(answer.body, answer);
 }
