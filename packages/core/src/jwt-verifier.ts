@@ -7,6 +7,7 @@
  * @module
  */
 
+import { timeClaimsProblem } from './time-claims.js';
 import { type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from 'jose';
 import { isAuthError } from './auth-error.js';
 import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from './auth-failures.js';
@@ -137,6 +138,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
       result = await afterFailure(token, error);
     }
     const { payload, protectedHeader } = result;
+    // jose accepts any JSON number, and `1e400` parses as Infinity: a token that never expires.
+    const timeProblem = timeClaimsProblem(payload);
+    if (timeProblem !== undefined) throw timeProblem;
     // R10: tokens minted for another resource are refused, after the signature check so unsigned
     // input learns nothing.
     if (!audienceMatches(payload.aud, expected)) {
