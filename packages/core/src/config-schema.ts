@@ -272,6 +272,9 @@ function textField(exact = false) {
   });
 }
 
+const URL_CREDENTIALS_MESSAGE =
+  'must not contain a user name or password (user:password@): no request to such a URL can be sent';
+
 /** An absolute http(s) URL, kept exactly as written (trailing slashes matter to clients, R2). */
 function urlField() {
   return z.unknown().transform((value, ctx): string | undefined => {
@@ -297,7 +300,7 @@ function urlField() {
       // and the password would sit in logs and error messages: refuse it where it is written.
       ctx.addIssue({
         code: 'custom',
-        message: 'must not contain a user name or password (user:password@): no request to such a URL can be sent',
+        message: URL_CREDENTIALS_MESSAGE,
       });
       return z.NEVER;
     }
@@ -314,7 +317,8 @@ function urlOrDiscoverField() {
     }
     const result = url.safeParse(value);
     if (result.success) return result.data;
-    ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]?.message ?? 'is not a URL'}, or "discover"` });
+    const message = result.error.issues[0]?.message ?? 'is not a URL';
+    ctx.addIssue({ code: 'custom', message: message === URL_CREDENTIALS_MESSAGE ? message : `${message}, or "discover"` });
     return z.NEVER;
   });
 }
