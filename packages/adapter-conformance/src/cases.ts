@@ -8,7 +8,7 @@
 
 import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
 import type { CaseRequest } from './http-exchange.js';
-import { SMALL_BODY_LIMIT, type ScenarioName } from './scenarios.js';
+import { type ScenarioName, SMALL_BODY_LIMIT } from './scenarios.js';
 
 /** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
 export interface Expectation {
@@ -676,7 +676,10 @@ export const CASES: ConformanceCase[] = [
     request: () => ({
       method: 'POST',
       path: '/mcp',
-      headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
       raw: { body: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef]) },
     }),
     expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },

@@ -53,7 +53,8 @@ export function exchange(baseUrl: string, req: CaseRequest): Promise<ObservedRes
     );
     outgoing.on('error', (error) => {
       // A server that answers before reading the whole body may close while it is still sent.
-      if ((error as NodeJS.ErrnoException).code !== 'EPIPE' && (error as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(error);
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE' && (error as NodeJS.ErrnoException).code !== 'ECONNRESET')
+        reject(error);
     });
     if (rawBody === undefined) {
       outgoing.end(body);
@@ -63,7 +64,8 @@ export function exchange(baseUrl: string, req: CaseRequest): Promise<ObservedRes
       outgoing.end(rawBody);
       return;
     }
-    for (let offset = 0; offset < rawBody.length; offset += 1024) outgoing.write(rawBody.subarray(offset, offset + 1024));
+    for (let offset = 0; offset < rawBody.length; offset += 1024)
+      outgoing.write(rawBody.subarray(offset, offset + 1024));
     outgoing.end();
   });
 }

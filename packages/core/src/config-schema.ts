@@ -318,7 +318,10 @@ function urlOrDiscoverField() {
     const result = url.safeParse(value);
     if (result.success) return result.data;
     const message = result.error.issues[0]?.message ?? 'is not a URL';
-    ctx.addIssue({ code: 'custom', message: message === URL_CREDENTIALS_MESSAGE ? message : `${message}, or "discover"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: message === URL_CREDENTIALS_MESSAGE ? message : `${message}, or "discover"`,
+    });
     return z.NEVER;
   });
 }

@@ -66,8 +66,8 @@ export {
   readRequestBody,
 } from './request-body.js';
 export { routeNeedsBody, routeOverrides } from './route-overrides.js';
-export type { ClaimMapping } from './token-claims.js';
 export { LATEST_NUMERIC_DATE, timeClaimsProblem } from './time-claims.js';
+export type { ClaimMapping } from './token-claims.js';
 export type { TrustedIssuer, TrustedIssuerOptions } from './trusted-issuers.js';
 export { UNEXPECTED_FAILURE } from './unexpected-failure.js';
 export type { WwwAuthenticateParams } from './www-authenticate.js';

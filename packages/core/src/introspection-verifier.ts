@@ -16,13 +16,13 @@
  * @module
  */
 
-import { timeClaimsProblem } from './time-claims.js';
 import { COULD_NOT_VALIDATE, invalidToken, verifierUnavailable } from './auth-failures.js';
 import { createAuthInfo } from './auth-info.js';
 import type { AuthInfo, AuthLogger } from './authenticator-types.js';
 import type { IntrospectionAuthMethod } from './config-schema.js';
 import { FetchJsonError, fetchJson } from './fetch-json.js';
 import type { IntrospectionEndpoint } from './introspection-endpoint.js';
+import { timeClaimsProblem } from './time-claims.js';
 import {
   audienceMatches,
   type ClaimMapping,

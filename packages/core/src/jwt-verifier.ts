@@ -7,13 +7,13 @@
  * @module
  */
 
-import { timeClaimsProblem } from './time-claims.js';
 import { type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from 'jose';
 import { isAuthError } from './auth-error.js';
 import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from './auth-failures.js';
 import { createAuthInfo } from './auth-info.js';
 import type { AuthInfo } from './authenticator-types.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
+import { timeClaimsProblem } from './time-claims.js';
 import {
   audienceMatches,
   type ClaimMapping,

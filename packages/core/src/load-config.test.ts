@@ -474,7 +474,12 @@ describe('MCP_MAX_BODY_BYTES and the reference server timeouts', () => {
       MCP_KEEP_ALIVE_TIMEOUT: '-1',
     };
     expect(variablesOf(() => loadConfig(env))).toEqual(
-      expect.arrayContaining(['MCP_MAX_BODY_BYTES', 'MCP_HEADERS_TIMEOUT', 'MCP_REQUEST_TIMEOUT', 'MCP_KEEP_ALIVE_TIMEOUT']),
+      expect.arrayContaining([
+        'MCP_MAX_BODY_BYTES',
+        'MCP_HEADERS_TIMEOUT',
+        'MCP_REQUEST_TIMEOUT',
+        'MCP_KEEP_ALIVE_TIMEOUT',
+      ]),
     );
     expect(() => loadConfig({ MCP_MAX_BODY_BYTES: '1.5' })).toThrow(/MCP_MAX_BODY_BYTES: must be an integer/);
     expect(variablesOf(() => defineConfig({ maxBodyBytes: 0 }))).toEqual(['maxBodyBytes']);

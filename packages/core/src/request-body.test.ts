@@ -51,12 +51,24 @@ describe('bodyHeadersProblem', () => {
 describe('readBodyWithinLimit', () => {
   it('stops pulling as soon as the body passes the limit', async () => {
     let pulled = 0;
-    expect(await readBodyWithinLimit(chunks(1000, 1024, () => pulled++), 4096)).toBeUndefined();
+    expect(
+      await readBodyWithinLimit(
+        chunks(1000, 1024, () => pulled++),
+        4096,
+      ),
+    ).toBeUndefined();
     expect(pulled).toBe(5);
   });
 
   it('returns the whole body when it fits, from an async iterable or a web stream', async () => {
-    expect((await readBodyWithinLimit(chunks(4, 1024, () => {}), 4096))?.byteLength).toBe(4096);
+    expect(
+      (
+        await readBodyWithinLimit(
+          chunks(4, 1024, () => {}),
+          4096,
+        )
+      )?.byteLength,
+    ).toBe(4096);
     const stream = new Response('{"a":1}').body!;
     expect(new TextDecoder().decode(await readBodyWithinLimit(stream, 100))).toBe('{"a":1}');
   });

@@ -16,7 +16,11 @@ export interface BodyRefusal {
   readonly body: { readonly error: 'invalid_request'; readonly error_description: string };
 }
 
-function refusal(status: BodyRefusal['status'], description: string, headers: Record<string, string> = {}): BodyRefusal {
+function refusal(
+  status: BodyRefusal['status'],
+  description: string,
+  headers: Record<string, string> = {},
+): BodyRefusal {
   return Object.freeze({
     status,
     headers: Object.freeze(headers),
@@ -32,7 +36,10 @@ function refusal(status: BodyRefusal['status'], description: string, headers: Re
 export const BODY_TOO_LARGE: BodyRefusal = refusal(413, 'Request body too large', { Connection: 'close' });
 
 /** 415: a `Content-Encoding` other than `identity` (RFC 9110 §15.5.16: the server names what it takes). */
-export const BODY_ENCODING_UNSUPPORTED: BodyRefusal = refusal(415, 'Unsupported Content-Encoding; send the body uncompressed');
+export const BODY_ENCODING_UNSUPPORTED: BodyRefusal = refusal(
+  415,
+  'Unsupported Content-Encoding; send the body uncompressed',
+);
 
 /** 415: a JSON body declared in a charset other than UTF-8 (RFC 8259 §8.1: JSON is UTF-8). */
 export const BODY_CHARSET_UNSUPPORTED: BodyRefusal = refusal(415, 'Unsupported charset; JSON must be UTF-8');
@@ -79,7 +86,11 @@ export function bodyHeadersProblem(
     const declared = Number(contentLength);
     if (!Number.isFinite(declared) || declared > maxBytes) return BODY_TOO_LARGE;
   }
-  if (typeof contentEncoding === 'string' && contentEncoding.trim() !== '' && contentEncoding.trim().toLowerCase() !== 'identity') {
+  if (
+    typeof contentEncoding === 'string' &&
+    contentEncoding.trim() !== '' &&
+    contentEncoding.trim().toLowerCase() !== 'identity'
+  ) {
     return BODY_ENCODING_UNSUPPORTED;
   }
   if (isJsonContentType(contentType)) {

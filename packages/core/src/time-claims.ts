@@ -29,7 +29,11 @@ export function timeClaimsProblem(claims: Readonly<Record<string, unknown>>): Au
     const value = claims[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > LATEST_NUMERIC_DATE) {
-      return invalidToken('ERR_TOKEN_TIME_INVALID', 'Invalid token time claim', new Error(`${name} is not a NumericDate`));
+      return invalidToken(
+        'ERR_TOKEN_TIME_INVALID',
+        'Invalid token time claim',
+        new Error(`${name} is not a NumericDate`),
+      );
     }
   }
   return undefined;

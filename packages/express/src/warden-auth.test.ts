@@ -43,7 +43,9 @@ describe('start-up checks', () => {
 describe('the parsed body', () => {
   it('reads the JSON body itself, after authentication: no express.json() needed for the tools/call check', async () => {
     const app = express();
-    app.post('/mcp', wardenAuth({ authenticator }), (req, res) => res.json({ body: req.body, caller: req.auth?.clientId }));
+    app.post('/mcp', wardenAuth({ authenticator }), (req, res) =>
+      res.json({ body: req.body, caller: req.auth?.clientId }),
+    );
     const baseUrl = await listen(app);
     const anonymous = await fetch(`${baseUrl}/mcp`, {
       method: 'POST',

@@ -134,7 +134,8 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
         if (withBody) {
           const refusal = await readBody(c, readsBody, maxBodyBytes);
           if (refusal !== undefined && 'status' in refusal) return answer(c, refusal, cors);
-          if (refusal !== undefined) result = authenticator.authorizeToolCall(result, toAuthRequest(c, refusal.json), route);
+          if (refusal !== undefined)
+            result = authenticator.authorizeToolCall(result, toAuthRequest(c, refusal.json), route);
         }
       }
     } catch {
