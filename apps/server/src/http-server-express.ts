@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { wardenAuth, wardenMetadata } from '@mcp-warden/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import express, { type ErrorRequestHandler } from 'express';
-import { serverTimeoutOptions } from './connection-deadlines.js';
 import {
   guardNodeServer,
   type ListeningServer,
@@ -18,6 +17,7 @@ import {
   type ServerDeps,
 } from './http-server.js';
 import { checkRequestHead } from './request-head.js';
+import { serverTimeoutOptions } from './server-timeouts.js';
 
 export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> {
   const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;

@@ -9,16 +9,9 @@ import { wardenPlugin } from '@mcp-warden/fastify';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify from 'fastify';
 import { answerClientError } from './client-error.js';
-import { serverTimeoutOptions } from './connection-deadlines.js';
-import {
-  guardNodeServer,
-  type ListeningServer,
-  mcpPaths,
-  NOT_FOUND_BODY,
-  PARSE_ERROR_BODY,
-  type ServerDeps,
-} from './http-server.js';
+import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
 import { checkRequestHead } from './request-head.js';
+import { serverTimeoutOptions } from './server-timeouts.js';
 
 export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> {
   const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;
@@ -31,11 +24,9 @@ export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> 
     // Fastify's defaults (72 s keep-alive, no request timeout) replaced by the configured ones.
     keepAliveTimeout: timeouts.keepAliveTimeout,
     requestTimeout: timeouts.requestTimeout,
-    serverFactory: (handler) => {
-      const server = createServer(timeouts, handler);
-      guardNodeServer(server, deps);
-      return server;
-    },
+    // The Node server with every timeout set at creation (connectionsCheckingInterval cannot be
+    // changed later); Fastify adds its clientErrorHandler to it.
+    serverFactory: (handler) => createServer(timeouts, handler),
   });
 
   app.addHook('onRequest', async (request, reply) => {

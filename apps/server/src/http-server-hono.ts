@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { type WardenEnv, wardenAuth, wardenMetadata } from '@mcp-warden/hono';
 import { Hono } from 'hono';
-import { serverTimeoutOptions } from './connection-deadlines.js';
 import { guardNodeServer, type ListeningServer, mcpPaths, NOT_FOUND_BODY, type ServerDeps } from './http-server.js';
 import { checkRequestHead } from './request-head.js';
+import { serverTimeoutOptions } from './server-timeouts.js';
 
 /** What `@hono/node-server` puts in `c.env`: the Node request. */
 interface NodeBindings {

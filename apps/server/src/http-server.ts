@@ -10,7 +10,6 @@ import type { Authenticator, WardenConfig } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Logger } from 'pino';
 import { answerClientError } from './client-error.js';
-import { enforceConnectionDeadlines } from './connection-deadlines.js';
 import type { RebindingGuard } from './dns-rebinding.js';
 import { listenExpress } from './http-server-express.js';
 import { listenFastify } from './http-server-fastify.js';
@@ -50,15 +49,11 @@ export const NOT_FOUND_BODY = { error: 'not_found', error_description: 'Not foun
 export const PARSE_ERROR_BODY = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null } as const;
 
 /**
- * What every framework's Node server gets: the JSON answer to requests Node's parser refuses, and
- * the header, request and keep-alive deadlines of the configuration (`connection-deadlines.ts`).
+ * What every framework's Node server gets: the JSON answer to requests Node's parser refuses or
+ * times out (408 once `MCP_HEADERS_TIMEOUT` or `MCP_REQUEST_TIMEOUT` has passed).
  */
-export function guardNodeServer(server: Server, deps: Pick<ServerDeps, 'config' | 'logger'>): void {
-  const answer = answerClientError(deps.logger);
-  server.on('clientError', answer);
-  enforceConnectionDeadlines(server, deps.config, (socket) => {
-    answer(Object.assign(new Error('request not received in time'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket);
-  });
+export function guardNodeServer(server: Server, deps: Pick<ServerDeps, 'logger'>): void {
+  server.on('clientError', answerClientError(deps.logger));
 }
 
 /** Starts the configured framework on `config.host:config.port`. */
