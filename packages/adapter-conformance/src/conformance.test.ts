@@ -75,7 +75,8 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
     expect(res.text).not.toMatch(/\n\s+at |Error:/);
   }
 
-  if (res.status === 400 || res.status === 401 || res.status === 403) {
+  if (want.bodyRefusal) expect(res.headers['www-authenticate'], 'a body refusal carries no challenge').toBeUndefined();
+  else if (res.status === 400 || res.status === 401 || res.status === 403) {
     // R5/R6: every challenge names the protected-resource metadata.
     const header = res.headers['www-authenticate'];
     expect(header, 'WWW-Authenticate').toBeDefined();

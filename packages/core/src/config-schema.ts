@@ -113,6 +113,26 @@ export interface WardenConfig {
    * JWKS at most once per this window (RFC 7517), so random `kid`s cannot flood the provider.
    */
   jwksRefreshCooldown: number;
+  /**
+   * `MCP_MAX_BODY_BYTES` (default 4194304, 4 MiB): the largest request body an adapter reads.
+   * A longer body is refused with 413 as soon as it passes the limit, never read to the end.
+   */
+  maxBodyBytes: number;
+  /**
+   * `MCP_HEADERS_TIMEOUT` seconds (default 10): how long the reference server waits for a
+   * request's complete header section before it closes the connection (Node's `headersTimeout`).
+   */
+  headersTimeout: number;
+  /**
+   * `MCP_REQUEST_TIMEOUT` seconds (default 30): how long the reference server waits for a whole
+   * request, body included (Node's `requestTimeout`). A response may stream for longer.
+   */
+  requestTimeout: number;
+  /**
+   * `MCP_KEEP_ALIVE_TIMEOUT` seconds (default 5): how long the reference server keeps an idle
+   * connection open for the next request (Node's `keepAliveTimeout`).
+   */
+  keepAliveTimeout: number;
   /** `PORT` (default 8000). */
   port: number;
   /** `HOST` (default `127.0.0.1`). */
@@ -177,12 +197,19 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   allowInsecureHttp: 'MCP_ALLOW_INSECURE_HTTP',
   tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
   jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
+  maxBodyBytes: 'MCP_MAX_BODY_BYTES',
+  headersTimeout: 'MCP_HEADERS_TIMEOUT',
+  requestTimeout: 'MCP_REQUEST_TIMEOUT',
+  keepAliveTimeout: 'MCP_KEEP_ALIVE_TIMEOUT',
   port: 'PORT',
   host: 'HOST',
   httpFramework: 'MCP_HTTP_FRAMEWORK',
   logLevel: 'MCP_LOG_LEVEL',
   devIssuer: 'MCP_DEV_ISSUER',
 });
+
+/** Default of `MCP_MAX_BODY_BYTES`: 4 MiB, what `express.json()` users commonly raise their limit to. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** Default HTTP port (`PORT`). */
 export const DEFAULT_PORT = 8000;
@@ -245,6 +272,9 @@ function textField(exact = false) {
   });
 }
 
+const URL_CREDENTIALS_MESSAGE =
+  'must not contain a user name or password (user:password@): no request to such a URL can be sent';
+
 /** An absolute http(s) URL, kept exactly as written (trailing slashes matter to clients). */
 function urlField() {
   return z.unknown().transform((value, ctx): string | undefined => {
@@ -265,6 +295,15 @@ function urlField() {
       ctx.addIssue({ code: 'custom', message: 'must be an https:// (or, for loopback development, http://) URL' });
       return z.NEVER;
     }
+    if (url.username !== '' || url.password !== '') {
+      // The Fetch standard refuses a request URL with credentials (fetch() throws on every call),
+      // and the password would sit in logs and error messages: refuse it where it is written.
+      ctx.addIssue({
+        code: 'custom',
+        message: URL_CREDENTIALS_MESSAGE,
+      });
+      return z.NEVER;
+    }
     return text;
   });
 }
@@ -278,7 +317,11 @@ function urlOrDiscoverField() {
     }
     const result = url.safeParse(value);
     if (result.success) return result.data;
-    ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]?.message ?? 'is not a URL'}, or "discover"` });
+    const message = result.error.issues[0]?.message ?? 'is not a URL';
+    ctx.addIssue({
+      code: 'custom',
+      message: message === URL_CREDENTIALS_MESSAGE ? message : `${message}, or "discover"`,
+    });
     return z.NEVER;
   });
 }
@@ -466,6 +509,10 @@ export const wardenConfigSchema = z.object({
   allowInsecureHttp: booleanField(false),
   tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
   jwksRefreshCooldown: numberField(30, 0, 3600, false),
+  maxBodyBytes: numberField(DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024 * 1024, true),
+  headersTimeout: numberField(10, 0.1, 600, false),
+  requestTimeout: numberField(30, 0.1, 3600, false),
+  keepAliveTimeout: numberField(5, 0.1, 600, false),
   port: numberField(DEFAULT_PORT, 0, 65_535, true),
   host: textField(),
   httpFramework: enumField<HttpFramework>(['hono', 'express', 'fastify'], 'hono'),

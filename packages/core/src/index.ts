@@ -23,7 +23,12 @@ export type {
   WardenConfig,
   WardenOptions,
 } from './config-schema.js';
-export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config-schema.js';
+export {
+  CONFIG_ENV_VARIABLES,
+  DEFAULT_MAX_BODY_BYTES,
+  DISCOVER_INTROSPECTION_ENDPOINT,
+  wardenConfigSchema,
+} from './config-schema.js';
 export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
 export { createAuthenticator } from './create-authenticator.js';
 export { credentialHeader } from './credential-header.js';
@@ -48,7 +53,22 @@ export {
 } from './protected-resource-metadata-url.js';
 export type { PresetIssuers, ProviderName, ProviderPreset } from './provider-presets.js';
 export { PROVIDER_NAMES, providerPreset } from './provider-presets.js';
+export type { AcceptedBody, BodyRefusal } from './request-body.js';
+export {
+  BODY_CHARSET_UNSUPPORTED,
+  BODY_ENCODING_UNSUPPORTED,
+  BODY_TOO_LARGE,
+  BODY_UNREADABLE,
+  bodyHeadersProblem,
+  isJsonContentType,
+  JSON_TOO_DEEP,
+  jsonNestingExceeds,
+  MAX_JSON_NESTING,
+  readBodyWithinLimit,
+  readRequestBody,
+} from './request-body.js';
 export { routeNeedsBody, routeOverrides } from './route-overrides.js';
+export { LATEST_NUMERIC_DATE, timeClaimsProblem } from './time-claims.js';
 export type { ClaimMapping } from './token-claims.js';
 export type { TrustedIssuer, TrustedIssuerOptions } from './trusted-issuers.js';
 export { UNEXPECTED_FAILURE } from './unexpected-failure.js';

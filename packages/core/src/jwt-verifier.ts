@@ -13,6 +13,7 @@ import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from './auth-fai
 import { createAuthInfo } from './auth-info.js';
 import type { AuthInfo } from './authenticator-types.js';
 import type { JwtKeyResolver } from './static-jwt-keys.js';
+import { timeClaimsProblem } from './time-claims.js';
 import {
   audienceMatches,
   type ClaimMapping,
@@ -137,6 +138,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
       result = await afterFailure(token, error);
     }
     const { payload, protectedHeader } = result;
+    // jose accepts any JSON number, and `1e400` parses as Infinity: a token that never expires.
+    const timeProblem = timeClaimsProblem(payload);
+    if (timeProblem !== undefined) throw timeProblem;
     // R10: tokens minted for another resource are refused, after the signature check so unsigned
     // input learns nothing.
     if (!audienceMatches(payload.aud, expected)) {

@@ -59,6 +59,10 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
       allowInsecureHttp: false,
       tokenCacheMaxEntries: 10_000,
       jwksRefreshCooldown: 30,
+      maxBodyBytes: 4 * 1024 * 1024,
+      headersTimeout: 10,
+      requestTimeout: 30,
+      keepAliveTimeout: 5,
       port: 8000,
       host: '127.0.0.1',
       httpFramework: 'hono',
@@ -464,5 +468,58 @@ describe('MCP_JWKS_REFRESH_COOLDOWN', () => {
     for (const value of ['-1', 'soon']) {
       expect(() => loadConfig({ MCP_JWKS_REFRESH_COOLDOWN: value })).toThrow(/MCP_JWKS_REFRESH_COOLDOWN/);
     }
+  });
+});
+
+describe('MCP_MAX_BODY_BYTES and the reference server timeouts', () => {
+  it('default to 4 MiB, 10 s for headers, 30 s for a request and 5 s of keep-alive', () => {
+    const config = loadConfig({});
+    expect(config.maxBodyBytes).toBe(4 * 1024 * 1024);
+    expect([config.headersTimeout, config.requestTimeout, config.keepAliveTimeout]).toEqual([10, 30, 5]);
+    expect(loadConfig({ MCP_MAX_BODY_BYTES: '65536', MCP_HEADERS_TIMEOUT: '2.5' })).toMatchObject({
+      maxBodyBytes: 65_536,
+      headersTimeout: 2.5,
+    });
+  });
+
+  it('refuses sizes and durations that are not numbers in range, naming each variable or option', () => {
+    const env = {
+      MCP_MAX_BODY_BYTES: '4mb',
+      MCP_HEADERS_TIMEOUT: '0',
+      MCP_REQUEST_TIMEOUT: 'forever',
+      MCP_KEEP_ALIVE_TIMEOUT: '-1',
+    };
+    expect(variablesOf(() => loadConfig(env))).toEqual(
+      expect.arrayContaining([
+        'MCP_MAX_BODY_BYTES',
+        'MCP_HEADERS_TIMEOUT',
+        'MCP_REQUEST_TIMEOUT',
+        'MCP_KEEP_ALIVE_TIMEOUT',
+      ]),
+    );
+    expect(() => loadConfig({ MCP_MAX_BODY_BYTES: '1.5' })).toThrow(/MCP_MAX_BODY_BYTES: must be an integer/);
+    expect(variablesOf(() => defineConfig({ maxBodyBytes: 0 }))).toEqual(['maxBodyBytes']);
+  });
+});
+
+describe('URLs with credentials in them', () => {
+  it('are refused where they are written: fetch() refuses every request to them', () => {
+    const env = {
+      MCP_JWT_ISSUER: 'https://user:pass@auth.example.com',
+      MCP_OAUTH_INTROSPECTION_ENDPOINT: 'https://client:secret@auth.example.com/introspect',
+      MCP_OAUTH_JWKS_URI: 'https://user@auth.example.com/jwks',
+    };
+    const issues = issuesOf(() => loadConfig(env));
+    expect(issues.map((issue) => issue.variable)).toEqual(
+      expect.arrayContaining(['MCP_JWT_ISSUER', 'MCP_OAUTH_INTROSPECTION_ENDPOINT', 'MCP_OAUTH_JWKS_URI']),
+    );
+    for (const issue of issues) {
+      expect(issue.message).toContain('user:password@');
+      expect(issue.message).not.toContain('secret');
+      expect(issue.message).not.toContain('pass@auth');
+    }
+    expect(variablesOf(() => defineConfig({ oauthServerUrl: 'https://a:b@auth.example.com' }))).toEqual([
+      'oauthServerUrl',
+    ]);
   });
 });

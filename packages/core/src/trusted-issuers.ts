@@ -81,6 +81,10 @@ function parseUrl(value: unknown, field: string, problem: Problem): string | und
     problem(`${field} must be an https:// (or, for loopback development, http://) URL`);
     return undefined;
   }
+  if (url.username !== '' || url.password !== '') {
+    problem(`${field} must not contain a user name or password (user:password@): no request to such a URL can be sent`);
+    return undefined;
+  }
   return text;
 }
 
