@@ -5,9 +5,11 @@
  *
  * @module
  */
+import type { Server } from 'node:http';
 import type { Authenticator, WardenConfig } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Logger } from 'pino';
+import { answerClientError } from './client-error.js';
 import type { RebindingGuard } from './dns-rebinding.js';
 import type { McpEndpoint } from './mcp-endpoint.js';
 import type { ServerSettings } from './server-config.js';
@@ -44,3 +46,11 @@ export const NOT_FOUND_BODY = { error: 'not_found', error_description: 'Not foun
 
 /** The JSON answer for a request body that is not valid JSON (JSON-RPC parse error, HTTP 400). */
 export const PARSE_ERROR_BODY = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null } as const;
+
+/**
+ * What every framework's Node server gets: the JSON answer to requests Node's parser refuses or
+ * times out (408 once `MCP_HEADERS_TIMEOUT` or `MCP_REQUEST_TIMEOUT` has passed).
+ */
+export function guardNodeServer(server: Server, deps: Pick<ServerDeps, 'logger'>): void {
+  server.on('clientError', answerClientError(deps.logger));
+}

@@ -22,6 +22,9 @@ describe('loadServerConfig', () => {
       httpFramework: 'hono',
       logLevel: 'info',
       devIssuer: undefined,
+      headersTimeout: 10,
+      requestTimeout: 30,
+      keepAliveTimeout: 5,
     });
     expect(warden.resourceUrl).toBe('http://localhost:8000/mcp');
   });
@@ -55,7 +58,7 @@ describe('loadServerConfig', () => {
         MCP_DEV_ISSUER: 'false',
         HOST: '0.0.0.0',
       }).settings,
-    ).toEqual({ port: 8000, httpFramework: 'express', logLevel: 'debug', devIssuer: false, host: '0.0.0.0' });
+    ).toMatchObject({ port: 8000, httpFramework: 'express', logLevel: 'debug', devIssuer: false, host: '0.0.0.0' });
     expect(loadServerConfig({ MCP_DEV_ISSUER: 'yes' }).settings.devIssuer).toBe(true);
   });
 
@@ -80,5 +83,25 @@ describe('loadServerConfig', () => {
     ]);
     expect(issues[0]!.message).toContain('true/false');
     expect(issues[3]!.message).toBe('must be an integer between 0 and 65535');
+  });
+
+  it('reads the timeouts: 10 s for headers, 30 s for a request and 5 s of keep-alive by default', () => {
+    expect(loadServerConfig({ MCP_HEADERS_TIMEOUT: '2.5' }).settings).toMatchObject({
+      headersTimeout: 2.5,
+      requestTimeout: 30,
+      keepAliveTimeout: 5,
+    });
+    const env = {
+      MCP_MAX_BODY_BYTES: '4mb',
+      MCP_HEADERS_TIMEOUT: '0',
+      MCP_REQUEST_TIMEOUT: 'forever',
+      MCP_KEEP_ALIVE_TIMEOUT: '-1',
+    };
+    expect(issuesOf(() => loadServerConfig(env)).map((issue) => issue.variable)).toEqual([
+      'MCP_MAX_BODY_BYTES',
+      'MCP_HEADERS_TIMEOUT',
+      'MCP_REQUEST_TIMEOUT',
+      'MCP_KEEP_ALIVE_TIMEOUT',
+    ]);
   });
 });

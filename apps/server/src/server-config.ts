@@ -1,7 +1,7 @@
 /**
  * The reference server's configuration: mcp-warden's own (`loadConfig` of `@mcp-warden/core`)
  * extended with the settings only this server has (where it listens, which framework serves it,
- * how much it logs, whether the development issuer starts). Every problem of both is listed in
+ * how much it logs, whether the development issuer starts, how long it waits for a request). Every problem of both is listed in
  * one `ConfigError`, each under the environment variable the user wrote.
  *
  * @module
@@ -37,6 +37,21 @@ export const serverSettingsSchema = z.object({
   logLevel: configFields.oneOf<LogLevel>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   /** `MCP_DEV_ISSUER`: force the embedded development issuer on or off; unset means automatic. */
   devIssuer: configFields.optionalBoolean(),
+  /**
+   * `MCP_HEADERS_TIMEOUT` seconds (default 10): how long the server waits for a request's complete
+   * header section before it closes the connection (Node's `headersTimeout`).
+   */
+  headersTimeout: configFields.number(10, 0.1, 600, false),
+  /**
+   * `MCP_REQUEST_TIMEOUT` seconds (default 30): how long the server waits for a whole request,
+   * body included (Node's `requestTimeout`). A response may stream for longer.
+   */
+  requestTimeout: configFields.number(30, 0.1, 3600, false),
+  /**
+   * `MCP_KEEP_ALIVE_TIMEOUT` seconds (default 5): how long the server keeps an idle connection open
+   * for the next request (Node's `keepAliveTimeout`).
+   */
+  keepAliveTimeout: configFields.number(5, 0.1, 600, false),
 });
 
 /** The server's own settings, defaults applied. */
@@ -49,6 +64,9 @@ export const SERVER_ENV_VARIABLES: Readonly<Record<keyof ServerSettings, string>
   httpFramework: 'MCP_HTTP_FRAMEWORK',
   logLevel: 'MCP_LOG_LEVEL',
   devIssuer: 'MCP_DEV_ISSUER',
+  headersTimeout: 'MCP_HEADERS_TIMEOUT',
+  requestTimeout: 'MCP_REQUEST_TIMEOUT',
+  keepAliveTimeout: 'MCP_KEEP_ALIVE_TIMEOUT',
 });
 
 /** Everything the server runs with. */

@@ -8,7 +8,7 @@
 
 import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './__fixtures__/keys-and-tokens.js';
 import type { CaseRequest } from './http-exchange.js';
-import type { ScenarioName } from './scenarios.js';
+import { type ScenarioName, SMALL_BODY_LIMIT } from './scenarios.js';
 
 /** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
 export interface Expectation {
@@ -29,6 +29,8 @@ export interface Expectation {
   json?: unknown;
   /** No body at all (HEAD, 204). */
   empty?: boolean;
+  /** A refusal of the request's body, not of its credentials: no `WWW-Authenticate` challenge. */
+  bodyRefusal?: boolean;
 }
 
 export interface ConformanceCase {
@@ -616,5 +618,118 @@ export const CASES: ConformanceCase[] = [
     scenario: 'app-wide',
     request: () => PREFLIGHT,
     expect: { status: 204, empty: true, headerLists: { 'access-control-allow-headers': R8_ALLOWED_HEADERS } },
+  },
+
+  // ---- request bodies (docs/security.md, "Request bodies") ---------------------------------------
+  {
+    name: 'body: a declared Content-Length over the limit is 413, before authentication and before a byte is read',
+    covers: ['body limit'],
+    scenario: 'small-body-limit',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [['Content-Type', 'application/json']],
+      raw: { body: JSON.stringify({ padding: 'x'.repeat(SMALL_BODY_LIMIT) }) },
+    }),
+    expect: { status: 413, bodyRefusal: true, error: 'invalid_request', description: 'Request body too large' },
+  },
+  {
+    name: 'body: a streamed body without Content-Length is 413 once it passes the limit',
+    covers: ['body limit'],
+    scenario: 'small-body-limit',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: JSON.stringify({ padding: 'x'.repeat(4 * SMALL_BODY_LIMIT) }), chunked: true },
+    }),
+    expect: { status: 413, bodyRefusal: true, error: 'invalid_request', description: 'Request body too large' },
+  },
+  {
+    name: 'body: a streamed body within the limit reaches the handler',
+    covers: ['body limit'],
+    scenario: 'small-body-limit',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: JSON.stringify(rpc('tools/list')), chunked: true },
+    }),
+    expect: { status: 200, auth: { clientId: 'api_key:1' } },
+  },
+  {
+    name: 'body: an unknown Content-Encoding is 415',
+    covers: ['bad body encodings'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json'], ['Content-Encoding', 'foo']],
+      raw: { body: JSON.stringify(rpc('tools/list')) },
+    }),
+    expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },
+  },
+  {
+    name: 'body: gzip data (broken or not) is 415: bodies are read uncompressed',
+    covers: ['bad body encodings'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      raw: { body: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef]) },
+    }),
+    expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },
+  },
+  {
+    name: 'body: JSON declared in charset koi8-r is 415',
+    covers: ['bad body encodings'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [['Content-Type', 'application/json; charset=koi8-r']],
+      raw: { body: JSON.stringify(rpc('tools/list')) },
+    }),
+    expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },
+  },
+  {
+    name: 'body: JSON nested 5,000 levels deep is 400, never a 500',
+    covers: ['deep JSON'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/tools',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":${'['.repeat(5000)}${']'.repeat(5000)}}` },
+    }),
+    expect: { status: 400, bodyRefusal: true, error: 'invalid_request', description: 'JSON body nested too deeply' },
+  },
+  {
+    name: 'body: deep JSON without credentials is a 401: the body of a refused request is never read',
+    covers: ['deep JSON', 'table: auth required, no credentials'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [['Content-Type', 'application/json']],
+      raw: { body: `${'['.repeat(5000)}${']'.repeat(5000)}` },
+    }),
+    expect: { status: 401, challenge: { error: null } },
+  },
+  {
+    name: 'body: JSON nested 64 levels deep is accepted',
+    covers: ['deep JSON'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":${'['.repeat(62)}${']'.repeat(62)}}}` },
+    }),
+    expect: { status: 200, auth: { clientId: 'api_key:1' } },
   },
 ];

@@ -75,8 +75,9 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
     expect(res.text).not.toMatch(/\n\s+at |Error:/);
   }
 
-  if (res.status === 400 || res.status === 401 || res.status === 403) {
-    // RFC 6750 §3, RFC 9728 §5.1; RFC 6750 §3.1: every challenge names the protected-resource metadata.
+  if (want.bodyRefusal) expect(res.headers['www-authenticate'], 'a body refusal carries no challenge').toBeUndefined();
+  else if (res.status === 400 || res.status === 401 || res.status === 403) {
+    // RFC 6750 §3, RFC 9728 §5.1: every challenge names the protected-resource metadata.
     const header = res.headers['www-authenticate'];
     expect(header, 'WWW-Authenticate').toBeDefined();
     const challenge = parseChallenge(header ?? '');

@@ -22,7 +22,8 @@ export type ScenarioName =
   | 'jwks-down'
   | 'app-wide'
   | 'cors-off'
-  | 'broken-authenticator';
+  | 'broken-authenticator'
+  | 'small-body-limit';
 
 /**
  * The routes of every application, each on GET, POST, DELETE and OPTIONS. Overrides use each
@@ -36,6 +37,9 @@ export const ROUTES: RouteSpec[] = [
   { path: '/tools', override: { toolScopes: { wipe: ['mcp:admin'] } } },
   { path: '/public', public: true },
 ];
+
+/** `MCP_MAX_BODY_BYTES` of the `small-body-limit` scenario: small, so a case crosses it with a few KiB. */
+export const SMALL_BODY_LIMIT = 4096;
 
 /** Outside services a scenario points at, started once per run on 127.0.0.1:0. */
 export interface Environment {
@@ -84,6 +88,8 @@ function scenarioEnv(name: ScenarioName, env: Environment): Record<string, strin
       return { ...base, MCP_AUTH_ENABLED: 'false' };
     case 'jwt-disabled':
       return { ...base, MCP_JWT_ENABLED: 'false' };
+    case 'small-body-limit':
+      return { ...base, MCP_MAX_BODY_BYTES: String(SMALL_BODY_LIMIT) };
     case 'jwks-down': {
       const { MCP_JWT_PUBLIC_KEY: _unused, ...withoutKey } = base;
       return { ...withoutKey, MCP_OAUTH_JWKS_URI: env.downJwksUrl };
@@ -104,6 +110,7 @@ function brokenAuthenticator(real: Authenticator): Authenticator {
     resourceMetadataUrl: real.resourceMetadataUrl,
     authenticate: () => Promise.reject(new Error(`internal failure while checking ${API_KEY}`)),
     reportUnexpectedFailure: (error, request) => real.reportUnexpectedFailure(error, request),
+    authorizeToolCall: (result, request, route) => real.authorizeToolCall(result, request, route),
     verifyAccessToken: (token) => real.verifyAccessToken(token),
     close: () => real.close(),
   };
@@ -134,4 +141,5 @@ export const SCENARIOS: ScenarioName[] = [
   'app-wide',
   'cors-off',
   'broken-authenticator',
+  'small-body-limit',
 ];

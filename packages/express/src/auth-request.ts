@@ -19,12 +19,12 @@ class ExpressAuthRequest implements AuthRequest {
   readonly body: unknown;
   readonly #req: Request;
 
-  constructor(req: Request) {
+  constructor(req: Request, withoutBody: boolean) {
     this.#req = req;
     this.authorization = credentialHeader(req.rawHeaders, 'authorization');
     this.apiKey = credentialHeader(req.rawHeaders, 'x-api-key');
     this.method = req.method;
-    this.body = req.body;
+    this.body = withoutBody ? undefined : req.body;
   }
 
   /** Read only for a loopback resource (see core's AuthRequest.host). */
@@ -44,7 +44,10 @@ class ExpressAuthRequest implements AuthRequest {
   }
 }
 
-/** Extracts the {@link AuthRequest} the authenticator needs from an Express request. */
-export function toAuthRequest(req: Request): AuthRequest {
-  return new ExpressAuthRequest(req);
+/**
+ * Extracts the {@link AuthRequest} the authenticator needs from an Express request;
+ * `withoutBody` while the body is still unread.
+ */
+export function toAuthRequest(req: Request, withoutBody = false): AuthRequest {
+  return new ExpressAuthRequest(req, withoutBody);
 }

@@ -8,9 +8,11 @@
 import {
   type AuthInfo,
   type AuthResult,
+  bodyHeadersProblem,
   CORS_PREFLIGHT_HEADERS,
-  type HttpAnswer,
+  isJsonContentType,
   mergeExposedHeaders,
+  readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
@@ -34,18 +36,14 @@ declare global {
   }
 }
 
-/**
- * Without a parsed body a `tools/call` cannot be checked against the tool scopes (docs/requirements.md, "Step-up for tools"): rather than
- * let it through unchecked, the middleware refuses JSON requests that reach it unparsed.
- */
-const BODY_NOT_PARSED: HttpAnswer = Object.freeze({
-  status: 500,
-  headers: Object.freeze({}),
-  body: Object.freeze({
-    error: 'server_error',
-    error_description: 'Tool scopes cannot be checked: mount express.json() before wardenAuth',
-  }),
-});
+/** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length.trim() !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** What body-parser's `express.json()` checks to skip a body already read (`req._body`). */
+type ReadRequest = Request & { _body?: boolean };
 
 /**
  * Express middleware that authenticates every request it sees (MCP authorization, token validation) with the core's authenticator.
@@ -54,8 +52,11 @@ const BODY_NOT_PARSED: HttpAnswer = Object.freeze({
  * - anonymous (auth disabled, or optional and no credentials): `req.auth` is `undefined`, then `next()`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
- * Mount `express.json()` before it: the `tools/call` scope check (MCP authorization, scope challenges) reads the parsed `req.body`.
- * Mount it with `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights.
+ * Authentication never waits for the body. A request that passes has its JSON body read (within
+ * `maxBodyBytes`, 413 beyond; 415 when compressed or not UTF-8; 400 when nested too deeply) and
+ * parsed into `req.body`, where `express.json()` would put it, so no body parser is needed in front
+ * of it; the `tools/call` scope check (MCP authorization, scope challenges) reads it. A body an earlier `express.json()` already
+ * parsed is used as it is. Mount it with `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights.
  * Route options override the configured defaults: call `wardenAuth` once per route that differs.
  *
  * @example
@@ -66,7 +67,6 @@ const BODY_NOT_PARSED: HttpAnswer = Object.freeze({
  *
  * const authenticator = await createAuthenticator(loadConfig());
  * const app = express();
- * app.use(express.json());
  * app.all('/mcp', wardenAuth({ authenticator }), (req, res) => res.json({ caller: req.auth?.clientId }));
  * app.all('/admin', wardenAuth({ authenticator, requiredScopes: ['mcp:admin'] }), adminHandler);
  * ```
@@ -82,6 +82,10 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
   const metadata = options.metadata;
   if (metadata !== undefined && typeof metadata.respond !== 'function') {
     throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? authenticator.config.maxBodyBytes;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('wardenAuth: options.maxBodyBytes must be a positive integer (bytes)');
   }
 
   return async function wardenAuthMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -100,11 +104,30 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
           const exposed = res.getHeader('Access-Control-Expose-Headers')?.toString();
           res.setHeader('Access-Control-Expose-Headers', mergeExposedHeaders(exposed));
         }
-        if (checksTools && req.body === undefined && req.is('application/json')) {
-          sendJson(res, BODY_NOT_PARSED);
-          return;
+        const unread = req.body === undefined && hasBody(req) && isJsonContentType(req.headers['content-type']);
+        if (unread) {
+          const refusal = bodyHeadersProblem(
+            req.headers['content-length'],
+            req.headers['content-encoding'],
+            req.headers['content-type'],
+            maxBodyBytes,
+          );
+          if (refusal !== undefined) {
+            sendJson(res, refusal);
+            return;
+          }
         }
-        result = await authenticator.authenticate(toAuthRequest(req), route);
+        result = await authenticator.authenticate(toAuthRequest(req, unread), route);
+        if (unread && result.outcome !== 'rejected') {
+          const read = await readRequestBody(req, req.headers['content-type'], maxBodyBytes, true);
+          if ('status' in read) {
+            sendJson(res, read);
+            return;
+          }
+          req.body = read.json;
+          (req as ReadRequest)._body = true;
+          if (checksTools) result = authenticator.authorizeToolCall(result, toAuthRequest(req), route);
+        }
       }
     } catch (error) {
       authenticator.reportUnexpectedFailure(error, { method: req.method, path: req.path });

@@ -33,12 +33,12 @@ class FastifyAuthRequest implements AuthRequest {
   readonly body: unknown;
   readonly #request: FastifyRequest;
 
-  constructor(request: FastifyRequest) {
+  constructor(request: FastifyRequest, withoutBody: boolean) {
     this.#request = request;
     this.authorization = headerValue(request, 'authorization');
     this.apiKey = headerValue(request, 'x-api-key');
     this.method = request.method;
-    this.body = request.body;
+    this.body = withoutBody ? undefined : request.body;
   }
 
   /** Read only for a loopback resource (see core's AuthRequest.host). */
@@ -58,7 +58,10 @@ class FastifyAuthRequest implements AuthRequest {
   }
 }
 
-/** Extracts the {@link AuthRequest} the authenticator needs from a Fastify request. */
-export function toAuthRequest(request: FastifyRequest): AuthRequest {
-  return new FastifyAuthRequest(request);
+/**
+ * Extracts the {@link AuthRequest} the authenticator needs from a Fastify request;
+ * `withoutBody` before the body is parsed.
+ */
+export function toAuthRequest(request: FastifyRequest, withoutBody = false): AuthRequest {
+  return new FastifyAuthRequest(request, withoutBody);
 }

@@ -7,12 +7,16 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import {
-  type Authenticator,
   type AuthInfo,
+  type AuthResult,
+  bodyHeadersProblem,
   CORS_PREFLIGHT_HEADERS,
   mergeExposedHeaders,
   type RouteAuthOptions,
+  readRequestBody,
+  routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
   type WardenAdapterOptions,
@@ -42,6 +46,14 @@ declare module 'fastify' {
 }
 
 type RawWithAuth = IncomingMessage & { auth?: AuthInfo };
+/** A stream Fastify's body reader accepts in place of the request (it reads this length). */
+type ReadPayload = Readable & { receivedEncodedLength?: number };
+
+/** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length.trim() !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
 
 const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, options) => {
   const authenticator = options?.authenticator;
@@ -61,6 +73,13 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     }
     return merged;
   };
+
+  const maxBodyBytes = options.maxBodyBytes ?? authenticator.config.maxBodyBytes;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('wardenPlugin: options.maxBodyBytes must be a positive integer (bytes)');
+  }
+  // The first half of the decision, taken before the body is read, waiting for the second.
+  const passed = new WeakMap<FastifyRequest, AuthResult>();
 
   if (!instance.hasRequestDecorator('auth')) instance.decorateRequest('auth', undefined);
   if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
@@ -97,14 +116,24 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     });
   }
 
-  // preValidation: the body is parsed (for the tools/call check) and schema validation has
-  // not yet told an unauthenticated caller anything about the route's input.
-  instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+  // preParsing: authentication is decided before a byte of the body is read; only a request that
+  // passes has its body read, within the limit, and handed to Fastify's parser.
+  instance.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const override = request.routeOptions.config.warden;
-    if (override === false || request.method === 'OPTIONS') return;
-    let result: Awaited<ReturnType<Authenticator['authenticate']>>;
+    if (override === false || request.method === 'OPTIONS') return payload;
+    const withBody = hasBody(request);
+    if (withBody) {
+      const refusal = bodyHeadersProblem(
+        request.headers['content-length'],
+        request.headers['content-encoding'],
+        request.headers['content-type'],
+        maxBodyBytes,
+      );
+      if (refusal !== undefined) return sendJson(reply, refusal);
+    }
+    let result: AuthResult;
     try {
-      result = await authenticator.authenticate(toAuthRequest(request), effectiveRoute(override));
+      result = await authenticator.authenticate(toAuthRequest(request, true), effectiveRoute(override));
     } catch (error) {
       authenticator.reportUnexpectedFailure(error, { method: request.method, path: request.url.split('?', 1)[0] });
       return sendJson(reply, UNEXPECTED_FAILURE);
@@ -113,6 +142,26 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     const auth = result.outcome === 'authenticated' ? result.authInfo : undefined;
     request.auth = auth;
     (request.raw as RawWithAuth).auth = auth;
+    passed.set(request, result);
+    if (!withBody) return payload;
+    const read = await readRequestBody(payload, request.headers['content-type'], maxBodyBytes, false);
+    if ('status' in read) return sendJson(reply, read);
+    const buffered: ReadPayload = Readable.from([read.bytes]);
+    buffered.receivedEncodedLength = read.bytes.byteLength;
+    return buffered;
+  });
+
+  // preValidation: the body is parsed; the tools/call check (docs/requirements.md, "Step-up for tools") runs before schema validation
+  // tells a caller without the scope anything about the route's input.
+  instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    const override = request.routeOptions.config.warden;
+    if (override === false || request.method === 'OPTIONS' || request.body === undefined) return;
+    const first = passed.get(request);
+    if (first === undefined) return;
+    const route = effectiveRoute(override);
+    if (!routeNeedsBody(authenticator, route)) return;
+    const result = authenticator.authorizeToolCall(first, toAuthRequest(request), route);
+    if (result.outcome === 'rejected') return sendJson(reply, result);
   });
 };
 

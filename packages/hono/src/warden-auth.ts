@@ -8,9 +8,11 @@
 import {
   type AuthInfo,
   type AuthResult,
+  bodyHeadersProblem,
   CORS_PREFLIGHT_HEADERS,
   type HttpAnswer,
   mergeExposedHeaders,
+  readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
@@ -34,6 +36,12 @@ export interface WardenEnv {
   };
 }
 
+/** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
+function hasBody(c: Context): boolean {
+  const length = c.req.header('content-length');
+  return (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined;
+}
+
 /**
  * Hono middleware that authenticates every request it sees (MCP authorization, "Token Handling") with the core's authenticator.
  *
@@ -41,8 +49,10 @@ export interface WardenEnv {
  * - anonymous (auth disabled, or optional and no credentials): `c.get('auth')` is `undefined`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
- * When tool scopes are configured, the JSON body is read from a clone of `c.req.raw` for the
- * `tools/call` check (MCP authorization, scope challenges), so the MCP handler can still read the original. Mount it with
+ * Authentication never waits for the body. A request that passes has its body read, within
+ * `maxBodyBytes` (413 beyond), refused when it is compressed or not UTF-8 JSON (415) or nested
+ * too deeply (400), and handed on as `c.req.raw` unchanged in content; when tool scopes are
+ * configured its `tools/call` is checked (MCP authorization, scope challenges). Mount it with
  * `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights. Route options
  * override the configured defaults: use one `wardenAuth` per route that differs.
  *
@@ -70,6 +80,10 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
   if (metadata !== undefined && typeof metadata.respond !== 'function') {
     throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
   }
+  const maxBodyBytes = options.maxBodyBytes ?? authenticator.config.maxBodyBytes;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('wardenAuth: options.maxBodyBytes must be a positive integer (bytes)');
+  }
 
   return async function wardenAuthMiddleware(c, next) {
     let result: AuthResult | undefined;
@@ -80,8 +94,24 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
         // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
       } else {
-        const request = toAuthRequest(c, readsBody);
-        result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
+        const withBody = hasBody(c);
+        if (withBody) {
+          const refusal = bodyHeadersProblem(
+            c.req.header('content-length'),
+            c.req.header('content-encoding'),
+            c.req.header('content-type'),
+            maxBodyBytes,
+          );
+          if (refusal !== undefined) return answer(c, refusal, cors);
+        }
+        result = await authenticator.authenticate(toAuthRequest(c), route);
+        if (result.outcome === 'rejected') return answer(c, result, cors);
+        if (withBody) {
+          const refusal = await readBody(c, readsBody, maxBodyBytes);
+          if (refusal !== undefined && 'status' in refusal) return answer(c, refusal, cors);
+          if (refusal !== undefined)
+            result = authenticator.authorizeToolCall(result, toAuthRequest(c, refusal.json), route);
+        }
       }
     } catch (error) {
       authenticator.reportUnexpectedFailure(error, { method: c.req.method, path: c.req.path });
@@ -92,6 +122,31 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
     await next();
     if (cors && c.req.method !== 'OPTIONS') exposeChallengeHeaders(c);
   };
+}
+
+/**
+ * Reads the body of an authenticated request within the limit and puts it back as `c.req.raw`,
+ * so the handler reads it as sent. A body an earlier middleware already consumed (a validator's
+ * `c.req.json()`) comes from Hono's body cache. Returns the refusal, or the parsed JSON when the
+ * `tools/call` check needs it.
+ */
+async function readBody(
+  c: Context,
+  parseJson: boolean,
+  maxBodyBytes: number,
+): Promise<HttpAnswer | { json: unknown } | undefined> {
+  const raw = c.req.raw;
+  const contentType = c.req.header('content-type');
+  const cached = raw.bodyUsed || raw.body === null;
+  const source = cached ? new Response(await c.req.arrayBuffer()).body : raw.body;
+  if (source === null) return undefined;
+  const read = await readRequestBody(source, contentType, maxBodyBytes, parseJson);
+  if ('status' in read) return read;
+  if (!cached) {
+    const body = read.bytes as Uint8Array<ArrayBuffer>;
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
+  }
+  return parseJson ? { json: read.json } : undefined;
 }
 
 /**

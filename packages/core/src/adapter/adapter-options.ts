@@ -49,4 +49,10 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
    * own CORS middleware, mounted before this one, does both.
    */
   cors?: boolean;
+  /**
+   * The largest JSON request body read, in bytes (default: the configuration's `maxBodyBytes`,
+   * `MCP_MAX_BODY_BYTES`, 4 MiB). A longer body is refused with 413 as soon as it passes the
+   * limit (docs/security.md, "Request bodies").
+   */
+  maxBodyBytes?: number;
 }

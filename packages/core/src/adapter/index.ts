@@ -35,5 +35,19 @@ export type { Logger } from '../logging/logger.js';
 export type { MetadataRoutes, WardenAdapterOptions } from './adapter-options.js';
 export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
 export { credentialHeader } from './credential-header.js';
+export type { AcceptedBody, BodyRefusal } from './request-body.js';
+export {
+  BODY_CHARSET_UNSUPPORTED,
+  BODY_ENCODING_UNSUPPORTED,
+  BODY_TOO_LARGE,
+  BODY_UNREADABLE,
+  bodyHeadersProblem,
+  isJsonContentType,
+  JSON_TOO_DEEP,
+  jsonNestingExceeds,
+  MAX_JSON_NESTING,
+  readBodyWithinLimit,
+  readRequestBody,
+} from './request-body.js';
 export { routeNeedsBody, routeOverrides } from './route-overrides.js';
 export { UNEXPECTED_FAILURE } from './unexpected-failure.js';

@@ -110,13 +110,30 @@ export interface Authenticator {
   readonly config: WardenConfig;
   /** `protectedResourceMetadataUrl(config.resourceUrl)`, named in every challenge (RFC 9728 §5.1). */
   readonly resourceMetadataUrl: string;
-  /** The decision for one request. Never throws. */
+  /**
+   * The decision for one request. Never throws. Without `request.body` the per-tool scopes of a
+   * `tools/call` are not checked: adapters authenticate before they read a body, then hand
+   * the body to {@link Authenticator.authorizeToolCall}.
+   */
   authenticate(request: AuthRequest, route?: RouteAuthOptions): Promise<AuthResult>;
   /**
    * Logs, at error level with its cause, a failure an adapter caught around {@link authenticate}
    * (it then answers `UNEXPECTED_FAILURE`, a 503). Never logs a credential.
    */
   reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void;
+  /**
+   * The second half of the decision, once the body is read: a passed `result` of
+   * {@link Authenticator.authenticate} checked against the per-tool scopes a `tools/call` in
+   * `request.body` needs: 403 `insufficient_scope` for a caller without them, 401 for an
+   * anonymous one. Anything else comes back unchanged. Never throws, never awaits.
+   *
+   * @example
+   * ```ts
+   * let result = await authenticator.authenticate({ authorization, method: 'POST' });
+   * if (result.outcome !== 'rejected') result = authenticator.authorizeToolCall(result, { method: 'POST', body });
+   * ```
+   */
+  authorizeToolCall(result: AuthResult, request: AuthRequest, route?: RouteAuthOptions): AuthResult;
   /** Verifies one bearer token (JWT or API key): the SDK's `OAuthTokenVerifier`. Throws {@link AuthError}. */
   verifyAccessToken(token: string): Promise<AuthInfo>;
   /** Releases caches and pending work. */

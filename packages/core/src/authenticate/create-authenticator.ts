@@ -362,26 +362,42 @@ export async function createAuthenticator(
     logger.error({ cause: describeCause(error), method, path }, 'unexpected failure while authenticating');
   }
 
+  /** Every rejection is logged with its code, method, path and client address; never the credential. */
+  function logRejection(result: AuthResult, request: AuthRequest | undefined): void {
+    if (result.outcome !== 'rejected') return;
+    logger.info(
+      {
+        code: result.error.code,
+        status: result.status,
+        method: request?.method,
+        path: request?.path,
+        clientAddress: request?.clientAddress,
+      },
+      'request rejected',
+    );
+  }
+
   return {
     config,
     resourceMetadataUrl,
+    authorizeToolCall(result, request, route) {
+      if (result.outcome === 'rejected' || !config.authEnabled || request.body === undefined) return result;
+      const toolScopes = route?.toolScopes ?? config.toolScopes;
+      const toolScopesSet = route?.toolScopes === undefined ? defaultToolScopesSet : hasEntries(toolScopes);
+      const extraScopes = toolScopesSet ? toolCallScopes(request.body, toolScopes) : [];
+      if (extraScopes.length === 0) return result;
+      const needed = [...new Set([...(route?.requiredScopes ?? config.requiredScopes), ...extraScopes])];
+      const checked =
+        result.outcome === 'anonymous'
+          ? reject(credentialsMissing(), needed, request)
+          : authorize(result.authInfo, needed, request);
+      logRejection(checked, request);
+      return checked;
+    },
     async authenticate(request, route) {
       try {
         const result = await decide(request ?? { method: 'GET' }, route);
-        if (result.outcome === 'rejected') {
-          // Issue 6: every rejection is logged with its code, method, path and client address;
-          // never the credential (the AuthError and the request fields logged carry none).
-          logger.info(
-            {
-              code: result.error.code,
-              status: result.status,
-              method: request?.method,
-              path: request?.path,
-              clientAddress: request?.clientAddress,
-            },
-            'request rejected',
-          );
-        }
+        logRejection(result, request);
         return result;
       } catch (error) {
         // A bug must not become a pass or a 500: fail closed with the same 503 the adapters send

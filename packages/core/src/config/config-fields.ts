@@ -8,7 +8,7 @@
  */
 
 import { z } from 'zod';
-import { isUnset, parseAlgorithmNames, parseList, parseUrl } from './parse-values.js';
+import { isUnset, parseAlgorithmNames, parseList, parseUrl, URL_CREDENTIALS_PROBLEM } from './parse-values.js';
 
 /** The value of `MCP_OAUTH_INTROSPECTION_ENDPOINT` that asks for discovery (RFC 8414 §2). */
 export const DISCOVER_INTROSPECTION_ENDPOINT = 'discover';
@@ -72,7 +72,11 @@ export function urlOrDiscoverField() {
     }
     const result = url.safeParse(value);
     if (result.success) return result.data;
-    ctx.addIssue({ code: 'custom', message: `${result.error.issues[0]?.message ?? 'is not a URL'}, or "discover"` });
+    const message = result.error.issues[0]?.message ?? 'is not a URL';
+    ctx.addIssue({
+      code: 'custom',
+      message: message === URL_CREDENTIALS_PROBLEM ? message : `${message}, or "discover"`,
+    });
     return z.NEVER;
   });
 }

@@ -113,6 +113,11 @@ export interface WardenConfig {
    * JWKS at most once per this window (docs/requirements.md, "Signing keys"), so random `kid`s cannot flood the provider.
    */
   readonly jwksRefreshCooldown: number;
+  /**
+   * `MCP_MAX_BODY_BYTES` (default 4194304, 4 MiB): the largest request body an adapter reads.
+   * A longer body is refused with 413 as soon as it passes the limit, never read to the end.
+   */
+  readonly maxBodyBytes: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -169,7 +174,11 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   allowInsecureHttp: 'MCP_ALLOW_INSECURE_HTTP',
   tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
   jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
+  maxBodyBytes: 'MCP_MAX_BODY_BYTES',
 });
+
+/** Default of `MCP_MAX_BODY_BYTES`: 4 MiB, what `express.json()` users commonly raise their limit to. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** The resource URL when `MCP_RESOURCE_URL` is not set: a local development server. */
 export const DEFAULT_RESOURCE_URL = 'http://localhost:8000/mcp';
@@ -224,4 +233,5 @@ export const wardenConfigSchema = z.object({
   allowInsecureHttp: booleanField(false),
   tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
   jwksRefreshCooldown: numberField(30, 0, 3600, false),
+  maxBodyBytes: numberField(DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024 * 1024, true),
 });

@@ -59,6 +59,7 @@ describe('loadConfig defaults (docs/compatibility.md)', () => {
       allowInsecureHttp: false,
       tokenCacheMaxEntries: 10_000,
       jwksRefreshCooldown: 30,
+      maxBodyBytes: 4 * 1024 * 1024,
       jwtSecret: undefined,
       jwtPublicKey: undefined,
       jwtPublicKeyFile: undefined,
@@ -464,5 +465,40 @@ describe('MCP_JWKS_REFRESH_COOLDOWN', () => {
     for (const value of ['-1', 'soon']) {
       expect(() => loadConfig({ MCP_JWKS_REFRESH_COOLDOWN: value })).toThrow(/MCP_JWKS_REFRESH_COOLDOWN/);
     }
+  });
+});
+
+describe('MCP_MAX_BODY_BYTES', () => {
+  it('defaults to 4 MiB', () => {
+    expect(loadConfig({}).maxBodyBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig({ MCP_MAX_BODY_BYTES: '65536' })).toMatchObject({ maxBodyBytes: 65_536 });
+  });
+
+  it('refuses a size that is not an integer in range, naming the variable or option', () => {
+    expect(variablesOf(() => loadConfig({ MCP_MAX_BODY_BYTES: '4mb' }))).toEqual(['MCP_MAX_BODY_BYTES']);
+    expect(() => loadConfig({ MCP_MAX_BODY_BYTES: '1.5' })).toThrow(/MCP_MAX_BODY_BYTES: must be an integer/);
+    expect(variablesOf(() => defineConfig({ maxBodyBytes: 0 }))).toEqual(['maxBodyBytes']);
+  });
+});
+
+describe('URLs with credentials in them', () => {
+  it('are refused where they are written: fetch() refuses every request to them', () => {
+    const env = {
+      MCP_JWT_ISSUER: 'https://user:pass@auth.example.com',
+      MCP_OAUTH_INTROSPECTION_ENDPOINT: 'https://client:secret@auth.example.com/introspect',
+      MCP_OAUTH_JWKS_URI: 'https://user@auth.example.com/jwks',
+    };
+    const issues = issuesOf(() => loadConfig(env));
+    expect(issues.map((issue) => issue.variable)).toEqual(
+      expect.arrayContaining(['MCP_JWT_ISSUER', 'MCP_OAUTH_INTROSPECTION_ENDPOINT', 'MCP_OAUTH_JWKS_URI']),
+    );
+    for (const issue of issues) {
+      expect(issue.message).toContain('user:password@');
+      expect(issue.message).not.toContain('secret');
+      expect(issue.message).not.toContain('pass@auth');
+    }
+    expect(variablesOf(() => defineConfig({ oauthServerUrl: 'https://a:b@auth.example.com' }))).toEqual([
+      'oauthServerUrl',
+    ]);
   });
 });

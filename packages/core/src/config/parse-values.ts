@@ -16,6 +16,10 @@ export function isUnset(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+/** The problem of a URL with `user:password@` in it. */
+export const URL_CREDENTIALS_PROBLEM =
+  'must not contain a user name or password (user:password@): no request to such a URL can be sent';
+
 /**
  * An absolute http(s) URL, kept exactly as written: a trailing slash is significant to clients
  * (RFC 9728 §3.3 compares `resource` byte for byte). Whether plain http is allowed is decided
@@ -36,6 +40,12 @@ export function parseUrl(value: unknown, problem: Problem): string | undefined {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     problem('must be an https:// (or, for loopback development, http://) URL');
+    return undefined;
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The Fetch standard refuses a request URL with credentials (fetch() throws on every call),
+    // and the password would sit in logs and error messages: refuse it where it is written.
+    problem(URL_CREDENTIALS_PROBLEM);
     return undefined;
   }
   return text;

@@ -14,6 +14,7 @@ export type AuthErrorCode =
   | 'ERR_CREDENTIALS_INVALID'
   | 'ERR_TOKEN_EXPIRED'
   | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_TOKEN_TIME_INVALID'
   | 'ERR_TOKEN_TYPE_INVALID'
   | 'ERR_AUDIENCE_MISMATCH'
   | 'ERR_ISSUER_MISMATCH'
@@ -86,13 +87,26 @@ export function insufficientScope(): AuthError {
   });
 }
 
-/** 503 `temporarily_unavailable`: keys could not be obtained and none is cached (RFC 7517). Never a pass. */
-export function verifierUnavailable(retryAfter: number, cause?: unknown): AuthError {
+const UNAVAILABLE_DESCRIPTIONS = {
+  keys: 'The token verification keys are temporarily unavailable; retry later',
+  introspection: 'The token introspection endpoint is temporarily unavailable; retry later',
+} as const;
+
+/**
+ * 503 `temporarily_unavailable`: keys could not be obtained and none is cached, or the
+ * introspection endpoint (RFC 7662) did not answer usably. Never a pass. `what` names which, so
+ * the description tells the client what is down.
+ */
+export function verifierUnavailable(
+  retryAfter: number,
+  cause?: unknown,
+  what: keyof typeof UNAVAILABLE_DESCRIPTIONS = 'keys',
+): AuthError {
   return new AuthError({
     code: 'ERR_VERIFIER_UNAVAILABLE',
     error: 'temporarily_unavailable',
     status: 503,
-    description: 'The token verification keys are temporarily unavailable; retry later',
+    description: UNAVAILABLE_DESCRIPTIONS[what],
     retryAfter,
     cause,
   });

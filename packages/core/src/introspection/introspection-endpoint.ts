@@ -52,7 +52,7 @@ export function createIntrospectionEndpoint(options: IntrospectionEndpointOption
 
   const unavailable = (): AuthError => {
     const waitMs = Math.max(0, failedAt + backoffMs - Date.now());
-    return verifierUnavailable(Math.max(1, Math.ceil(waitMs / 1000)), lastFailure);
+    return verifierUnavailable(Math.max(1, Math.ceil(waitMs / 1000)), lastFailure, 'introspection');
   };
 
   async function discover(): Promise<string> {

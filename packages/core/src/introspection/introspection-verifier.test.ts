@@ -35,7 +35,9 @@ beforeAll(async () => {
         return;
       }
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(answers[token ?? ''] ?? { active: false }));
+      const chosen = answers[token ?? ''] ?? { active: false };
+      // A string is sent as written: JSON that JSON.stringify cannot produce (`1e400`).
+      res.end(typeof chosen === 'string' ? chosen : JSON.stringify(chosen));
     };
     if (delayMs > 0) setTimeout(answer, delayMs);
     else answer();
@@ -201,9 +203,30 @@ describe('token introspection (RFC 7662 §2.2)', () => {
     const result = await check(auth, 'opaque-good');
     expect(result.outcome === 'rejected' && result.status).toBe(503);
     expect(result.outcome === 'rejected' && result.headers['Retry-After']).toBeTruthy();
-    expect(result.outcome === 'rejected' && result.body.error).toBe('temporarily_unavailable');
+    expect(result.outcome === 'rejected' && result.body).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'The token introspection endpoint is temporarily unavailable; retry later',
+    });
     expect((await check(auth, 'opaque-scp')).outcome === 'rejected').toBe(true);
     expect(lines.filter((line) => line.startsWith('warn token introspection failed'))).toHaveLength(1);
+  });
+
+  it('refuses an active answer whose exp, nbf or iat is not a finite NumericDate (1e400, a string, year 10000)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    answers['opaque-exp-infinite'] = `{"active":true,"aud":"${RESOURCE}","scope":"mcp:read","exp":1e400}`;
+    answers['opaque-exp-string'] = { active: true, aud: RESOURCE, exp: String(exp) };
+    answers['opaque-nbf-far'] = { active: true, aud: RESOURCE, exp, nbf: 253_402_300_800 };
+    answers['opaque-iat-negative'] = `{"active":true,"aud":"${RESOURCE}","exp":${exp},"iat":-1e400}`;
+    const auth = await start();
+    for (const token of ['opaque-exp-infinite', 'opaque-exp-string', 'opaque-nbf-far', 'opaque-iat-negative']) {
+      const result = await check(auth, token);
+      expect(result.outcome === 'rejected' && [result.status, result.error.code, result.body.error], token).toEqual([
+        401,
+        'ERR_TOKEN_TIME_INVALID',
+        'invalid_token',
+      ]);
+    }
+    expect((await check(auth, 'opaque-good')).outcome).toBe('authenticated');
   });
 
   it('answers 503 when the endpoint does not answer within the timeout', async () => {

@@ -18,6 +18,7 @@
 
 import { createAuthInfo } from '../authenticate/auth-info.js';
 import type { AuthInfo } from '../authenticate/authenticator-types.js';
+import { timeClaimsProblem } from '../authenticate/time-claims.js';
 import {
   audienceMatches,
   type ClaimMapping,
@@ -151,12 +152,12 @@ export function createIntrospectionVerifier(
     } catch (error) {
       if (!(error instanceof FetchJsonError)) throw error;
       warnOnce(error);
-      throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
+      throw verifierUnavailable(RETRY_AFTER_SECONDS, error, 'introspection');
     }
     if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
       const error = new Error('introspection answer is not a JSON object');
       warnOnce(error);
-      throw verifierUnavailable(RETRY_AFTER_SECONDS, error);
+      throw verifierUnavailable(RETRY_AFTER_SECONDS, error, 'introspection');
     }
     return answer as Record<string, unknown>;
   }
@@ -165,6 +166,10 @@ export function createIntrospectionVerifier(
     const claims = await ask(token);
     if (claims.active !== true) throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
 
+    // RFC 7662 §2.2: `exp`, `nbf` and `iat` are NumericDates, as in a JWT; anything else (a
+    // string, Infinity from `1e400`) is an answer this server cannot hold the token to.
+    const timeProblem = timeClaimsProblem(claims);
+    if (timeProblem !== undefined) throw timeProblem;
     const now = Date.now() / 1000;
     const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
     if (exp !== undefined && exp <= now - options.clockTolerance) {

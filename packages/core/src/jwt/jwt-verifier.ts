@@ -10,6 +10,7 @@
 import { type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from 'jose';
 import { createAuthInfo } from '../authenticate/auth-info.js';
 import type { AuthInfo } from '../authenticate/authenticator-types.js';
+import { timeClaimsProblem } from '../authenticate/time-claims.js';
 import {
   audienceMatches,
   type ClaimMapping,
@@ -137,6 +138,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
       result = await afterFailure(token, error);
     }
     const { payload, protectedHeader } = result;
+    // jose accepts any JSON number, and `1e400` parses as Infinity: a token that never expires.
+    const timeProblem = timeClaimsProblem(payload);
+    if (timeProblem !== undefined) throw timeProblem;
     // RFC 8707 §2: tokens minted for another resource are refused, after the signature check so unsigned
     // input learns nothing.
     if (!audienceMatches(payload.aud, expected)) {
