@@ -41,14 +41,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  // The banner first: whoever waits for the listening line (a supervisor, the end-to-end tests)
-  // then has the banner too, whatever the logger buffers.
-  if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
-  logger.info(
-    { mcp: server.mcpUrl },
-    `mcp-warden reference server listening on ${server.url} (MCP endpoint ${server.mcpUrl})`,
-  );
-
+  // Ready to shut down cleanly before saying so: a supervisor (or a test) may signal the process
+  // as soon as it reads the listening line.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -66,6 +60,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  // The banner first: whoever waits for the listening line (a supervisor, the end-to-end tests)
+  // then has the banner too, whatever the logger buffers.
+  if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
+  logger.info(
+    { mcp: server.mcpUrl },
+    `mcp-warden reference server listening on ${server.url} (MCP endpoint ${server.mcpUrl})`,
+  );
 }
 
 main().catch((error: unknown) => {
