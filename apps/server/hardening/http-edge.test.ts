@@ -173,6 +173,20 @@ describe.each(FRAMEWORKS)('the HTTP edge on %s', (framework) => {
     if (description !== undefined) expect(body?.error_description).toBe(description);
   }
 
+  /**
+   * Whether a refusal sent while the client was still streaming its body was lost to a reset. The
+   * server answers and closes with the rest of the body unread, and the kernel may then reset the
+   * connection before the client has read the answer (RFC 9112 §9.6). That still refuses the
+   * upload, provided the server stopped it early and keeps serving: both are checked here.
+   */
+  async function refusedByReset(res: StreamedAnswer): Promise<boolean> {
+    if (res.status !== 0) return false;
+    expect(res.error, 'the connection ended without an answer and without a reset').toMatch(/^(ECONNRESET|EPIPE)$/);
+    expect(res.bytesSent).toBeLessThan(BIG_BODY_BYTES);
+    expect((await send({ headers: [apiKey()] })).status).toBe(200);
+    return true;
+  }
+
   it('control: a valid request is served', async () => {
     expect((await send({ headers: [apiKey()] })).status).toBe(200);
   });
@@ -181,7 +195,7 @@ describe.each(FRAMEWORKS)('the HTTP edge on %s', (framework) => {
     await server.resetProbe();
     const before = (await freshProbe(server))!.rssBytes;
     const res = await streamBody(server.port, [], BIG_BODY_BYTES);
-    expect(res.status, `${res.status} ${res.error ?? ''} ${res.body}`).toBe(401);
+    if (!(await refusedByReset(res))) expect(res.status, `${res.status} ${res.error ?? ''} ${res.body}`).toBe(401);
     const after = (await freshProbe(server))!;
     const growth = after.peakRssBytes - before;
     figures.push({
@@ -198,7 +212,7 @@ describe.each(FRAMEWORKS)('the HTTP edge on %s', (framework) => {
     await server.resetProbe();
     const before = (await freshProbe(server))!.rssBytes;
     const res = await streamBody(server.port, [apiKey()], BIG_BODY_BYTES);
-    expectJsonRefusal(res, 413, 'Request body too large');
+    if (!(await refusedByReset(res))) expectJsonRefusal(res, 413, 'Request body too large');
     const after = (await freshProbe(server))!;
     const growth = after.peakRssBytes - before;
     figures.push({
