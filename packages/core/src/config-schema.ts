@@ -8,6 +8,7 @@
  */
 
 import { z } from 'zod';
+import { serializedOrigin } from './cors-headers.js';
 import { canonicalJwtAlgorithm } from './jwt-algorithms.js';
 import { PROVIDER_NAMES, type ProviderName } from './provider-presets.js';
 import { type TrustedIssuer, type TrustedIssuerOptions, trustedIssuersField } from './trusted-issuers.js';
@@ -104,6 +105,12 @@ export interface WardenConfig {
   scopesSupported: string[];
   /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (R7). */
   toolScopes: Record<string, string[]>;
+  /**
+   * `MCP_CORS_ORIGINS`: comma list of the origins whose web pages may call the MCP endpoint
+   * (`https://app.example.com`), or `*` (the default) for any origin. Credentials are headers,
+   * never cookies, so `*` lends a page no authority it does not already hold (docs/security.md).
+   */
+  corsOrigins: string[];
   /** `MCP_ALLOW_INSECURE_HTTP` (default `false`): allow `http:` URLs off loopback (development only). */
   allowInsecureHttp: boolean;
   /** `MCP_TOKEN_CACHE_MAX_ENTRIES` (default 10000; 0 disables the verified-token cache). */
@@ -174,6 +181,7 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   requiredScopes: 'MCP_REQUIRED_SCOPES',
   scopesSupported: 'MCP_SCOPES_SUPPORTED',
   toolScopes: 'MCP_TOOL_SCOPES',
+  corsOrigins: 'MCP_CORS_ORIGINS',
   allowInsecureHttp: 'MCP_ALLOW_INSECURE_HTTP',
   tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
   jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
@@ -414,6 +422,34 @@ function toolScopesField() {
 }
 
 /**
+ * `*`, or a list of origins as browsers send them in `Origin` (RFC 6454 §6.2: scheme, host and
+ * port only). http(s) entries are normalised the way a browser serialises them (lower case, no
+ * default port), so `https://App.example.com:443` matches what Chromium sends.
+ */
+function corsOriginsField() {
+  return listField(COMMA_LIST, ['*']).transform((entries, ctx): string[] => {
+    if (entries.length === 0 || (entries.length === 1 && entries[0] === '*')) return ['*'];
+    if (entries.includes('*')) {
+      ctx.addIssue({ code: 'custom', message: '"*" (any origin) cannot be combined with origins' });
+    }
+    const origins: string[] = [];
+    for (const entry of entries) {
+      if (entry === '*') continue;
+      const origin = serializedOrigin(entry);
+      if (origin === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry.slice(0, 80)}" is not an origin; expected scheme://host[:port] without a path, e.g. https://app.example.com`,
+        });
+        continue;
+      }
+      if (!origins.includes(origin)) origins.push(origin);
+    }
+    return origins;
+  });
+}
+
+/**
  * The zod schema of every option, each field accepting the env string form or the typed form.
  * `resourceUrl` and `jwtAudience` come out unresolved here (their defaults depend on other
  * fields); {@link defineConfig} and {@link loadConfig} apply them.
@@ -460,6 +496,7 @@ export const wardenConfigSchema = z.object({
   requiredScopes: listField(SCOPE_LIST),
   scopesSupported: listField(SCOPE_LIST),
   toolScopes: toolScopesField(),
+  corsOrigins: corsOriginsField(),
   allowInsecureHttp: booleanField(false),
   tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
   jwksRefreshCooldown: numberField(30, 0, 3600, false),

@@ -24,7 +24,15 @@ export type {
   WardenOptions,
 } from './config-schema.js';
 export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config-schema.js';
-export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
+export type { CorsOption, CorsOrigins, CorsPolicy } from './cors-headers.js';
+export {
+  allowedRequestHeaders,
+  CORS_PREFLIGHT_HEADERS,
+  corsPolicyFor,
+  createCorsPolicy,
+  mergeExposedHeaders,
+  varyOnOrigin,
+} from './cors-headers.js';
 export { createAuthenticator } from './create-authenticator.js';
 export { credentialHeader } from './credential-header.js';
 export { MAX_CREDENTIAL_LENGTH } from './credential-length.js';

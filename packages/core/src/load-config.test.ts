@@ -54,6 +54,7 @@ describe('loadConfig defaults (seed Configuration Reference)', () => {
       requiredScopes: [],
       scopesSupported: [],
       toolScopes: {},
+      corsOrigins: ['*'],
       allowInsecureHttp: false,
       tokenCacheMaxEntries: 10_000,
       jwksRefreshCooldown: 30,
