@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
 import { createMetadataProvider } from '@mcp-warden/metadata';
 import type { AppSpec, RouteSpec } from './adapter-harness.js';
-import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
+import { ALLOWED_ORIGIN, API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
 
 export type ScenarioName =
   | 'required'
@@ -22,6 +22,8 @@ export type ScenarioName =
   | 'jwks-down'
   | 'app-wide'
   | 'cors-off'
+  | 'cors-origins'
+  | 'cors-origin-function'
   | 'broken-authenticator';
 
 /**
@@ -82,6 +84,8 @@ function scenarioEnv(name: ScenarioName, env: Environment): Record<string, strin
       return { ...base, MCP_REQUIRED_SCOPES: 'mcp:read,mcp:write' };
     case 'disabled':
       return { ...base, MCP_AUTH_ENABLED: 'false' };
+    case 'cors-origins':
+      return { ...base, MCP_CORS_ORIGINS: `${ALLOWED_ORIGIN}, http://localhost:6274` };
     case 'jwt-disabled':
       return { ...base, MCP_JWT_ENABLED: 'false' };
     case 'jwks-down': {
@@ -118,7 +122,12 @@ export async function buildScenario(name: ScenarioName, env: Environment): Promi
     authenticator: name === 'broken-authenticator' ? brokenAuthenticator(authenticator) : authenticator,
     metadata,
     mount: name === 'app-wide' ? 'app' : 'routes',
-    cors: name === 'cors-off' ? false : undefined,
+    cors:
+      name === 'cors-off'
+        ? false
+        : name === 'cors-origin-function'
+          ? { origins: (origin: string) => origin === ALLOWED_ORIGIN }
+          : undefined,
     routes: ROUTES,
   };
 }
@@ -132,5 +141,7 @@ export const SCENARIOS: ScenarioName[] = [
   'jwks-down',
   'app-wide',
   'cors-off',
+  'cors-origins',
+  'cors-origin-function',
   'broken-authenticator',
 ];

@@ -9,12 +9,14 @@ import {
   type Authenticator,
   type AuthInfo,
   type AuthResult,
-  CORS_PREFLIGHT_HEADERS,
+  type CorsOption,
+  corsPolicyFor,
   mergeExposedHeaders,
   type RouteAuthOptions,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  varyOnOrigin,
 } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -46,11 +48,13 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
    */
   metadata?: MetadataProvider;
   /**
-   * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (R8). Default `true`. Set `false` when your own CORS middleware, mounted before this one,
-   * does both.
+   * Answer CORS preflights before authentication (admitting every header an MCP client sends,
+   * `Mcp-Param-*` included) and expose `WWW-Authenticate` on every response. Default `true`: the
+   * origins of `MCP_CORS_ORIGINS` (`*` unless configured). `{ origins: [...] }` or
+   * `{ origins: (origin) => boolean }` names the allowed origins here. Set `false` when your own
+   * CORS middleware, mounted before this one, does both.
    */
-  cors?: boolean;
+  cors?: CorsOption;
 }
 
 /**
@@ -95,7 +99,7 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
   if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
     throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
   }
-  const cors = options.cors ?? true;
+  const cors = corsPolicyFor(options.cors, authenticator.config);
   const route = routeOverrides(options);
   const checksTools = routeNeedsBody(authenticator, route);
   const metadata = options.metadata;
@@ -108,14 +112,19 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
     try {
       if (metadata !== undefined && respondWithMetadata(metadata, req, res)) return;
       if (req.method === 'OPTIONS') {
-        // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
+        // A preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
-          res.status(204).set(CORS_PREFLIGHT_HEADERS).end();
+          const requested = req.headers['access-control-request-headers'];
+          res.status(204).set(cors.preflightHeaders(req.headers.origin, requested)).end();
           return;
         }
       } else {
         if (cors) {
-          if (!res.hasHeader('Access-Control-Allow-Origin')) res.setHeader('Access-Control-Allow-Origin', '*');
+          if (!res.hasHeader('Access-Control-Allow-Origin')) {
+            const allowed = cors.allowOrigin(req.headers.origin);
+            if (allowed !== undefined) res.setHeader('Access-Control-Allow-Origin', allowed);
+            if (cors.variesByOrigin) res.setHeader('Vary', varyOnOrigin(res.getHeader('Vary')?.toString()));
+          }
           const exposed = res.getHeader('Access-Control-Expose-Headers')?.toString();
           res.setHeader('Access-Control-Expose-Headers', mergeExposedHeaders(exposed));
         }

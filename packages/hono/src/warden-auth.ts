@@ -9,12 +9,15 @@ import {
   type Authenticator,
   type AuthInfo,
   type AuthResult,
-  CORS_PREFLIGHT_HEADERS,
+  type CorsOption,
+  type CorsPolicy,
+  corsPolicyFor,
   mergeExposedHeaders,
   type RouteAuthOptions,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  varyOnOrigin,
 } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -24,6 +27,7 @@ import { respondWithMetadata } from './warden-metadata.js';
 
 const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
 const EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
+const VARY = 'Vary';
 
 /**
  * The Hono environment `wardenAuth` contributes: `c.get('auth')` is the authenticated caller, or
@@ -46,11 +50,13 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
    */
   metadata?: MetadataProvider;
   /**
-   * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (R8). Default `true`. Set `false` when your own CORS middleware (`hono/cors`), mounted before
-   * this one, does both.
+   * Answer CORS preflights before authentication (admitting every header an MCP client sends,
+   * `Mcp-Param-*` included) and expose `WWW-Authenticate` on every response. Default `true`: the
+   * origins of `MCP_CORS_ORIGINS` (`*` unless configured). `{ origins: [...] }` or
+   * `{ origins: (origin) => boolean }` names the allowed origins here. Set `false` when your own
+   * CORS middleware (`hono/cors`), mounted before this one, does both.
    */
-  cors?: boolean;
+  cors?: CorsOption;
 }
 
 /**
@@ -82,7 +88,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
   if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
     throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
   }
-  const cors = options.cors ?? true;
+  const cors = corsPolicyFor(options.cors, authenticator.config);
   const route = routeOverrides(options);
   const readsBody = routeNeedsBody(authenticator, route);
   const metadata = options.metadata;
@@ -96,8 +102,14 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
       const metadataResponse = metadata === undefined ? undefined : respondWithMetadata(metadata, c);
       if (metadataResponse !== undefined) return metadataResponse;
       if (c.req.method === 'OPTIONS') {
-        // R8: a preflight never carries credentials: answered (or passed on) unauthenticated.
-        if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
+        // A preflight never carries credentials: answered (or passed on) unauthenticated.
+        if (cors) {
+          return c.body(
+            null,
+            204,
+            cors.preflightHeaders(c.req.header('origin'), c.req.header('access-control-request-headers')),
+          );
+        }
       } else {
         const request = toAuthRequest(c, readsBody);
         result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
@@ -108,45 +120,58 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
     if (result?.outcome === 'rejected') return answer(c, result, cors);
     c.set('auth', result?.outcome === 'authenticated' ? result.authInfo : undefined);
     await next();
-    if (cors && c.req.method !== 'OPTIONS') exposeChallengeHeaders(c);
+    if (cors && c.req.method !== 'OPTIONS') exposeChallengeHeaders(c, cors);
   };
 }
 
 /**
- * R8 on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
- * the application (its CORS middleware or the handler) chose an origin, and our headers added to
- * whatever it exposes. Done on the finished response rather than up front because reading
+ * CORS on a passed request: once the handler has answered, the allowed origin unless the
+ * application (its CORS middleware or the handler) chose one, and our headers added to whatever
+ * it exposes. Done on the finished response rather than up front because reading
  * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
  * API's streams on every request, which cost more than the authentication itself (issue 7).
  */
-function exposeChallengeHeaders(c: Context): void {
+function exposeChallengeHeaders(c: Context, cors: CorsPolicy): void {
+  const origin = c.req.header('origin');
   try {
-    addCorsHeaders(c.res.headers);
+    addCorsHeaders(c.res.headers, cors, origin);
   } catch {
     // Immutable headers (a Response straight from fetch()): copy the response, then add them.
     c.res = new Response(c.res.body, c.res);
-    addCorsHeaders(c.res.headers);
+    addCorsHeaders(c.res.headers, cors, origin);
   }
 }
 
-function addCorsHeaders(headers: Headers): void {
-  if (!headers.has(ALLOW_ORIGIN)) headers.set(ALLOW_ORIGIN, '*');
+function addCorsHeaders(headers: Headers, cors: CorsPolicy, origin: string | undefined): void {
+  if (!headers.has(ALLOW_ORIGIN)) {
+    const allowed = cors.allowOrigin(origin);
+    if (allowed !== undefined) headers.set(ALLOW_ORIGIN, allowed);
+    if (cors.variesByOrigin) headers.set(VARY, varyOnOrigin(headers.get(VARY) ?? undefined));
+  }
   headers.set(EXPOSE_HEADERS, mergeExposedHeaders(headers.get(EXPOSE_HEADERS) ?? undefined));
 }
 
 /**
- * A rejection (or the fail-closed fallback) with the R8 headers. The response Hono builds starts
+ * A rejection (or the fail-closed fallback) with the CORS headers, so script can read it. The response Hono builds starts
  * from the headers earlier middleware set, so that is where an application's own origin and
  * exposed headers are read; `c.header` then records ours where Hono merges the earlier
  * middleware's headers back into the returned response.
  */
-function answer(c: Context, json: JsonAnswer, cors: boolean): Response {
+function answer(c: Context, json: JsonAnswer, cors: CorsPolicy | undefined): Response {
   const response = sendJson(c, json);
-  if (!cors) return response;
+  if (cors === undefined) return response;
   const headers = response.headers;
   if (!headers.has(ALLOW_ORIGIN)) {
-    headers.set(ALLOW_ORIGIN, '*');
-    c.header(ALLOW_ORIGIN, '*');
+    const allowed = cors.allowOrigin(c.req.header('origin'));
+    if (allowed !== undefined) {
+      headers.set(ALLOW_ORIGIN, allowed);
+      c.header(ALLOW_ORIGIN, allowed);
+    }
+    if (cors.variesByOrigin) {
+      const vary = varyOnOrigin(headers.get(VARY) ?? undefined);
+      headers.set(VARY, vary);
+      c.header(VARY, vary);
+    }
   }
   const exposed = mergeExposedHeaders(headers.get(EXPOSE_HEADERS) ?? undefined);
   headers.set(EXPOSE_HEADERS, exposed);
