@@ -40,7 +40,11 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const CLIENT_INFO = { name: 'mcp-warden-browser-test', version: '1.0.0' };
 
 /** The body and headers a client of each revision sends for a `tools/call` (MCP transport specs). */
-function toolCallRequest(wire: Wire, name: string, args: Record<string, unknown>) {
+function toolCallRequest(
+  wire: Wire,
+  name: string,
+  args: Record<string, unknown>,
+): { headers: Record<string, string>; body: unknown } {
   if (wire === '2025-11-25') {
     return {
       headers: { 'Mcp-Protocol-Version': wire },
