@@ -29,16 +29,31 @@ const CHROMIUM_FLAGS = [
 ];
 
 let origin: PageOrigin;
+/** A second web client origin, for the allowed-origins checks. */
+let otherOrigin: PageOrigin;
 let profile: string;
 let browser: BrowserContext;
 let page: Page;
+let otherPage: Page;
 const consoleMessages: string[] = [];
+
+async function openPage(at: PageOrigin): Promise<Page> {
+  const opened = browser.pages().find((candidate) => candidate.url() === 'about:blank') ?? (await browser.newPage());
+  opened.setDefaultTimeout(60_000);
+  // The browser states why it blocked a request only on its console; kept for failure messages.
+  opened.on('console', (message) => consoleMessages.push(message.text()));
+  await opened.goto(`${at.url}/`);
+  await opened.waitForFunction(() => 'mcpChecks' in globalThis);
+  return opened;
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
   }
-  origin = await startPageOrigin(await bundlePageScript());
+  const script = await bundlePageScript();
+  origin = await startPageOrigin(script);
+  otherOrigin = await startPageOrigin(script);
   profile = mkdtempSync(join(tmpdir(), 'mcp-warden-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -46,26 +61,32 @@ beforeAll(async () => {
     args: CHROMIUM_FLAGS,
     timeout: 90_000,
   });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(60_000);
-  // The browser states why it blocked a request only on its console; kept for failure messages.
-  page.on('console', (message) => consoleMessages.push(message.text()));
-  await page.goto(`${origin.url}/`);
-  await page.waitForFunction(() => 'mcpChecks' in globalThis);
+  page = await openPage(origin);
+  otherPage = await openPage(otherOrigin);
 });
 
 afterAll(async () => {
   await browser?.close().catch(() => undefined);
   await origin?.close();
+  await otherOrigin?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-/** Runs one check of the page script inside the browser. */
+/** Runs one check of the page script inside the browser, in the page on the first origin. */
 function inPage<K extends keyof PageChecks>(
   name: K,
   ...args: Parameters<PageChecks[K]>
 ): Promise<Awaited<ReturnType<PageChecks[K]>>> {
-  return page.evaluate(
+  return inPageOf(page, name, ...args);
+}
+
+/** The same in the page `on`. */
+function inPageOf<K extends keyof PageChecks>(
+  on: Page,
+  name: K,
+  ...args: Parameters<PageChecks[K]>
+): Promise<Awaited<ReturnType<PageChecks[K]>>> {
+  return on.evaluate(
     ([check, checkArgs]) => {
       const checks = (globalThis as unknown as { mcpChecks: Record<string, (...a: unknown[]) => unknown> }).mcpChecks;
       return checks[check]!(...checkArgs);
@@ -146,5 +167,35 @@ describe.each(FRAMEWORKS)('a web MCP client on another origin, server on %s', (f
       const text = (outcome.body as { result: { content: { text: string }[] } }).result.content[0]!.text;
       expect(JSON.parse(text)).toMatchObject({ authenticated: true, method: 'jwt' });
     });
+  });
+});
+
+describe.each(FRAMEWORKS)('allowed origins (MCP_CORS_ORIGINS) on %s', (framework) => {
+  let server: ServerProcess;
+  let mcpUrl: string;
+
+  beforeAll(async () => {
+    server = await startServerProcess({
+      env: { MCP_HTTP_FRAMEWORK: framework, MCP_CORS_ORIGINS: origin.url },
+      timeoutMs: 60_000,
+    });
+    mcpUrl = `http://localhost:${server.port}/mcp`;
+  });
+  afterAll(() => server?.stop());
+
+  it('a page on a listed origin passes the preflight and reads the challenge', async () => {
+    const outcome = await inPageOf(page, 'anonymousCall', mcpUrl, '2026-07-28');
+    expect(outcome.error, browserSaid()).toBeUndefined();
+    expect(outcome.status).toBe(401);
+    expect(outcome.wwwAuthenticate).toMatch(/^Bearer resource_metadata=/);
+  });
+
+  it('the browser refuses a page on any other origin', async () => {
+    const before = consoleMessages.length;
+    const outcome = await inPageOf(otherPage, 'anonymousCall', mcpUrl, '2026-07-28');
+    expect(outcome).toEqual({ error: 'TypeError: Failed to fetch' });
+    expect(consoleMessages.slice(before).join('\n')).toContain(
+      `from origin '${otherOrigin.url}' has been blocked by CORS policy`,
+    );
   });
 });
