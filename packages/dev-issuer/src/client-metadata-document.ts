@@ -20,6 +20,11 @@ export const MAX_DOCUMENT_BYTES = 5 * 1024;
 const FETCH_TIMEOUT_MS = 5_000;
 /** A fetched document is reused this long, so one sign-in does not fetch it at every step. */
 const CACHE_TTL_MS = 30_000;
+/**
+ * A refusal is remembered this long: oidc-provider looks a client up twice while answering one
+ * failed authorization request, and a slow document would otherwise cost twice its timeout.
+ */
+const REFUSAL_TTL_MS = 2_000;
 const CACHE_MAX_ENTRIES = 100;
 
 // Shared-secret client authentication needs a secret, which a public document cannot hold.
@@ -154,12 +159,19 @@ export function withLoopbackClientMetadataDocuments(
   factory: (model: string) => Adapter,
   refuse: (description: string) => Error,
 ): AdapterFactory {
-  const cache = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
+  const cache = new Map<string, { payload?: AdapterPayload; refusal?: string; expiresAt: number }>();
   const inFlight = new Map<string, Promise<AdapterPayload>>();
+  const remember = (url: string, entry: { payload?: AdapterPayload; refusal?: string }, ttlMs: number) => {
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(url, { ...entry, expiresAt: Date.now() + ttlMs });
+  };
 
   async function resolve(url: string): Promise<AdapterPayload> {
     const cached = cache.get(url);
-    if (cached !== undefined && cached.expiresAt > Date.now()) return cached.payload;
+    if (cached !== undefined && cached.expiresAt > Date.now()) {
+      if (cached.refusal !== undefined) throw refuse(cached.refusal);
+      if (cached.payload !== undefined) return cached.payload;
+    }
     cache.delete(url);
     let pending = inFlight.get(url);
     if (pending === undefined) {
@@ -170,11 +182,11 @@ export function withLoopbackClientMetadataDocuments(
     try {
       payload = await pending;
     } catch (error) {
-      if (error instanceof ClientMetadataDocumentError) throw refuse(error.message);
-      throw error;
+      if (!(error instanceof ClientMetadataDocumentError)) throw error;
+      if (!cache.has(url)) remember(url, { refusal: error.message }, REFUSAL_TTL_MS);
+      throw refuse(error.message);
     }
-    if (cache.size >= CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(url, { payload, expiresAt: Date.now() + CACHE_TTL_MS });
+    if (!cache.has(url)) remember(url, { payload }, CACHE_TTL_MS);
     return payload;
   }
 
