@@ -1,4 +1,4 @@
-// design.md: core and metadata know no web framework and import no node:http, so they run on
+// docs/architecture.md: core and metadata know no web framework and import no node:http, so they run on
 // any runtime with Web APIs. This checks the built output users actually receive.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * A vitest reporter that ends every run with one plain line, `N passed, M failed` (and
- * `, K skipped` when any were): the closing line CI and the hardening suite report (issue 8).
+ * `, K skipped` when any were): the closing line CI and the hardening suite report (docs/security.md).
  * A file that did not load, a suite whose hook threw, and each unhandled error count as one
  * failure each, so a run that broke before its tests never reads as green.
  *

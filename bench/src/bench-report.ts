@@ -42,7 +42,7 @@ export interface VariantReport {
   problems: string[];
 }
 
-/** One target of issue 7, evaluated. */
+/** One performance target (docs/performance.md), evaluated. */
 export interface TargetResult {
   /** The target family: `repeated-throughput`, `repeated-p99`, `distinct`, `cold-start`, `memory`, `peers`. */
   kind: string;

@@ -113,7 +113,7 @@ export function renderResults(report: BenchReport, notes?: string): string {
     '- "server CPU µs/req" is the user + system CPU time of the server process during the measured run divided by its responses (from `/proc`): on a shared machine it moves less than throughput does. The "reference middleware" row is the shape of an adapter with the verification left out (it reads the `Authorization` header, awaits once, attaches an identity and adds the same CORS headers): its distance from the bare route is what the framework charges any such middleware.',
     '- The distinct-tokens target compares like with like: the verification pipeline against raw `jose.jwtVerify` in the same process (the micro benchmark below), not an HTTP server against a function call.',
     '- Peers get their most favourable configuration: `@fastify/jwt` and `hono/jwk` cannot read a JWKS URI efficiently (the first not at all, the second downloads it on every request), so they are given the key fetched once at start-up from the same JWKS server.',
-    "- No peer adds CORS headers, so the peer targets compare each peer with mcp-warden sending the same response, `cors: false` (the default's two R8 headers are measured on their own rows, and shown beside each peer target).",
+    "- No peer adds CORS headers, so the peer targets compare each peer with mcp-warden sending the same response, `cors: false` (the default's two CORS headers are measured on their own rows, and shown beside each peer target).",
     '',
     '## Targets',
     '',

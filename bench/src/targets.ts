@@ -1,5 +1,5 @@
 /**
- * The targets of issue 7, evaluated against a run's figures, each with the margin by which it
+ * The performance targets (docs/performance.md), evaluated against a run's figures, each with the margin by which it
  * was met or missed.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The catalogue of HTTP variants (issue 7): per framework the bare route, mcp-warden with each
+ * The catalogue of HTTP variants (docs/performance.md): per framework the bare route, mcp-warden with each
  * credential kind, the 401 path and the peer libraries, plus the full MCP `tools/call whoami`
  * through apps/server with and without authentication. Every variant names its baseline: the
  * bare route of its framework, or for the MCP rows apps/server without authentication.

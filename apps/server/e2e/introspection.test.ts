@@ -1,4 +1,4 @@
-// Opaque access tokens end to end (issue 9, R17): the development issuer issues opaque tokens and
+// Opaque access tokens end to end (docs/providers.md; RFC 7662 §2.2): the development issuer issues opaque tokens and
 // authenticates its introspection clients; the reference server, on every framework, validates
 // them through RFC 7662 introspection. A counting proxy between the two shows that a burst of
 // 1,000 concurrent requests carrying one token costs exactly one introspection call.
@@ -195,7 +195,7 @@ describe.each(FRAMEWORKS)('opaque tokens through introspection on %s', (framewor
     }
   });
 
-  it('refuses a token issued for another resource (R10) and checks scopes as for JWTs (R7)', async () => {
+  it('refuses a token issued for another resource (RFC 8707 §2) and checks scopes as for JWTs (docs/requirements.md, "Step-up for tools")', async () => {
     const elsewhere = await issuer.clientCredentialsToken({
       resource: resourceOf(framework === 'hono' ? 'express' : 'hono'),
     });

@@ -1,6 +1,6 @@
-// The embedded development issuer end to end (issue 6, tests 2–4): the official MCP client
+// The embedded development issuer end to end: the official MCP client
 // against the zero-config server on every framework, starting from the HTTP 401 and doing its own
-// discovery (R1, R2, R5), then client credentials, then step-up (R6, R7).
+// discovery (RFC 9728 §3.1; RFC 9728 §2; RFC 6750 §3, RFC 9728 §5.1), then client credentials, then step-up (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools").
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -129,7 +129,7 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
     expect(server.output()).toMatch(/TOKEN=\$\(curl -s -u \S+ -d grant_type=client_credentials/);
   });
 
-  it('answers an anonymous call with the 401 challenge that starts OAuth (R5)', async () => {
+  it('answers an anonymous call with the 401 challenge that starts OAuth (RFC 6750 §3, RFC 9728 §5.1)', async () => {
     const res = await fetch(mcpUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -143,33 +143,39 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
     expect(prm).toMatchObject({ resource: mcpUrl, authorization_servers: [issuer] });
   });
 
-  it('the official MCP client signs in with authorization code + PKCE and dynamic registration', async () => {
-    const provider = new TestOAuthClient();
-    const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
-    const client = new Client({ name: 'mcp-warden-e2e', version: '1.0.0' });
-    await expect(client.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(provider.clientInformation()?.client_id).toBeTruthy(); // registered itself (RFC 7591)
-    expect(provider.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(provider.authorizationUrl?.searchParams.get('resource')).toBe(mcpUrl); // RFC 8707
+  // The zero-config resource is http://localhost:PORT/mcp; a user may copy either loopback address.
+  it.each(['localhost', '127.0.0.1'])(
+    'the official MCP client signs in with authorization code + PKCE and dynamic registration through http://%s:PORT/mcp',
+    async (host) => {
+      const mcpUrl = `http://${host}:${server.port}/mcp`;
+      const provider = new TestOAuthClient();
+      const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
+      const client = new Client({ name: 'mcp-warden-e2e', version: '1.0.0' });
+      await expect(client.connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+      expect(provider.clientInformation()?.client_id).toBeTruthy(); // registered itself (RFC 7591)
+      expect(provider.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(provider.authorizationUrl?.searchParams.get('resource')).toBe(mcpUrl); // RFC 8707
 
-    const callback = await completeAuthorization(provider.authorizationUrl!, { issuer, url: issuer });
-    await first.finishAuth(callback.searchParams);
+      const callback = await completeAuthorization(provider.authorizationUrl!, { issuer, url: issuer });
+      await first.finishAuth(callback.searchParams);
 
-    const authed = new Client({ name: 'mcp-warden-e2e', version: '1.0.0' });
-    await authed.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
-    const tools = await authed.listTools();
-    expect(tools.tools.map((t) => t.name).sort()).toEqual(['admin_info', 'echo', 'whoami']);
-    const who = JSON.parse(textOf(await authed.callTool({ name: 'whoami', arguments: {} })));
-    expect(who).toMatchObject({
-      authenticated: true,
-      method: 'jwt',
-      subject: 'dev-user',
-      clientId: provider.clientInformation()!.client_id,
-      issuer,
-    });
-    expect(who.scopes).toContain('mcp:tools');
-    await authed.close();
-  });
+      const authed = new Client({ name: 'mcp-warden-e2e', version: '1.0.0' });
+      await authed.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
+      const tools = await authed.listTools();
+      expect(tools.tools.map((t) => t.name).sort()).toEqual(['admin_info', 'echo', 'whoami']);
+      const who = JSON.parse(textOf(await authed.callTool({ name: 'whoami', arguments: {} })));
+      expect(who).toMatchObject({
+        authenticated: true,
+        method: 'jwt',
+        subject: 'dev-user',
+        clientId: provider.clientInformation()!.client_id,
+        issuer,
+      });
+      expect(who.scopes).toContain('mcp:tools');
+      await authed.close();
+    },
+    30_000,
+  );
 
   it('a client credentials token reaches whoami as the client (official client)', async () => {
     const { client_id, client_secret } = await registerClientCredentialsClient(issuer, 'mcp:tools');
@@ -192,7 +198,7 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
     await client.close();
   });
 
-  it('step-up: admin_info without mcp:admin is a 403 insufficient_scope challenge; with it, it succeeds (R6, R7)', async () => {
+  it('step-up: admin_info without mcp:admin is a 403 insufficient_scope challenge; with it, it succeeds (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools")', async () => {
     const post = (token: string) =>
       fetch(mcpUrl, {
         method: 'POST',

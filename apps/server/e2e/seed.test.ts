@@ -1,7 +1,7 @@
 // The seed document's "Testing" section, each command as a test, against the real server
 // process on every framework (`make dev-server` is `node apps/server/dist/main.js` here).
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,8 +19,10 @@ import {
 } from './server-process.js';
 
 const running: ServerProcess[] = [];
+const scratchDirectories: string[] = [];
 afterAll(async () => {
   await Promise.all(running.map((s) => s.stop()));
+  for (const dir of scratchDirectories) rmSync(dir, { recursive: true, force: true });
 });
 async function start(env: Record<string, string>): Promise<ServerProcess> {
   const server = await startServerProcess({ env });
@@ -73,8 +75,10 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
     });
     const res = await seedCurl(`${server.url}/mcp/messages`, TOOLS_LIST);
     expect(res.status).toBe(401);
+    // The resource (http://localhost:PORT/mcp) is a loopback one: the challenge names the metadata
+    // under the address this client used.
     expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer resource_metadata="http://127.0.0.1:${server.port}/.well-known/oauth-protected-resource/mcp"`,
     );
     expect(await res.json()).toMatchObject({ error: expect.any(String), error_description: expect.any(String) });
     const ok = await seedCurl(`${server.url}/mcp/messages`, TOOLS_LIST, { 'x-api-key': 'test-key-123' });
@@ -84,6 +88,7 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
   it('"Test JWT": RS256 with MCP_JWT_PUBLIC_KEY_FILE', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const dir = mkdtempSync(join(tmpdir(), 'mcp-warden-seed-'));
+    scratchDirectories.push(dir);
     const keyFile = join(dir, 'public-key.pem');
     writeFileSync(keyFile, await exportSPKI(publicKey));
     const port = await freePort();
@@ -128,7 +133,7 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
     let provider: Server;
     let providerUrl: string;
     beforeAll(async () => {
-      // A provider that publishes no metadata of its own: the server builds the seed's document.
+      // A provider that publishes no metadata of its own: the server builds the documented one (docs/compatibility.md).
       provider = createServer((_req, res) => {
         res.statusCode = 404;
         res.end();
@@ -138,7 +143,7 @@ describe.each(FRAMEWORKS)('seed Testing section on %s', (framework) => {
     });
     afterAll(() => new Promise<void>((resolve) => provider.close(() => resolve())));
 
-    it('serves the seed example document for MCP_OAUTH_SERVER_URL', async () => {
+    it('serves the example document of docs/compatibility.md for MCP_OAUTH_SERVER_URL', async () => {
       const server = await start({
         MCP_HTTP_FRAMEWORK: framework,
         MCP_OAUTH_SERVER_URL: providerUrl,

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +53,8 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-  stop(): Promise<number | null>;
+  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface StartOptions {
@@ -66,8 +67,9 @@ export interface StartOptions {
 /** Runs the server until it prints its listening line; rejects with its output if it exits first. */
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const port = options.env?.PORT ? Number(options.env.PORT) : await freePort();
+  const scratch = options.cwd === undefined ? emptyWorkingDirectory() : undefined;
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'mcp-warden-e2e-')),
+    cwd: options.cwd ?? scratch,
     env: {
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
@@ -85,7 +87,12 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     output += chunk.toString('utf8');
   });
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`server did not start within time:\n${output}`)),
@@ -110,9 +117,9 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     port,
     pid: child.pid ?? 0,
     output: () => output,
-    async stop() {
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
+      child.kill(signal);
       return exited;
     },
   };
@@ -123,8 +130,9 @@ export async function runUntilExit(
   env: Record<string, string>,
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; output: string }> {
+  const cwd = emptyWorkingDirectory();
   const child = spawn(process.execPath, [MAIN], {
-    cwd: mkdtempSync(join(tmpdir(), 'mcp-warden-e2e-')),
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(await freePort()), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -138,10 +146,16 @@ export async function runUntilExit(
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   clearTimeout(timer);
+  rmSync(cwd, { recursive: true, force: true });
   return { code, output };
 }
 
-/** The request the seed's curl commands send: curl's default headers, JSON body, nothing else. */
+/** A fresh empty directory for the server to run in (no stray .env), removed when it exits. */
+function emptyWorkingDirectory(): string {
+  return mkdtempSync(join(tmpdir(), 'mcp-warden-e2e-'));
+}
+
+/** The request the curl commands of docs/compatibility.md send: curl's default headers, JSON body, nothing else. */
 export function seedCurl(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, {
     method: 'POST',

@@ -1,6 +1,6 @@
-// Several trusted issuers end to end (issue 9): two development issuers are trusted through
+// Several trusted issuers end to end (docs/providers.md): two development issuers are trusted through
 // MCP_TRUSTED_ISSUERS (one by discovery, one by JWKS URI), both accepted; a third one's token is
-// refused before the server contacts anybody, and the metadata names both trusted issuers (R2).
+// refused before the server contacts anybody, and the metadata names both trusted issuers (RFC 9728 §2).
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAMEWORKS, freePort, type ServerProcess, seedCurl, startServerProcess, toolsCall } from './server-process.js';
@@ -79,7 +79,7 @@ describe.each(FRAMEWORKS)('two trusted issuers on %s', (framework) => {
     expect(handled.get(stranger)!.slice(before)).toEqual([]);
   });
 
-  it('lists both trusted issuers in the protected-resource metadata (R2)', async () => {
+  it('lists both trusted issuers in the protected-resource metadata (RFC 9728 §2)', async () => {
     const response = await fetch(`${server.url}/.well-known/oauth-protected-resource/mcp`);
     expect((await response.json()).authorization_servers).toEqual([first.issuer, second.issuer]);
   });

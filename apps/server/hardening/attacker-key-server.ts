@@ -1,7 +1,7 @@
 /**
  * The attacker's key server: where `jku`, `x5u` and `jwk` headers of forged tokens point. It
  * serves the attacker's public key as a JWKS (and as anything else asked for) and counts every
- * request; R12 holds only if that count stays zero.
+ * request; RFC 8725 §3.1 holds only if that count stays zero.
  *
  * @module
  */

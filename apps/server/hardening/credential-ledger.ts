@@ -1,6 +1,6 @@
 /**
  * Every credential the suite sends is written down here, so that at the end the captured server
- * logs can be searched for each one (R18, issue 8 "Secrets": no token, API key, secret or
+ * logs can be searched for each one (docs/security.md, "Threat model": no token, API key, secret or
  * Authorization value may appear in a log).
  *
  * @module

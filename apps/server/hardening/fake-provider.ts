@@ -58,6 +58,11 @@ export interface FakeProvider {
   published: Set<string>;
   /** Opaque tokens introspection calls active, with their claims. */
   activeTokens: Map<string, Record<string, unknown>>;
+  /**
+   * Introspection answers sent exactly as written, for JSON no serialiser produces (`"exp":1e400`);
+   * checked before `activeTokens`.
+   */
+  rawIntrospectionAnswers: Map<string, string>;
   /** How many requests each path received. */
   hits: Map<string, number>;
   /**
@@ -98,6 +103,7 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
   let delays: Record<string, number> = {};
   const published = new Set(keys.map((key) => key.kid));
   const activeTokens = new Map<string, Record<string, unknown>>();
+  const rawIntrospectionAnswers = new Map<string, string>();
   const hits = new Map<string, number>();
   const pending = new Set<ServerResponse>();
   let server: Server;
@@ -123,12 +129,15 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
     return body;
   }
 
-  async function introspect(req: IncomingMessage): Promise<Record<string, unknown>> {
+  async function introspect(req: IncomingMessage): Promise<string> {
     const expected = `Basic ${Buffer.from(`${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}`).toString('base64')}`;
     const form = new URLSearchParams(await readBody(req));
-    if (req.headers.authorization !== expected) return { active: false };
-    const claims = activeTokens.get(form.get('token') ?? '');
-    return claims === undefined ? { active: false } : { active: true, ...claims };
+    if (req.headers.authorization !== expected) return JSON.stringify({ active: false });
+    const token = form.get('token') ?? '';
+    const raw = rawIntrospectionAnswers.get(token);
+    if (raw !== undefined) return raw;
+    const claims = activeTokens.get(token);
+    return JSON.stringify(claims === undefined ? { active: false } : { active: true, ...claims });
   }
 
   function send(res: ServerResponse, status: number, body: string): void {
@@ -171,7 +180,7 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
     } else if (path === JWKS_PATH) {
       send(res, 200, JSON.stringify({ keys: keys.filter((key) => published.has(key.kid)).map((key) => key.jwk) }));
     } else if (path === INTROSPECTION_PATH && req.method === 'POST') {
-      send(res, 200, JSON.stringify(await introspect(req)));
+      send(res, 200, await introspect(req));
     } else {
       send(res, 404, JSON.stringify({ error: 'not_found' }));
     }
@@ -224,6 +233,7 @@ export async function startFakeProvider(keyCount = 2): Promise<FakeProvider> {
     keys,
     published,
     activeTokens,
+    rawIntrospectionAnswers,
     hits,
     async setMode(next, options = {}) {
       const wasDown = mode === 'down';

@@ -1,5 +1,5 @@
 /**
- * The load the suite puts on a server (issue 8, "Load"): autocannon at 100 connections, each
+ * The load the suite puts on a server (docs/security.md, "The hardening suite"): autocannon at 100 connections, each
  * request drawn from a weighted mix of valid and invalid credentials, every answer tallied by the
  * kind of request that caused it, so "zero valid requests refused" and "zero invalid requests
  * accepted" are counted, not inferred from totals.

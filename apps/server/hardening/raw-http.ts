@@ -26,6 +26,8 @@ export interface RawRequest {
   body?: string;
   /** Give up (status 0) after this long; default 15 s. */
   timeoutMs?: number;
+  /** The Host line's value; default `127.0.0.1:<port>`. */
+  host?: string;
 }
 
 /** The body the suite posts: the MCP `tools/list` request, accepted by every protocol revision. */
@@ -74,7 +76,8 @@ function parse(raw: Buffer): Pick<RawResponse, 'status' | 'headers' | 'body'> {
 export function rawRequest(port: number, request: RawRequest = {}): Promise<RawResponse> {
   const method = request.method ?? 'POST';
   const body = request.body ?? (method === 'POST' ? TOOLS_LIST_BODY : '');
-  const lines = [`${method} ${request.path ?? '/mcp'} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close'];
+  const host = request.host ?? `127.0.0.1:${port}`;
+  const lines = [`${method} ${request.path ?? '/mcp'} HTTP/1.1`, `Host: ${host}`, 'Connection: close'];
   if (method === 'POST') {
     lines.push('Content-Type: application/json', 'Accept: application/json, text/event-stream');
     lines.push(`Content-Length: ${Buffer.byteLength(body)}`);

@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Framework, freePort, type ServerProcess, startServerProcess } from '../e2e/server-process.js';
@@ -45,6 +45,7 @@ export interface WardenUnderTest extends ServerProcess {
 export class HardeningContext {
   readonly ledger = new CredentialLedger();
   readonly servers: WardenUnderTest[] = [];
+  readonly #probeDirectories: string[] = [];
 
   /**
    * Starts the server on `framework`, trusting `provider`. `env` adds or overrides variables
@@ -62,7 +63,9 @@ export class HardeningContext {
       this.ledger.add(`hk_${randomBytes(18).toString('base64url')}`),
     ];
     this.ledger.add(INTROSPECTION_CLIENT.secret);
-    const probeFile = join(mkdtempSync(join(tmpdir(), 'mcp-warden-probe-')), 'probe.json');
+    const probeDirectory = mkdtempSync(join(tmpdir(), 'mcp-warden-probe-'));
+    this.#probeDirectories.push(probeDirectory);
+    const probeFile = join(probeDirectory, 'probe.json');
     const merged: Record<string, string> = {
       PORT: String(port),
       MCP_HTTP_FRAMEWORK: framework,
@@ -130,6 +133,7 @@ export class HardeningContext {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.stop()));
+    for (const dir of this.#probeDirectories) rmSync(dir, { recursive: true, force: true });
   }
 }
 

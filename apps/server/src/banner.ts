@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { resourceSpellings } from '@mcp-warden/core';
 import { clientCredentialsCurl, type DevIssuer } from '@mcp-warden/dev-issuer';
 
 /**
@@ -20,6 +21,10 @@ export function devIssuerBanner(mcpUrl: string, issuer: DevIssuer): string {
     '  mcp-warden: development mode (embedded OAuth issuer; NOT FOR PRODUCTION)',
     '',
     `  MCP endpoint   ${mcpUrl}`,
+    // A loopback resource answers under each loopback spelling, OAuth included.
+    ...resourceSpellings(mcpUrl)
+      .slice(1)
+      .map((url) => `             or  ${url}`),
     `  OAuth issuer   ${issuer.issuer}`,
     `  Sign in as     ${issuer.user.id}`,
     '',
@@ -28,7 +33,8 @@ export function devIssuerBanner(mcpUrl: string, issuer: DevIssuer): string {
     `    TOKEN=$(${clientCredentialsCurl(issuer)} | ${extractToken})`,
     `    ${listTools}`,
     '',
-    '  Set MCP_API_KEYS, MCP_JWT_* or MCP_OAUTH_* to use your own authentication.',
+    '  To use your own authentication, set MCP_API_KEYS, or MCP_JWT_ISSUER / MCP_OAUTH_JWKS_URI /',
+    '  MCP_JWT_PUBLIC_KEY / MCP_JWT_SECRET (see .env.mcp.example); this issuer then stays off.',
     '',
   ].join('\n');
 }

@@ -3,23 +3,29 @@
  *
  * @module
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { wardenAuth, wardenMetadata } from '@mcp-warden/express';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import express, { type ErrorRequestHandler } from 'express';
-import { answerClientError } from './client-error.js';
-import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
-
-const MAX_BODY = '4mb';
+import {
+  guardNodeServer,
+  type ListeningServer,
+  mcpPaths,
+  NOT_FOUND_BODY,
+  PARSE_ERROR_BODY,
+  type ServerDeps,
+} from './http-recipe.js';
+import { checkRequestHead } from './request-head.js';
+import { serverTimeoutOptions } from './server-timeouts.js';
 
 export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> {
-  const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;
+  const { authenticator, config, endpoint, metadata, rebindingGuard, settings, toolScopes, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
 
   app.use((req, res, next) => {
-    const rejection = rebindingGuard(req.headers.host, req.headers.origin);
+    const rejection = checkRequestHead(req.rawHeaders) ?? rebindingGuard(req.headers.host, req.headers.origin);
     if (rejection) {
       res.status(rejection.status).json(rejection.body);
       return;
@@ -31,14 +37,14 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
     res.json({ status: 'ok' });
   });
 
-  // The tools/call scope check (R7) reads the parsed body, so express.json() runs before the adapter.
-  const parseJson = express.json({ limit: MAX_BODY });
+  // The adapter authenticates first, then reads and parses the JSON body within MCP_MAX_BODY_BYTES
+  // itself (no express.json()): a refused request's body is never read.
   const protect = wardenAuth({ authenticator, toolScopes });
   const serveMcp = toNodeHandler(endpoint, {
     onerror: (error) => logger.error({ err: error }, 'MCP request failed'),
   });
   for (const path of mcpPaths(config.resourceUrl)) {
-    app.all(path, parseJson, protect, (req, res) => serveMcp(req, res, req.body));
+    app.all(path, protect, (req, res) => serveMcp(req, res, req.body));
   }
 
   app.use((_req, res) => {
@@ -50,8 +56,10 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
       res.status(400).json(PARSE_ERROR_BODY);
       return;
     }
-    if (status === 413) {
-      res.status(413).json({ error: 'invalid_request', error_description: 'Request body too large' });
+    if (status !== undefined && status >= 400 && status < 500) {
+      // A client's mistake (a body a middleware could not read): its 4xx, never a logged 500.
+      logger.debug({ status, method: req.method, path: req.path }, 'request refused');
+      if (!res.headersSent) res.status(status).json({ error: 'invalid_request', error_description: 'Bad request' });
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
@@ -59,10 +67,12 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
   };
   app.use(onError);
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  const server: Server = createServer(serverTimeoutOptions(settings), app);
+  guardNodeServer(server, deps);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
   });
-  server.on('clientError', answerClientError(logger));
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

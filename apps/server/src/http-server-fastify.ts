@@ -3,23 +3,35 @@
  *
  * @module
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { wardenPlugin } from '@mcp-warden/fastify';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify from 'fastify';
 import { answerClientError } from './client-error.js';
-import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-server.js';
+import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-recipe.js';
+import { checkRequestHead } from './request-head.js';
+import { serverTimeoutOptions } from './server-timeouts.js';
 
 export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> {
-  const { authenticator, config, endpoint, metadata, rebindingGuard, toolScopes, logger } = deps;
+  const { authenticator, config, endpoint, metadata, rebindingGuard, settings, toolScopes, logger } = deps;
+  const timeouts = serverTimeoutOptions(settings);
   const app = Fastify({
     logger: false,
-    bodyLimit: 4 * 1024 * 1024,
+    // The plugin reads the body within the same limit first; Fastify's own check is the backstop.
+    bodyLimit: config.maxBodyBytes,
     clientErrorHandler: answerClientError(logger),
+    // Fastify's defaults (72 s keep-alive, no request timeout) replaced by the configured ones.
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+    requestTimeout: timeouts.requestTimeout,
+    // The Node server with every timeout set at creation (connectionsCheckingInterval cannot be
+    // changed later); Fastify adds its clientErrorHandler to it.
+    serverFactory: (handler) => createServer(timeouts, handler),
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    const rejection = rebindingGuard(request.headers.host, request.headers.origin);
+    const rejection =
+      checkRequestHead(request.raw.rawHeaders) ?? rebindingGuard(request.headers.host, request.headers.origin);
     if (rejection) return reply.code(rejection.status).send(rejection.body);
   });
   await app.register(wardenPlugin, { authenticator, metadata, toolScopes });
@@ -55,7 +67,7 @@ export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> 
     return reply.code(500).send({ error: 'server_error', error_description: 'Internal server error' });
   });
 
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: settings.host, port: settings.port });
   return {
     port: (app.server.address() as AddressInfo).port,
     close: () => app.close(),

@@ -1,59 +1,21 @@
 /**
  * The reference server's HTTP layer on the framework `MCP_HTTP_FRAMEWORK` names. Each builder is
  * the same recipe in its framework's idiom: DNS-rebinding guard, discovery documents, health
- * check, then the MCP endpoint behind the mcp-warden adapter.
+ * check, then the MCP endpoint behind the mcp-warden adapter. Only the chosen builder, and so
+ * only the chosen framework, is loaded.
  *
  * @module
  */
-import type { Authenticator, WardenConfig } from '@mcp-warden/core';
-import type { MetadataProvider } from '@mcp-warden/metadata';
-import type { Logger } from 'pino';
-import type { RebindingGuard } from './dns-rebinding.js';
-import { listenExpress } from './http-server-express.js';
-import { listenFastify } from './http-server-fastify.js';
-import { listenHono } from './http-server-hono.js';
-import type { McpEndpoint } from './mcp-endpoint.js';
+import type { ListeningServer, ServerDeps } from './http-recipe.js';
 
-/** Everything a framework builder needs; built once at start-up. */
-export interface ServerDeps {
-  config: WardenConfig;
-  authenticator: Authenticator;
-  metadata: MetadataProvider;
-  endpoint: McpEndpoint;
-  logger: Logger;
-  toolScopes: Record<string, string[]>;
-  rebindingGuard: RebindingGuard;
-}
-
-/** A listening HTTP server. */
-export interface ListeningServer {
-  port: number;
-  close(): Promise<void>;
-}
-
-/**
- * The paths the MCP endpoint answers on: the path of `MCP_RESOURCE_URL` (default `/mcp`) and the
- * seed's `/mcp/messages`.
- */
-export function mcpPaths(resourceUrl: string): string[] {
-  const resourcePath = new URL(resourceUrl).pathname.replace(/\/+$/, '') || '/';
-  return [...new Set([resourcePath, '/mcp/messages'])];
-}
-
-/** The JSON answer for a path nothing serves. */
-export const NOT_FOUND_BODY = { error: 'not_found', error_description: 'Not found' } as const;
-
-/** The JSON answer for a request body that is not valid JSON (JSON-RPC parse error, HTTP 400). */
-export const PARSE_ERROR_BODY = { jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null } as const;
-
-/** Starts the configured framework on `config.host:config.port`. */
-export function listen(deps: ServerDeps): Promise<ListeningServer> {
-  switch (deps.config.httpFramework) {
+/** Starts the configured framework on `settings.host:settings.port`. */
+export async function listen(deps: ServerDeps): Promise<ListeningServer> {
+  switch (deps.settings.httpFramework) {
     case 'express':
-      return listenExpress(deps);
+      return (await import('./http-server-express.js')).listenExpress(deps);
     case 'fastify':
-      return listenFastify(deps);
+      return (await import('./http-server-fastify.js')).listenFastify(deps);
     default:
-      return listenHono(deps);
+      return (await import('./http-server-hono.js')).listenHono(deps);
   }
 }

@@ -13,7 +13,7 @@ export function createLogger(level: string, options: { pretty?: boolean } = {}):
     level,
     base: { service: 'mcp-warden' },
     // Defence in depth: nothing here logs headers, but if a caller ever passes them, the
-    // credentials are censored rather than written (R18: a key is never logged).
+    // credentials are censored rather than written (docs/security.md: a key is never logged).
     redact: {
       paths: ['authorization', 'headers.authorization', 'headers["x-api-key"]', 'token', 'apiKey', '*.token'],
       censor: '***',

@@ -6,18 +6,19 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from '@mcp-warden/core';
+import { ConfigError } from '@mcp-warden/core';
 import { devIssuerBanner } from './banner.js';
 import { createLogger } from './logger.js';
+import { loadServerConfig, type ServerConfig } from './server-config.js';
 import { StartupError, startServer } from './start-server.js';
 
 async function main(): Promise<void> {
   // Node's own .env loader (no dependency); variables already set in the environment win.
   if (existsSync('.env')) process.loadEnvFile('.env');
 
-  let config: ReturnType<typeof loadConfig>;
+  let config: ServerConfig;
   try {
-    config = loadConfig(process.env);
+    config = loadServerConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError || (error as Error)?.name === 'ConfigError') {
       process.stderr.write(`${(error as Error).message}\n`);
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.settings.logLevel);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config, logger);
@@ -40,9 +41,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  logger.info({ mcp: server.mcpUrl }, `mcp-warden reference server listening on ${server.url}`);
-  if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
-
+  // Ready to shut down cleanly before saying so: a supervisor (or a test) may signal the process
+  // as soon as it reads the listening line.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -60,6 +60,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  // The banner first: whoever waits for the listening line (a supervisor, the end-to-end tests)
+  // then has the banner too, whatever the logger buffers.
+  if (server.devIssuer) process.stdout.write(devIssuerBanner(server.mcpUrl, server.devIssuer));
+  logger.info(
+    { mcp: server.mcpUrl },
+    `mcp-warden reference server listening on ${server.url} (MCP endpoint ${server.mcpUrl})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -64,7 +64,7 @@ export function createMcpEndpoint(factory: () => McpServer): McpEndpoint {
   async function serveLegacy(request: Request, options: McpEndpointRequestOptions): Promise<Response> {
     const server = factory();
     // Stateless (no session id) and JSON responses: every 2025-era request stands alone, which is
-    // what lets the server scale horizontally and answer the seed's one-shot curl requests.
+    // what lets the server scale horizontally and answer one-shot curl requests (docs/compatibility.md).
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,

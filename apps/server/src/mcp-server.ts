@@ -7,10 +7,10 @@
 import { type AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
-/** The scope `admin_info` needs: a token without it gets the HTTP 403 step-up challenge (R7). */
+/** The scope `admin_info` needs: a token without it gets the HTTP 403 step-up challenge (docs/requirements.md, "Step-up for tools"). */
 export const ADMIN_SCOPE = 'mcp:admin';
 
-/** Tool name → scopes it needs beyond the route's own, handed to the adapter for R7. */
+/** Tool name → scopes it needs beyond the route's own, handed to the adapter for the step-up check (docs/requirements.md, "Step-up for tools"). */
 export const TOOL_SCOPES: Readonly<Record<string, string[]>> = { admin_info: [ADMIN_SCOPE] };
 
 /** What `whoami` reports: the caller exactly as the tool handler received it. */
@@ -89,7 +89,7 @@ export function createReferenceMcpServer(facts: ServerFacts): McpServer {
       annotations: { readOnlyHint: true },
     },
     async (_args, ctx) => {
-      // The adapter answers HTTP 403 before this runs (R7); this check keeps the tool safe even
+      // The adapter answers HTTP 403 before this runs (docs/requirements.md, "Step-up for tools"); this check keeps the tool safe even
       // if it is mounted without the adapter's tool-scope map.
       const scopes = ctx.http?.authInfo?.scopes ?? [];
       if (!scopes.includes(ADMIN_SCOPE)) {

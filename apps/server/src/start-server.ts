@@ -4,15 +4,23 @@
  *
  * @module
  */
-import { createAuthenticator, defineConfig, describeConfig, type WardenConfig } from '@mcp-warden/core';
+import {
+  createAuthenticator,
+  defineConfig,
+  describeConfig,
+  resourceSpellings,
+  type WardenConfig,
+} from '@mcp-warden/core';
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { createMetadataProvider } from '@mcp-warden/metadata';
 import type { Logger } from 'pino';
 import { planAuth } from './auth-plan.js';
 import { createRebindingGuard } from './dns-rebinding.js';
-import { listen, type ServerDeps } from './http-server.js';
+import type { ServerDeps } from './http-recipe.js';
+import { listen } from './http-server.js';
 import { createMcpEndpoint } from './mcp-endpoint.js';
 import { ADMIN_SCOPE, createReferenceMcpServer, TOOL_SCOPES } from './mcp-server.js';
+import type { ServerConfig, ServerSettings } from './server-config.js';
 
 /** A started server. */
 export interface RunningServer {
@@ -31,13 +39,16 @@ const DEV_SCOPES = ['mcp:tools', ADMIN_SCOPE];
 
 async function withEmbeddedIssuer(
   config: WardenConfig,
+  settings: ServerSettings,
   logger: Logger,
 ): Promise<{ config: WardenConfig; issuer: DevIssuer }> {
   const issuer = await createDevIssuer({
-    host: config.host,
+    host: settings.host,
     // Next to the MCP port so the banner's URLs stay predictable; random when PORT is 0.
-    port: config.port === 0 ? 0 : config.port + 1,
-    resource: config.resourceUrl,
+    port: settings.port === 0 ? 0 : settings.port + 1,
+    // A loopback resource is one resource under each loopback spelling: the client asks for a token
+    // for the spelling it was given (RFC 8707), and the server accepts each of them.
+    resource: resourceSpellings(config.resourceUrl),
     scopes: DEV_SCOPES,
   });
   logger.debug({ issuer: issuer.issuer }, 'embedded development issuer started');
@@ -69,34 +80,48 @@ function authMethods(config: WardenConfig): string[] {
  * configuration cannot run.
  */
 export async function startServer(
-  initial: WardenConfig,
+  { warden: initial, settings }: ServerConfig,
   logger: Logger,
-  nodeEnv = process.env.NODE_ENV,
+  env: Record<string, string | undefined> = process.env,
 ): Promise<RunningServer> {
-  const plan = planAuth(initial, nodeEnv);
+  const plan = planAuth(initial, settings.devIssuer, env);
   if (plan.mode === 'refused') throw new StartupError(plan.reason);
+  if (plan.mode === 'disabled') {
+    const message =
+      'AUTHENTICATION IS DISABLED (MCP_AUTH_ENABLED=false): every request reaches the tools without credentials';
+    if (env.NODE_ENV === 'production') {
+      const loud = `${message}, in production (NODE_ENV=production). Remove MCP_AUTH_ENABLED=false unless this server is meant to be open to anyone.`;
+      logger.warn({ setting: 'MCP_AUTH_ENABLED' }, loud);
+      process.stderr.write(`\n  WARNING: ${loud}\n\n`);
+    } else {
+      logger.warn({ setting: 'MCP_AUTH_ENABLED' }, message);
+    }
+  }
 
   let config = initial;
   let devIssuer: DevIssuer | undefined;
-  if (plan.mode === 'embedded-issuer') ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, logger));
+  if (plan.mode === 'embedded-issuer') {
+    ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, settings, logger));
+  }
 
   try {
-    logger.info({ auth: plan.mode, config: describeConfig(config) }, 'configuration');
+    logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...settings } }, 'configuration');
     const authenticator = await createAuthenticator(config, { logger });
     const metadata = await createMetadataProvider(config, devIssuer ? { upstream: devIssuer.metadata() } : {});
-    const facts = { framework: config.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
+    const facts = { framework: settings.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
     const endpoint = createMcpEndpoint(() => createReferenceMcpServer(facts));
     const deps: ServerDeps = {
       config,
+      settings,
       authenticator,
       metadata,
       endpoint,
       logger,
       toolScopes: { ...TOOL_SCOPES, ...config.toolScopes },
-      rebindingGuard: createRebindingGuard(config.host, config.resourceUrl),
+      rebindingGuard: createRebindingGuard(settings.host, config.resourceUrl),
     };
     const http = await listen(deps);
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}`;
+    const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${http.port}`;
     return {
       url,
       mcpUrl: config.resourceUrl,

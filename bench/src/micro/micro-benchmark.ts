@@ -1,5 +1,5 @@
 /**
- * The micro benchmark (issue 7): mcp-warden's verification pipeline against raw `jose.jwtVerify`
+ * The micro benchmark (docs/performance.md): mcp-warden's verification pipeline against raw `jose.jwtVerify`
  * per algorithm, sequential and concurrent, on distinct tokens, in a process of its own.
  *
  * - raw jose: `jwtVerify(token, publicKey, { algorithms, issuer, audience })` with the key already

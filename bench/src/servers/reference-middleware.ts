@@ -1,14 +1,14 @@
 /**
  * The reference middleware: what any authentication middleware with mcp-warden's shape costs on
  * a framework before it authenticates anything. It reads the `Authorization` header, awaits once,
- * attaches an identity to the request and adds the R8 CORS headers to the response, exactly like
+ * attaches an identity to the request and adds the CORS headers (docs/requirements.md, "Browser clients") to the response, exactly like
  * the adapters, but verifies nothing. The gap between it and the bare route is the framework's
  * own price for a middleware; the gap between it and mcp-warden is mcp-warden's.
  *
  * @module
  */
 
-/** The response headers every adapter adds by default (R8). */
+/** The response headers every adapter adds by default (docs/requirements.md, "Browser clients"). */
 export const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
 export const EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
 export const EXPOSED_LIST = 'WWW-Authenticate, Retry-After, DPoP-Nonce, Mcp-Session-Id, Mcp-Protocol-Version';

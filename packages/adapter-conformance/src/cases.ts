@@ -1,14 +1,21 @@
 /**
  * The behaviour every adapter must show, as data: a request in, and what a client observes
  * (status, headers, challenge, JSON body) plus the `AuthInfo` the route handler received. Each
- * case names the design.md semantics-table row or the spec-notes requirement it covers.
+ * case names the docs/architecture.md semantics-table row or the docs/requirements.md section it covers.
  *
  * @module
  */
 
-import { ALLOWED_ORIGIN, API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
+import {
+  ALLOWED_ORIGIN,
+  API_KEY,
+  type Fixtures,
+  ISSUER,
+  RESOURCE_URL,
+  SCOPES_SUPPORTED,
+} from './__fixtures__/keys-and-tokens.js';
 import type { CaseRequest } from './http-exchange.js';
-import type { ScenarioName } from './scenarios.js';
+import { type ScenarioName, SMALL_BODY_LIMIT } from './scenarios.js';
 
 /** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
 export interface Expectation {
@@ -17,7 +24,7 @@ export interface Expectation {
   auth?: Record<string, unknown> | null;
   /** On a rejection: the JSON body's `error`. */
   error?: string;
-  /** On a rejection: the exact `error_description`, where the seed or design promises one. */
+  /** On a rejection: the exact `error_description`, where docs/compatibility.md or docs/architecture.md promises one. */
   description?: string;
   /** `WWW-Authenticate` parameters besides `resource_metadata` (always checked): `null` = absent. */
   challenge?: { error?: string | null; scope?: string | null };
@@ -29,11 +36,13 @@ export interface Expectation {
   json?: unknown;
   /** No body at all (HEAD, 204). */
   empty?: boolean;
+  /** A refusal of the request's body, not of its credentials: no `WWW-Authenticate` challenge. */
+  bodyRefusal?: boolean;
 }
 
 export interface ConformanceCase {
   name: string;
-  /** design.md table rows (`table: ...`) and spec-notes ids (`R5`). */
+  /** docs/architecture.md table rows (`table: ...`) and docs/requirements.md sections (`challenges`). */
   covers: string[];
   scenario: ScenarioName;
   request: (fx: Fixtures) => CaseRequest;
@@ -54,7 +63,7 @@ const post = (path: string, headers: [string, string][] = [], json: unknown = rp
 const PRM_PATH = '/.well-known/oauth-protected-resource/mcp';
 const PRM_ROOT_PATH = '/.well-known/oauth-protected-resource';
 const AS_PATH = '/.well-known/oauth-authorization-server';
-/** RFC 9728 §2 document for the configured resource (R2): exact strings, no `offline_access`. */
+/** RFC 9728 §2 document for the configured resource: exact strings, no `offline_access`. */
 const PRM_DOCUMENT = {
   resource: RESOURCE_URL,
   authorization_servers: [ISSUER],
@@ -98,7 +107,7 @@ const JWT_CALLER = {
 const API_KEY_CALLER = { clientId: 'api_key:1', extra: { method: 'api_key' } };
 
 export const CASES: ConformanceCase[] = [
-  // ---- design.md: MCP_AUTH_ENABLED=false -------------------------------------------------------
+  // ---- docs/architecture.md: MCP_AUTH_ENABLED=false -------------------------------------------------------
   {
     name: 'auth disabled: a request without credentials passes as anonymous',
     covers: ['table: MCP_AUTH_ENABLED=false'],
@@ -115,13 +124,13 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'auth disabled: tools/call of a scoped tool and a required-auth route pass as anonymous',
-    covers: ['table: MCP_AUTH_ENABLED=false', 'R7'],
+    covers: ['table: MCP_AUTH_ENABLED=false', 'step-up for tools'],
     scenario: 'disabled',
     request: () => post('/strict', [], toolsCall('deploy')),
     expect: { status: 200, auth: null },
   },
 
-  // ---- design.md: enabled, not required --------------------------------------------------------
+  // ---- docs/architecture.md: enabled, not required --------------------------------------------------------
   {
     name: 'optional auth: no credentials pass as anonymous',
     covers: ['table: enabled, not required, no credentials'],
@@ -138,28 +147,28 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'optional auth: an invalid API key is a 401, never downgraded to anonymous',
-    covers: ['table: enabled, not required, invalid credentials', 'R5'],
+    covers: ['table: enabled, not required, invalid credentials', 'challenges'],
     scenario: 'optional',
     request: () => post('/mcp', [apiKey('not-the-key')]),
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
     name: 'optional auth: an expired JWT is a 401, never downgraded to anonymous',
-    covers: ['table: enabled, not required, invalid credentials', 'R13'],
+    covers: ['table: enabled, not required, invalid credentials', 'time claims'],
     scenario: 'optional',
     request: (fx) => post('/mcp', [bearer(fx.tokens.expired)]),
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
     name: 'optional auth: tools/call of a scoped tool without credentials gets the 401 with its scope',
-    covers: ['table: auth required, no credentials', 'R5', 'R7'],
+    covers: ['table: auth required, no credentials', 'challenges', 'step-up for tools'],
     scenario: 'optional',
     request: () => post('/mcp', [], toolsCall('deploy')),
     expect: { status: 401, challenge: { error: null, scope: 'mcp:deploy' } },
   },
   {
     name: 'optional auth: tools/call of an unscoped tool without credentials passes as anonymous',
-    covers: ['R7'],
+    covers: ['step-up for tools'],
     scenario: 'optional',
     request: () => post('/mcp', [], toolsCall('echo')),
     expect: { status: 200, auth: null },
@@ -172,10 +181,10 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 401, challenge: { error: null } },
   },
 
-  // ---- design.md: auth required ----------------------------------------------------------------
+  // ---- docs/architecture.md: auth required ----------------------------------------------------------------
   {
     name: 'required auth: no credentials get 401 with resource_metadata and no error code',
-    covers: ['table: auth required, no credentials', 'R5'],
+    covers: ['table: auth required, no credentials', 'challenges'],
     scenario: 'required',
     request: () => post('/mcp'),
     expect: {
@@ -186,14 +195,14 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'required auth: a GET (SSE stream) without credentials is challenged too',
-    covers: ['table: auth required, no credentials', 'R9'],
+    covers: ['table: auth required, no credentials', 'every request authenticated'],
     scenario: 'required',
     request: () => ({ method: 'GET', path: '/mcp', headers: [['Accept', 'text/event-stream']] }),
     expect: { status: 401, challenge: { error: null } },
   },
   {
     name: 'required auth: a valid JWT reaches the handler with its AuthInfo',
-    covers: ['API key and JWT side by side', 'R15'],
+    covers: ['API key and JWT side by side', 'scopes and client identity'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
     expect: {
@@ -204,42 +213,42 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'required auth: a valid API key reaches the handler with its AuthInfo',
-    covers: ['API key and JWT side by side', 'R18'],
+    covers: ['API key and JWT side by side', 'API keys'],
     scenario: 'required',
     request: () => post('/mcp', [apiKey(API_KEY)]),
     expect: { status: 200, auth: API_KEY_CALLER },
   },
   {
     name: 'required auth: the API key also works as a Bearer token',
-    covers: ['API key and JWT side by side', 'R18'],
+    covers: ['API key and JWT side by side', 'API keys'],
     scenario: 'required',
     request: () => post('/mcp', [bearer(API_KEY)]),
     expect: { status: 200, auth: API_KEY_CALLER },
   },
   {
     name: 'required auth: two X-API-Key headers are refused, not first-wins',
-    covers: ['table: invalid token', 'R18'],
+    covers: ['table: invalid token', 'API keys'],
     scenario: 'required',
     request: () => post('/mcp', [apiKey(API_KEY), apiKey('another-key')]),
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
     name: 'required auth: a wrong API key is 401 invalid_token',
-    covers: ['table: invalid token', 'R18'],
+    covers: ['table: invalid token', 'API keys'],
     scenario: 'required',
     request: () => post('/mcp', [apiKey(`${API_KEY}x`)]),
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
     name: 'required auth: an expired JWT is 401 invalid_token, never 403',
-    covers: ['table: invalid token', 'R6', 'R13'],
+    covers: ['table: invalid token', 'insufficient scope', 'time claims'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.expired)]),
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
     name: 'required auth: a JWT for another audience is 401 "Invalid token audience"',
-    covers: ['table: invalid token', 'R10'],
+    covers: ['table: invalid token', 'audience'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.wrongAudience)]),
     expect: {
@@ -265,7 +274,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'required auth: an unsigned (alg none) JWT is 401 invalid_token',
-    covers: ['table: invalid token', 'R12'],
+    covers: ['table: invalid token', 'algorithms'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.unsigned)]),
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
@@ -285,7 +294,7 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 200, auth: API_KEY_CALLER },
   },
 
-  // ---- design.md: malformed Authorization (400 invalid_request) -------------------------------
+  // ---- docs/architecture.md: malformed Authorization (400 invalid_request) -------------------------------
   {
     name: 'malformed Authorization: another scheme is 400 invalid_request',
     covers: ['table: malformed Authorization header'],
@@ -315,17 +324,17 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 200, auth: JWT_CALLER },
   },
 
-  // ---- R6: scopes (403) -------------------------------------------------------------------------
+  // ---- RFC 6750 §3.1: scopes (403) -------------------------------------------------------------------------
   {
     name: 'required scopes: no credentials get 401 naming every required scope, no error code',
-    covers: ['table: auth required, no credentials', 'R5'],
+    covers: ['table: auth required, no credentials', 'challenges'],
     scenario: 'scoped',
     request: () => post('/mcp'),
     expect: { status: 401, challenge: { error: null, scope: 'mcp:read mcp:write' } },
   },
   {
     name: 'required scopes: a token lacking one gets 403 insufficient_scope listing all needed scopes',
-    covers: ['table: valid token lacking a required scope', 'R6'],
+    covers: ['table: valid token lacking a required scope', 'insufficient scope'],
     scenario: 'scoped',
     request: (fx) => post('/mcp', [bearer(fx.tokens.read)]),
     expect: {
@@ -336,14 +345,14 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'required scopes: a token with all of them passes',
-    covers: ['R6'],
+    covers: ['insufficient scope'],
     scenario: 'scoped',
     request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)]),
     expect: { status: 200, auth: { clientId: 'client-read-write', scopes: ['mcp:read', 'mcp:write'] } },
   },
   {
     name: 'route override requiredScopes: the admin route asks for mcp:admin',
-    covers: ['R6', 'route overrides'],
+    covers: ['insufficient scope', 'route overrides'],
     scenario: 'required',
     request: (fx) => post('/admin', [bearer(fx.tokens.deploy)]),
     expect: {
@@ -354,7 +363,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'route override requiredScopes: no credentials on the admin route get the scope in the 401',
-    covers: ['R5', 'route overrides'],
+    covers: ['challenges', 'route overrides'],
     scenario: 'required',
     request: () => post('/admin'),
     expect: { status: 401, challenge: { error: null, scope: 'mcp:admin' } },
@@ -374,10 +383,10 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 200, auth: null },
   },
 
-  // ---- R7: tools/call step-up ------------------------------------------------------------------
+  // ---- docs/requirements.md, "Step-up for tools": tools/call step-up ------------------------------------------------------------------
   {
     name: 'tools/call step-up: a token without the tool scope gets HTTP 403, not a JSON-RPC error',
-    covers: ['R7', 'R6'],
+    covers: ['step-up for tools', 'insufficient scope'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)], toolsCall('deploy')),
     expect: {
@@ -388,14 +397,14 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'tools/call step-up: a token with the tool scope reaches the handler',
-    covers: ['R7'],
+    covers: ['step-up for tools'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.deploy)], toolsCall('deploy')),
     expect: { status: 200, auth: { clientId: 'client-deploy' } },
   },
   {
     name: 'tools/call step-up: the 403 lists the route scopes and the tool scopes together',
-    covers: ['R7', 'R6'],
+    covers: ['step-up for tools', 'insufficient scope'],
     scenario: 'scoped',
     request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)], toolsCall('deploy')),
     expect: {
@@ -406,27 +415,27 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'tools/call step-up: a batch is checked message by message',
-    covers: ['R7'],
+    covers: ['step-up for tools'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.readWrite)], [rpc('tools/list'), toolsCall('deploy')]),
     expect: { status: 403, challenge: { error: 'insufficient_scope', scope: 'mcp:deploy' } },
   },
   {
     name: 'tools/call step-up: a route toolScopes override replaces the configured map',
-    covers: ['R7', 'route overrides'],
+    covers: ['step-up for tools', 'route overrides'],
     scenario: 'required',
     request: (fx) => post('/tools', [bearer(fx.tokens.deploy)], toolsCall('wipe')),
     expect: { status: 403, challenge: { error: 'insufficient_scope', scope: 'mcp:admin' } },
   },
   {
     name: 'tools/call step-up: other methods are not checked against tool scopes',
-    covers: ['R7'],
+    covers: ['step-up for tools'],
     scenario: 'required',
     request: (fx) => post('/mcp', [bearer(fx.tokens.read)], rpc('tools/list')),
     expect: { status: 200, auth: { clientId: 'client-read' } },
   },
 
-  // ---- design.md: verifier infrastructure down -------------------------------------------------
+  // ---- docs/architecture.md: verifier infrastructure down -------------------------------------------------
   {
     name: 'JWKS down: a JWT gets 503 temporarily_unavailable with Retry-After, never a pass',
     covers: ['table: verifier infrastructure down'],
@@ -454,10 +463,10 @@ export const CASES: ConformanceCase[] = [
     },
   },
 
-  // ---- R8: CORS --------------------------------------------------------------------------------
+  // ---- docs/requirements.md, "Browser clients": CORS --------------------------------------------------------------------------------
   {
     name: 'preflight: answered 204 before authentication, every MCP header and the requested Mcp-Param-* allowed',
-    covers: ['table: CORS preflight', 'R8'],
+    covers: ['table: CORS preflight', 'browser clients'],
     scenario: 'required',
     request: () => PREFLIGHT,
     expect: {
@@ -478,7 +487,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'preflight: a 2025-11-25 client asking for no header still gets every MCP header',
-    covers: ['table: CORS preflight', 'R8'],
+    covers: ['table: CORS preflight', 'browser clients'],
     scenario: 'required',
     request: () => ({ ...PREFLIGHT, headers: PREFLIGHT.headers?.slice(0, 2) }),
     expect: {
@@ -490,7 +499,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'preflight: a requested list that is not made of header names is not echoed',
-    covers: ['table: CORS preflight', 'R8'],
+    covers: ['table: CORS preflight', 'browser clients'],
     scenario: 'required',
     request: () => preflight(ALLOWED_ORIGIN, 'mcp-method, x-bad header, *'),
     expect: {
@@ -504,14 +513,14 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'preflight: a route that needs scopes is still answered without credentials',
-    covers: ['table: CORS preflight', 'R8'],
+    covers: ['table: CORS preflight', 'browser clients'],
     scenario: 'scoped',
     request: () => ({ ...PREFLIGHT, path: '/admin' }),
     expect: { status: 204, empty: true, headers: { 'access-control-allow-origin': '*' } },
   },
   {
     name: 'CORS: a 401 lets the browser read the challenge',
-    covers: ['R8', 'R5'],
+    covers: ['browser clients', 'challenges'],
     scenario: 'required',
     request: () => post('/mcp', [['Origin', ALLOWED_ORIGIN]]),
     expect: {
@@ -522,7 +531,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'CORS: an authenticated response is readable from any origin by default',
-    covers: ['R8'],
+    covers: ['browser clients'],
     scenario: 'required',
     request: (fx) => post('/mcp', [['Origin', OTHER_ORIGIN], bearer(fx.tokens.full)]),
     expect: {
@@ -534,7 +543,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'allowed origins (MCP_CORS_ORIGINS): a listed origin passes the preflight, echoed, Vary: Origin',
-    covers: ['R8', 'allowed origins'],
+    covers: ['browser clients', 'allowed origins'],
     scenario: 'cors-origins',
     request: () => PREFLIGHT,
     expect: {
@@ -546,7 +555,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'allowed origins (MCP_CORS_ORIGINS): another origin gets a preflight answer without any Allow header',
-    covers: ['R8', 'allowed origins'],
+    covers: ['browser clients', 'allowed origins'],
     scenario: 'cors-origins',
     request: () => preflight(OTHER_ORIGIN),
     expect: {
@@ -562,7 +571,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'allowed origins (MCP_CORS_ORIGINS): a listed origin reads the 401 challenge',
-    covers: ['R8', 'R5', 'allowed origins'],
+    covers: ['browser clients', 'challenges', 'allowed origins'],
     scenario: 'cors-origins',
     request: () => post('/mcp', [['Origin', ALLOWED_ORIGIN]]),
     expect: {
@@ -574,21 +583,21 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'allowed origins (MCP_CORS_ORIGINS): another origin may not read an authenticated answer',
-    covers: ['R8', 'allowed origins'],
+    covers: ['browser clients', 'allowed origins'],
     scenario: 'cors-origins',
     request: (fx) => post('/mcp', [['Origin', OTHER_ORIGIN], bearer(fx.tokens.full)]),
     expect: { status: 200, auth: JWT_CALLER, headers: { 'access-control-allow-origin': null, vary: 'Origin' } },
   },
   {
     name: 'allowed origins (MCP_CORS_ORIGINS): a request without Origin gets no allowed origin',
-    covers: ['R8', 'allowed origins'],
+    covers: ['browser clients', 'allowed origins'],
     scenario: 'cors-origins',
     request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
     expect: { status: 200, auth: JWT_CALLER, headers: { 'access-control-allow-origin': null } },
   },
   {
     name: 'allowed origins (a function in the cors option): the origin it accepts is echoed',
-    covers: ['R8', 'allowed origins'],
+    covers: ['browser clients', 'allowed origins'],
     scenario: 'cors-origin-function',
     request: () => PREFLIGHT,
     expect: {
@@ -600,7 +609,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'allowed origins (a function in the cors option): the origins it refuses get no Allow header',
-    covers: ['R8', 'allowed origins'],
+    covers: ['browser clients', 'allowed origins'],
     scenario: 'cors-origin-function',
     request: () => post('/mcp', [['Origin', OTHER_ORIGIN]]),
     expect: {
@@ -611,7 +620,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'cors: false: no CORS headers are added, the preflight is passed on unauthenticated',
-    covers: ['R8', 'user CORS set-up'],
+    covers: ['browser clients', 'user CORS set-up'],
     scenario: 'cors-off',
     request: () => PREFLIGHT,
     expect: {
@@ -622,7 +631,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'cors: false: a 401 carries no CORS headers of ours',
-    covers: ['R8', 'user CORS set-up'],
+    covers: ['browser clients', 'user CORS set-up'],
     scenario: 'cors-off',
     request: () => post('/mcp', [['Origin', 'https://inspector.example.org']]),
     expect: {
@@ -632,10 +641,10 @@ export const CASES: ConformanceCase[] = [
     },
   },
 
-  // ---- R1-R4: discovery documents ---------------------------------------------------------------
+  // ---- RFC 9728 §3, RFC 8414 §3: discovery documents ---------------------------------------------------------------
   {
     name: 'metadata: path-inserted protected-resource metadata without credentials',
-    covers: ['R1', 'R2', 'R4'],
+    covers: ['discovery documents', 'discovery endpoints'],
     scenario: 'required',
     request: () => ({ method: 'GET', path: PRM_PATH }),
     expect: {
@@ -651,21 +660,21 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'metadata: root protected-resource metadata',
-    covers: ['R1', 'R2', 'R4'],
+    covers: ['discovery documents', 'discovery endpoints'],
     scenario: 'required',
     request: () => ({ method: 'GET', path: PRM_ROOT_PATH }),
     expect: { status: 200, json: PRM_DOCUMENT },
   },
   {
     name: 'metadata: authorization-server metadata (RFC 8414) with the exact issuer',
-    covers: ['R3', 'R4'],
+    covers: ['discovery documents', 'discovery endpoints'],
     scenario: 'required',
     request: () => ({ method: 'GET', path: AS_PATH }),
     expect: { status: 200, headers: { 'content-type': /^application\/json/ } },
   },
   {
     name: 'metadata: HEAD answers the headers of GET without a body',
-    covers: ['R4'],
+    covers: ['discovery endpoints'],
     scenario: 'required',
     request: () => ({ method: 'HEAD', path: PRM_PATH }),
     expect: {
@@ -679,21 +688,21 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'metadata: OPTIONS preflight is 204',
-    covers: ['R4', 'R8'],
+    covers: ['discovery endpoints', 'browser clients'],
     scenario: 'required',
     request: () => ({ ...PREFLIGHT, path: PRM_PATH }),
     expect: { status: 204, empty: true, headers: { 'access-control-allow-origin': '*' } },
   },
   {
     name: 'metadata: another method is 405 with Allow',
-    covers: ['R4'],
+    covers: ['discovery endpoints'],
     scenario: 'required',
     request: () => post(PRM_PATH),
     expect: { status: 405, headers: { allow: 'GET, HEAD, OPTIONS' } },
   },
   {
     name: 'metadata: served even when auth is disabled',
-    covers: ['R4', 'table: MCP_AUTH_ENABLED=false'],
+    covers: ['discovery endpoints', 'table: MCP_AUTH_ENABLED=false'],
     scenario: 'disabled',
     request: () => ({ method: 'GET', path: PRM_PATH }),
     expect: { status: 200, json: PRM_DOCUMENT },
@@ -702,21 +711,21 @@ export const CASES: ConformanceCase[] = [
   // ---- one middleware for the whole application ------------------------------------------------
   {
     name: 'app-wide: the discovery documents stay public',
-    covers: ['R4', 'protect a whole app'],
+    covers: ['discovery endpoints', 'protect a whole app'],
     scenario: 'app-wide',
     request: () => ({ method: 'GET', path: PRM_PATH }),
     expect: { status: 200, json: PRM_DOCUMENT },
   },
   {
     name: 'app-wide: HEAD on metadata',
-    covers: ['R4', 'protect a whole app'],
+    covers: ['discovery endpoints', 'protect a whole app'],
     scenario: 'app-wide',
     request: () => ({ method: 'HEAD', path: PRM_ROOT_PATH }),
     expect: { status: 200, empty: true },
   },
   {
     name: 'app-wide: a 405 on metadata, not a 401',
-    covers: ['R4', 'protect a whole app'],
+    covers: ['discovery endpoints', 'protect a whole app'],
     scenario: 'app-wide',
     request: () => ({ method: 'DELETE', path: AS_PATH }),
     expect: { status: 405, headers: { allow: 'GET, HEAD, OPTIONS' } },
@@ -744,7 +753,7 @@ export const CASES: ConformanceCase[] = [
   },
   {
     name: 'app-wide: preflight answered before authentication',
-    covers: ['table: CORS preflight', 'R8', 'protect a whole app'],
+    covers: ['table: CORS preflight', 'browser clients', 'protect a whole app'],
     scenario: 'app-wide',
     request: () => PREFLIGHT,
     expect: {
@@ -752,5 +761,118 @@ export const CASES: ConformanceCase[] = [
       empty: true,
       headerLists: { 'access-control-allow-headers': [...MCP_REQUEST_HEADERS, 'mcp-param-region'] },
     },
+  },
+
+  // ---- request bodies (docs/security.md, "Request bodies") ---------------------------------------
+  {
+    name: 'body: a declared Content-Length over the limit is 413, before authentication and before a byte is read',
+    covers: ['body limit'],
+    scenario: 'small-body-limit',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [['Content-Type', 'application/json']],
+      raw: { body: JSON.stringify({ padding: 'x'.repeat(SMALL_BODY_LIMIT) }) },
+    }),
+    expect: { status: 413, bodyRefusal: true, error: 'invalid_request', description: 'Request body too large' },
+  },
+  {
+    name: 'body: a streamed body without Content-Length is 413 once it passes the limit',
+    covers: ['body limit'],
+    scenario: 'small-body-limit',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: JSON.stringify({ padding: 'x'.repeat(4 * SMALL_BODY_LIMIT) }), chunked: true },
+    }),
+    expect: { status: 413, bodyRefusal: true, error: 'invalid_request', description: 'Request body too large' },
+  },
+  {
+    name: 'body: a streamed body within the limit reaches the handler',
+    covers: ['body limit'],
+    scenario: 'small-body-limit',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: JSON.stringify(rpc('tools/list')), chunked: true },
+    }),
+    expect: { status: 200, auth: { clientId: 'api_key:1' } },
+  },
+  {
+    name: 'body: an unknown Content-Encoding is 415',
+    covers: ['bad body encodings'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json'], ['Content-Encoding', 'foo']],
+      raw: { body: JSON.stringify(rpc('tools/list')) },
+    }),
+    expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },
+  },
+  {
+    name: 'body: gzip data (broken or not) is 415: bodies are read uncompressed',
+    covers: ['bad body encodings'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      raw: { body: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef]) },
+    }),
+    expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },
+  },
+  {
+    name: 'body: JSON declared in charset koi8-r is 415',
+    covers: ['bad body encodings'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [['Content-Type', 'application/json; charset=koi8-r']],
+      raw: { body: JSON.stringify(rpc('tools/list')) },
+    }),
+    expect: { status: 415, bodyRefusal: true, error: 'invalid_request' },
+  },
+  {
+    name: 'body: JSON nested 5,000 levels deep is 400, never a 500',
+    covers: ['deep JSON'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/tools',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":${'['.repeat(5000)}${']'.repeat(5000)}}` },
+    }),
+    expect: { status: 400, bodyRefusal: true, error: 'invalid_request', description: 'JSON body nested too deeply' },
+  },
+  {
+    name: 'body: deep JSON without credentials is a 401: the body of a refused request is never read',
+    covers: ['deep JSON', 'table: auth required, no credentials'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [['Content-Type', 'application/json']],
+      raw: { body: `${'['.repeat(5000)}${']'.repeat(5000)}` },
+    }),
+    expect: { status: 401, challenge: { error: null } },
+  },
+  {
+    name: 'body: JSON nested 64 levels deep is accepted',
+    covers: ['deep JSON'],
+    scenario: 'required',
+    request: () => ({
+      method: 'POST',
+      path: '/mcp',
+      headers: [apiKey(API_KEY), ['Content-Type', 'application/json']],
+      raw: { body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":${'['.repeat(62)}${']'.repeat(62)}}}` },
+    }),
+    expect: { status: 200, auth: { clientId: 'api_key:1' } },
   },
 ];

@@ -3,12 +3,12 @@
  * adapters answered each case identically: a behaviour difference is a failing test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixtures, RESOURCE_METADATA_URL } from './__fixtures__/keys-and-tokens.js';
 import type { AdapterHarness, RunningApp } from './adapter-harness.js';
 import { CASES, type ConformanceCase } from './cases.js';
 import { parseChallenge } from './challenge.js';
 import { expressHarness } from './express-harness.js';
 import { fastifyHarness } from './fastify-harness.js';
-import { createFixtures, RESOURCE_METADATA_URL } from './fixtures.js';
 import { honoHarness } from './hono-harness.js';
 import { exchange, type ObservedResponse } from './http-exchange.js';
 import { buildScenario, type Environment, SCENARIOS, type ScenarioName, startDownJwks } from './scenarios.js';
@@ -66,7 +66,7 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
   const want = testCase.expect;
   const context = `${res.status} ${JSON.stringify(res.headers)} ${res.text}`;
   expect(res.status, context).toBe(want.status);
-  // Never a 500 (design.md); 503 is the only 5xx and it is deliberate.
+  // Never a 500 (docs/architecture.md); 503 is the only 5xx and it is deliberate.
   expect(res.status === 503 || res.status < 500, context).toBe(true);
   const body = parseJson(res.text);
 
@@ -76,8 +76,9 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
     expect(res.text).not.toMatch(/\n\s+at |Error:/);
   }
 
-  if (res.status === 400 || res.status === 401 || res.status === 403) {
-    // R5/R6: every challenge names the protected-resource metadata.
+  if (want.bodyRefusal) expect(res.headers['www-authenticate'], 'a body refusal carries no challenge').toBeUndefined();
+  else if (res.status === 400 || res.status === 401 || res.status === 403) {
+    // RFC 6750 §3, RFC 9728 §5.1: every challenge names the protected-resource metadata.
     const header = res.headers['www-authenticate'];
     expect(header, 'WWW-Authenticate').toBeDefined();
     const challenge = parseChallenge(header ?? '');
@@ -141,7 +142,7 @@ describe('the three adapters answer identically', () => {
   });
 });
 
-it('covers every row of the semantics table and R4-R8', () => {
+it('covers every row of the semantics table (docs/architecture.md) and each requirement adapters implement (docs/requirements.md)', () => {
   const covered = new Set(CASES.flatMap((c) => c.covers));
   for (const row of [
     'table: MCP_AUTH_ENABLED=false',
@@ -153,11 +154,11 @@ it('covers every row of the semantics table and R4-R8', () => {
     'table: malformed Authorization header',
     'table: verifier infrastructure down',
     'table: CORS preflight',
-    'R4',
-    'R5',
-    'R6',
-    'R7',
-    'R8',
+    'discovery endpoints',
+    'challenges',
+    'insufficient scope',
+    'step-up for tools',
+    'browser clients',
     'API key and JWT side by side',
   ]) {
     expect(covered, row).toContain(row);

@@ -14,9 +14,8 @@ const echo: RequestHandler = (req, res) => {
 };
 
 function buildApp(spec: AppSpec): express.Express {
+  // No express.json(): wardenAuth reads and parses the JSON body itself, after authenticating.
   const app = express();
-  // The tools/call check (R7) reads the parsed body: express.json() must come first.
-  app.use(express.json());
   if (spec.mount === 'app') {
     app.use(wardenAuth({ authenticator: spec.authenticator, metadata: spec.metadata, cors: spec.cors }));
     for (const route of spec.routes) app.all(route.path, echo);

@@ -14,6 +14,11 @@ export interface CaseRequest {
   headers?: [name: string, value: string][];
   /** Sent as `application/json` when present. */
   json?: unknown;
+  /**
+   * A body sent as given, with the case's own headers (Content-Type, Content-Encoding); with
+   * `chunked` it goes out in 1 KiB chunks without a Content-Length.
+   */
+  raw?: { body: string | Buffer; chunked?: boolean };
 }
 
 /** What came back. Header names are lower-case; a repeated header is joined with `, `. */
@@ -30,6 +35,8 @@ export function exchange(baseUrl: string, req: CaseRequest): Promise<ObservedRes
   const raw: string[] = ['Host', url.host];
   for (const [name, value] of req.headers ?? []) raw.push(name, value);
   if (body !== undefined) raw.push('Content-Type', 'application/json', 'Content-Length', String(body.length));
+  const rawBody = req.raw === undefined ? undefined : Buffer.from(req.raw.body);
+  if (rawBody !== undefined && !req.raw?.chunked) raw.push('Content-Length', String(rawBody.length));
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
       { host: url.hostname, port: url.port, method: req.method, path: `${url.pathname}${url.search}`, headers: raw },
@@ -44,7 +51,21 @@ export function exchange(baseUrl: string, req: CaseRequest): Promise<ObservedRes
         });
       },
     );
-    outgoing.on('error', reject);
-    outgoing.end(body);
+    outgoing.on('error', (error) => {
+      // A server that answers before reading the whole body may close while it is still sent.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE' && (error as NodeJS.ErrnoException).code !== 'ECONNRESET')
+        reject(error);
+    });
+    if (rawBody === undefined) {
+      outgoing.end(body);
+      return;
+    }
+    if (!req.raw?.chunked) {
+      outgoing.end(rawBody);
+      return;
+    }
+    for (let offset = 0; offset < rawBody.length; offset += 1024)
+      outgoing.write(rawBody.subarray(offset, offset + 1024));
+    outgoing.end();
   });
 }

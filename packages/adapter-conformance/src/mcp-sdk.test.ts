@@ -51,12 +51,11 @@ async function listenNode(server: Server): Promise<Mounted> {
 }
 
 const mounts: Record<string, Mount> = {
-  // packages/express/README.md: toNodeHandler behind wardenAuth, express.json() first.
+  // packages/express/README.md: toNodeHandler behind wardenAuth, which reads the JSON body itself.
   express: async (authenticator, metadata) => {
     const mcp = toNodeHandler(createMcp());
     const app = express();
     app.use(expressMetadata({ metadata }));
-    app.use(express.json());
     app.all('/mcp', expressAuth({ authenticator }), (req, res) => mcp(req, res, req.body));
     return listenNode(app.listen(0, '127.0.0.1'));
   },

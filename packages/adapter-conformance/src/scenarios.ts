@@ -1,6 +1,6 @@
 /**
  * The server configurations the cases run against. Each is written as the environment a user
- * would set (the seed's variable names), parsed by the core's `loadConfig`, so the suite also
+ * would set (the documented variable names), parsed by the core's `loadConfig`, so the suite also
  * proves the documented variables reach every adapter unchanged.
  *
  * @module
@@ -10,8 +10,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
 import { createMetadataProvider } from '@mcp-warden/metadata';
+import {
+  ALLOWED_ORIGIN,
+  API_KEY,
+  type Fixtures,
+  ISSUER,
+  RESOURCE_URL,
+  SCOPES_SUPPORTED,
+} from './__fixtures__/keys-and-tokens.js';
 import type { AppSpec, RouteSpec } from './adapter-harness.js';
-import { ALLOWED_ORIGIN, API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './fixtures.js';
 
 export type ScenarioName =
   | 'required'
@@ -24,7 +31,8 @@ export type ScenarioName =
   | 'cors-off'
   | 'cors-origins'
   | 'cors-origin-function'
-  | 'broken-authenticator';
+  | 'broken-authenticator'
+  | 'small-body-limit';
 
 /**
  * The routes of every application, each on GET, POST, DELETE and OPTIONS. Overrides use each
@@ -38,6 +46,9 @@ export const ROUTES: RouteSpec[] = [
   { path: '/tools', override: { toolScopes: { wipe: ['mcp:admin'] } } },
   { path: '/public', public: true },
 ];
+
+/** `MCP_MAX_BODY_BYTES` of the `small-body-limit` scenario: small, so a case crosses it with a few KiB. */
+export const SMALL_BODY_LIMIT = 4096;
 
 /** Outside services a scenario points at, started once per run on 127.0.0.1:0. */
 export interface Environment {
@@ -88,6 +99,8 @@ function scenarioEnv(name: ScenarioName, env: Environment): Record<string, strin
       return { ...base, MCP_CORS_ORIGINS: `${ALLOWED_ORIGIN}, http://localhost:6274` };
     case 'jwt-disabled':
       return { ...base, MCP_JWT_ENABLED: 'false' };
+    case 'small-body-limit':
+      return { ...base, MCP_MAX_BODY_BYTES: String(SMALL_BODY_LIMIT) };
     case 'jwks-down': {
       const { MCP_JWT_PUBLIC_KEY: _unused, ...withoutKey } = base;
       return { ...withoutKey, MCP_OAUTH_JWKS_URI: env.downJwksUrl };
@@ -107,6 +120,8 @@ function brokenAuthenticator(real: Authenticator): Authenticator {
     config: real.config,
     resourceMetadataUrl: real.resourceMetadataUrl,
     authenticate: () => Promise.reject(new Error(`internal failure while checking ${API_KEY}`)),
+    reportUnexpectedFailure: (error, request) => real.reportUnexpectedFailure(error, request),
+    authorizeToolCall: (result, request, route) => real.authorizeToolCall(result, request, route),
     verifyAccessToken: (token) => real.verifyAccessToken(token),
     close: () => real.close(),
   };
@@ -144,4 +159,5 @@ export const SCENARIOS: ScenarioName[] = [
   'cors-origins',
   'cors-origin-function',
   'broken-authenticator',
+  'small-body-limit',
 ];

@@ -35,7 +35,7 @@ export interface ProviderConfigurationInput {
 const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email'];
 const DAY = 24 * 60 * 60;
 
-/** Removes one trailing slash, so `https://host/mcp/` and `https://host/mcp` name the same resource (R10). */
+/** Removes one trailing slash, so `https://host/mcp/` and `https://host/mcp` name the same resource (RFC 8707 §2). */
 function withoutTrailingSlash(url: string): string {
   return url.endsWith('/') ? url.slice(0, -1) : url;
 }
@@ -200,7 +200,7 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
       resourceIndicators: {
         enabled: true,
         // A client that names no resource gets a token for the first configured one, so the token
-        // always carries an audience (R10) even for clients unaware of RFC 8707.
+        // always carries an audience (RFC 8707 §2) even for clients unaware of RFC 8707.
         defaultResource: (_ctx, _client, oneOf) => {
           if (typeof oneOf === 'string') return oneOf;
           if (Array.isArray(oneOf) && oneOf.length > 0) {

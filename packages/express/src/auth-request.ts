@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core/adapter';
 import type { Request } from 'express';
 
 /**
  * The request as the core sees it. A class rather than an object literal with getters: the path
  * and client address only appear in the log line of a rejection, so they are computed when read,
- * and prototype getters cost nothing per request where literal accessors allocate (issue 7).
+ * and prototype getters cost nothing per request where literal accessors allocate.
  */
 class ExpressAuthRequest implements AuthRequest {
   readonly authorization: string | null;
@@ -19,12 +19,17 @@ class ExpressAuthRequest implements AuthRequest {
   readonly body: unknown;
   readonly #req: Request;
 
-  constructor(req: Request) {
+  constructor(req: Request, withoutBody: boolean) {
     this.#req = req;
     this.authorization = credentialHeader(req.rawHeaders, 'authorization');
     this.apiKey = credentialHeader(req.rawHeaders, 'x-api-key');
     this.method = req.method;
-    this.body = req.body;
+    this.body = withoutBody ? undefined : req.body;
+  }
+
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#req.headers.host;
   }
 
   get path(): string {
@@ -39,7 +44,10 @@ class ExpressAuthRequest implements AuthRequest {
   }
 }
 
-/** Extracts the {@link AuthRequest} the authenticator needs from an Express request. */
-export function toAuthRequest(req: Request): AuthRequest {
-  return new ExpressAuthRequest(req);
+/**
+ * Extracts the {@link AuthRequest} the authenticator needs from an Express request;
+ * `withoutBody` while the body is still unread.
+ */
+export function toAuthRequest(req: Request, withoutBody = false): AuthRequest {
+  return new ExpressAuthRequest(req, withoutBody);
 }

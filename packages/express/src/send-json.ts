@@ -4,20 +4,14 @@
  *
  * @module
  */
+import type { HttpAnswer } from '@mcp-warden/core/adapter';
 import type { Response } from 'express';
-
-/** A status, its headers (`WWW-Authenticate`, `Retry-After`) and the JSON error body. */
-export interface JsonAnswer {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  body: unknown;
-}
 
 /**
  * Sends `answer` as `application/json; charset=utf-8`, the exact media type every mcp-warden
  * adapter uses so clients see one behaviour whatever the framework.
  */
-export function sendJson(res: Response, answer: JsonAnswer): void {
+export function sendJson(res: Response, answer: HttpAnswer): void {
   res.status(answer.status);
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -1,4 +1,4 @@
-// Express-specific behaviour of wardenAuth: start-up checks, the express.json() requirement, and
+// Express-specific behaviour of wardenAuth: start-up checks, the body it reads itself, and
 // how it combines with the `cors` middleware. Shared behaviour lives in @mcp-warden/adapter-conformance.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,19 +41,50 @@ describe('start-up checks', () => {
 });
 
 describe('the parsed body', () => {
-  it('fails closed, naming express.json(), when tool scopes cannot be checked', async () => {
+  it('reads the JSON body itself, after authentication: no express.json() needed for the tools/call check', async () => {
     const app = express();
-    app.post('/mcp', wardenAuth({ authenticator }), (_req, res) => res.json({ reached: true }));
-    const res = await fetch(`${await listen(app)}/mcp`, {
+    app.post('/mcp', wardenAuth({ authenticator }), (req, res) =>
+      res.json({ body: req.body, caller: req.auth?.clientId }),
+    );
+    const baseUrl = await listen(app);
+    const anonymous = await fetch(`${baseUrl}/mcp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(TOOLS_CALL),
     });
-    expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({
-      error: 'server_error',
-      error_description: 'Tool scopes cannot be checked: mount express.json() before wardenAuth',
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('scope="mcp:deploy"');
+    const withKey = await fetch(`${baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: JSON.stringify(TOOLS_CALL),
     });
+    expect(await withKey.json()).toEqual({ body: TOOLS_CALL, caller: 'api_key:1' });
+  });
+
+  it('never reads the body of a request it refuses: the 401 comes before a byte of it', async () => {
+    const app = express();
+    app.post('/mcp', wardenAuth({ authenticator, required: true }), (_req, res) => res.json({ reached: true }));
+    const baseUrl = await listen(app);
+    // 8 MiB of '[': reading it would end in 413 (over the 4 MiB limit), never in 401.
+    let sent = 0;
+    const chunk = new TextEncoder().encode('['.repeat(16 * 1024));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 8 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      // @ts-expect-error Node's fetch needs duplex for a streamed body; not in the DOM typings.
+      duplex: 'half',
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'invalid_token' });
   });
 
   it('reads the body express.json() parsed: a scoped tools/call without credentials is challenged', async () => {

@@ -1,24 +1,24 @@
 /**
  * The Express middleware: extracts the credentials, asks the core's authenticator, and either puts
  * the caller's `AuthInfo` on `req.auth` or answers with the core's status, challenge and JSON
- * body. It holds no authentication logic of its own (design.md: adapters are glue).
+ * body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
 import {
-  type Authenticator,
   type AuthInfo,
   type AuthResult,
-  type CorsOption,
+  bodyHeadersProblem,
   corsPolicyFor,
+  isJsonContentType,
   mergeExposedHeaders,
-  type RouteAuthOptions,
+  readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
   varyOnOrigin,
-} from '@mcp-warden/core';
-import type { MetadataProvider } from '@mcp-warden/metadata';
+  type WardenAdapterOptions,
+} from '@mcp-warden/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { toAuthRequest } from './auth-request.js';
 import { sendJson } from './send-json.js';
@@ -37,59 +37,37 @@ declare global {
   }
 }
 
-/** Options of {@link wardenAuth}; the same names in every mcp-warden adapter. */
-export interface WardenAdapterOptions extends RouteAuthOptions {
-  /** The authenticator from `createAuthenticator(config)`. */
-  authenticator: Authenticator;
-  /**
-   * When set, requests on the provider's well-known paths are answered with the discovery
-   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
-   * protects a whole application without hiding its metadata.
-   */
-  metadata?: MetadataProvider;
-  /**
-   * Answer CORS preflights before authentication (admitting every header an MCP client sends,
-   * `Mcp-Param-*` included) and expose `WWW-Authenticate` on every response. Default `true`: the
-   * origins of `MCP_CORS_ORIGINS` (`*` unless configured). `{ origins: [...] }` or
-   * `{ origins: (origin) => boolean }` names the allowed origins here. Set `false` when your own
-   * CORS middleware, mounted before this one, does both.
-   */
-  cors?: CorsOption;
+/** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length.trim() !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-/**
- * Without a parsed body a `tools/call` cannot be checked against the tool scopes (R7): rather than
- * let it through unchecked, the middleware refuses JSON requests that reach it unparsed.
- */
-const BODY_NOT_PARSED = Object.freeze({
-  status: 500,
-  headers: Object.freeze({}),
-  body: Object.freeze({
-    error: 'server_error',
-    error_description: 'Tool scopes cannot be checked: mount express.json() before wardenAuth',
-  }),
-});
+/** What body-parser's `express.json()` checks to skip a body already read (`req._body`). */
+type ReadRequest = Request & { _body?: boolean };
 
 /**
- * Express middleware that authenticates every request it sees (R9) with the core's authenticator.
+ * Express middleware that authenticates every request it sees (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `req.auth` is the caller's `AuthInfo`, then `next()`;
  * - anonymous (auth disabled, or optional and no credentials): `req.auth` is `undefined`, then `next()`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
- * Mount `express.json()` before it: the `tools/call` scope check (R7) reads the parsed `req.body`.
- * Mount it with `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights.
+ * Authentication never waits for the body. A request that passes has its JSON body read (within
+ * `maxBodyBytes`, 413 beyond; 415 when compressed or not UTF-8; 400 when nested too deeply) and
+ * parsed into `req.body`, where `express.json()` would put it, so no body parser is needed in front
+ * of it; the `tools/call` scope check (MCP authorization, scope challenges) reads it. A body an earlier `express.json()` already
+ * parsed is used as it is. Mount it with `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights.
  * Route options override the configured defaults: call `wardenAuth` once per route that differs.
  *
  * @example
  * ```ts
  * import express from 'express';
- * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core/adapter';
  * import { wardenAuth } from '@mcp-warden/express';
  *
  * const authenticator = await createAuthenticator(loadConfig());
  * const app = express();
- * app.use(express.json());
  * app.all('/mcp', wardenAuth({ authenticator }), (req, res) => res.json({ caller: req.auth?.clientId }));
  * app.all('/admin', wardenAuth({ authenticator, requiredScopes: ['mcp:admin'] }), adminHandler);
  * ```
@@ -106,13 +84,17 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
   if (metadata !== undefined && typeof metadata.respond !== 'function') {
     throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
   }
+  const maxBodyBytes = options.maxBodyBytes ?? authenticator.config.maxBodyBytes;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('wardenAuth: options.maxBodyBytes must be a positive integer (bytes)');
+  }
 
   return async function wardenAuthMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
     let result: AuthResult | undefined;
     try {
       if (metadata !== undefined && respondWithMetadata(metadata, req, res)) return;
       if (req.method === 'OPTIONS') {
-        // A preflight never carries credentials: answered (or passed on) unauthenticated.
+        // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
           const requested = req.headers['access-control-request-headers'];
           res.status(204).set(cors.preflightHeaders(req.headers.origin, requested)).end();
@@ -128,13 +110,33 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
           const exposed = res.getHeader('Access-Control-Expose-Headers')?.toString();
           res.setHeader('Access-Control-Expose-Headers', mergeExposedHeaders(exposed));
         }
-        if (checksTools && req.body === undefined && req.is('application/json')) {
-          sendJson(res, BODY_NOT_PARSED);
-          return;
+        const unread = req.body === undefined && hasBody(req) && isJsonContentType(req.headers['content-type']);
+        if (unread) {
+          const refusal = bodyHeadersProblem(
+            req.headers['content-length'],
+            req.headers['content-encoding'],
+            req.headers['content-type'],
+            maxBodyBytes,
+          );
+          if (refusal !== undefined) {
+            sendJson(res, refusal);
+            return;
+          }
         }
-        result = await authenticator.authenticate(toAuthRequest(req), route);
+        result = await authenticator.authenticate(toAuthRequest(req, unread), route);
+        if (unread && result.outcome !== 'rejected') {
+          const read = await readRequestBody(req, req.headers['content-type'], maxBodyBytes, true);
+          if ('status' in read) {
+            sendJson(res, read);
+            return;
+          }
+          req.body = read.json;
+          (req as ReadRequest)._body = true;
+          if (checksTools) result = authenticator.authorizeToolCall(result, toAuthRequest(req), route);
+        }
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: req.method, path: req.path });
       if (!res.headersSent) sendJson(res, UNEXPECTED_FAILURE);
       return;
     }

@@ -1,24 +1,24 @@
 /**
  * Serves the discovery documents (RFC 9728 protected-resource metadata at the path-inserted and
- * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (R1-R4).
+ * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (RFC 9728, RFC 8414).
  *
  * @module
  */
-import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 import { type Request, type Response, Router } from 'express';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
   /** The provider from `createMetadataProvider(config)`. */
-  metadata: MetadataProvider;
+  metadata: MetadataRoutes;
 }
 
 /**
  * Answers a request on one of the provider's well-known paths with the metadata package's own
- * answer (status, headers, body: R4), and reports whether it did. Any other path is left alone.
+ * answer (status, headers, body), and reports whether it did. Any other path is left alone.
  */
-export function respondWithMetadata(metadata: MetadataProvider, req: Request, res: Response): boolean {
-  const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/');
+export function respondWithMetadata(metadata: MetadataRoutes, req: Request, res: Response): boolean {
+  const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/', req.headers.host);
   if (answer === undefined) return false;
   res.status(answer.status);
   // setHeader, not res.set: Express would append "; charset=utf-8" to the Content-Type.
@@ -29,7 +29,7 @@ export function respondWithMetadata(metadata: MetadataProvider, req: Request, re
 
 /**
  * An Express router serving the discovery documents. Mount it at the application root, before
- * anything that requires authentication: the well-known endpoints never do (R4). GET and HEAD
+ * anything that requires authentication: the well-known endpoints never do (RFC 9728 §3). GET and HEAD
  * answer the document, OPTIONS answers the CORS preflight, any other method gets a 405 with
  * `Allow`; every other path goes on to `next()`.
  *

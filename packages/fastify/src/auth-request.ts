@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core/adapter';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -24,7 +24,7 @@ function headerValue(request: FastifyRequest, name: string): string | null {
 /**
  * The request as the core sees it. A class rather than an object literal with getters: the path
  * and client address only appear in the log line of a rejection, so they are computed when read,
- * and prototype getters cost nothing per request where literal accessors allocate (issue 7).
+ * and prototype getters cost nothing per request where literal accessors allocate.
  */
 class FastifyAuthRequest implements AuthRequest {
   readonly authorization: string | null;
@@ -33,12 +33,17 @@ class FastifyAuthRequest implements AuthRequest {
   readonly body: unknown;
   readonly #request: FastifyRequest;
 
-  constructor(request: FastifyRequest) {
+  constructor(request: FastifyRequest, withoutBody: boolean) {
     this.#request = request;
     this.authorization = headerValue(request, 'authorization');
     this.apiKey = headerValue(request, 'x-api-key');
     this.method = request.method;
-    this.body = request.body;
+    this.body = withoutBody ? undefined : request.body;
+  }
+
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#request.headers.host;
   }
 
   get path(): string {
@@ -53,7 +58,10 @@ class FastifyAuthRequest implements AuthRequest {
   }
 }
 
-/** Extracts the {@link AuthRequest} the authenticator needs from a Fastify request. */
-export function toAuthRequest(request: FastifyRequest): AuthRequest {
-  return new FastifyAuthRequest(request);
+/**
+ * Extracts the {@link AuthRequest} the authenticator needs from a Fastify request;
+ * `withoutBody` before the body is parsed.
+ */
+export function toAuthRequest(request: FastifyRequest, withoutBody = false): AuthRequest {
+  return new FastifyAuthRequest(request, withoutBody);
 }

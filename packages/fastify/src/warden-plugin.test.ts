@@ -132,7 +132,7 @@ describe('with @fastify/cors', () => {
   });
 });
 
-describe('CORS headers and reply.hijack() (R8)', () => {
+describe('CORS headers and reply.hijack() (docs/requirements.md, "Browser clients")', () => {
   const EXPOSED = 'WWW-Authenticate, Retry-After, DPoP-Nonce, Mcp-Session-Id, Mcp-Protocol-Version';
   let server: FastifyInstance;
   let baseUrl: string;

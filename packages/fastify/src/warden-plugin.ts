@@ -1,24 +1,27 @@
 /**
  * The Fastify plugin: a hook that extracts the credentials, asks the core's authenticator, and
  * either decorates `request.auth` with the caller's `AuthInfo` or answers with the core's status,
- * challenge and JSON body. It holds no authentication logic of its own (design.md: adapters are
+ * challenge and JSON body. It holds no authentication logic of its own (adapters are
  * glue).
  *
  * @module
  */
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import {
-  type Authenticator,
   type AuthInfo,
-  type CorsOption,
+  type AuthResult,
+  bodyHeadersProblem,
   corsPolicyFor,
   mergeExposedHeaders,
   type RouteAuthOptions,
+  readRequestBody,
+  routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
   varyOnOrigin,
-} from '@mcp-warden/core';
-import type { MetadataProvider } from '@mcp-warden/metadata';
+  type WardenAdapterOptions,
+} from '@mcp-warden/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { toAuthRequest } from './auth-request.js';
@@ -43,27 +46,15 @@ declare module 'fastify' {
   }
 }
 
-/** Options of {@link wardenPlugin}; the same names in every mcp-warden adapter. */
-export interface WardenAdapterOptions extends RouteAuthOptions {
-  /** The authenticator from `createAuthenticator(config)`. */
-  authenticator: Authenticator;
-  /**
-   * When set, the plugin also registers the discovery documents as public routes (R4). Only on
-   * the root instance: inside a prefixed scope, register `wardenMetadata` on the root instead.
-   */
-  metadata?: MetadataProvider;
-  /**
-   * Answer CORS preflights before authentication (an `OPTIONS *` route; every header an MCP
-   * client sends is admitted, `Mcp-Param-*` included) and expose `WWW-Authenticate` on every
-   * response. Default `true`: the origins of `MCP_CORS_ORIGINS` (`*` unless configured).
-   * `{ origins: [...] }` or `{ origins: (origin) => boolean }` names the allowed origins here.
-   * Set `false` when `@fastify/cors` does both (its own `OPTIONS *` route would otherwise clash
-   * with ours).
-   */
-  cors?: CorsOption;
-}
-
 type RawWithAuth = IncomingMessage & { auth?: AuthInfo };
+/** A stream Fastify's body reader accepts in place of the request (it reads this length). */
+type ReadPayload = Readable & { receivedEncodedLength?: number };
+
+/** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length.trim() !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
 
 const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, options) => {
   const authenticator = options?.authenticator;
@@ -84,19 +75,26 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     return merged;
   };
 
+  const maxBodyBytes = options.maxBodyBytes ?? authenticator.config.maxBodyBytes;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('wardenPlugin: options.maxBodyBytes must be a positive integer (bytes)');
+  }
+  // The first half of the decision, taken before the body is read, waiting for the second.
+  const passed = new WeakMap<FastifyRequest, AuthResult>();
+
   if (!instance.hasRequestDecorator('auth')) instance.decorateRequest('auth', undefined);
   if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
 
   if (cors) {
-    // Preflights never carry credentials, so they are answered before any authentication: by
-    // the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
+    // preflights never carry credentials, so they are answered before any authentication:
+    // by the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
     const answerPreflight = (request: FastifyRequest, reply: FastifyReply) => {
       const requested = request.headers['access-control-request-headers'];
       return reply.code(204).headers(cors.preflightHeaders(request.headers.origin, requested)).send();
     };
     instance.options('*', { config: { warden: false } }, async (request, reply) => answerPreflight(request, reply));
     // A callback hook, not an async one: it has nothing to await, and on a 16 µs bare request the
-    // promise Fastify would otherwise settle per request is a measurable share (issue 7).
+    // promise Fastify would otherwise settle per request is a measurable share.
     instance.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (request.routeOptions.config.warden === false) return done();
       if (request.method === 'OPTIONS') {
@@ -109,7 +107,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
       // them into the handler's own. Only a browser reads CORS headers, and a browser's
       // cross-origin request always carries `Origin` (Fetch standard, "CORS protocol"): writing
       // the raw copy for every request instead sent every Fastify response through Node's
-      // slower path that merges two header sets: about a tenth of a bare request's CPU (issue 7).
+      // slower path that merges two header sets: about a tenth of a bare request's CPU.
       const origin = request.headers.origin;
       const addsOrigin = !reply.hasHeader('access-control-allow-origin');
       const allowed = addsOrigin ? cors.allowOrigin(origin) : undefined;
@@ -127,28 +125,58 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     });
   }
 
-  // preValidation: the body is parsed (for the tools/call check, R7) and schema validation has
-  // not yet told an unauthenticated caller anything about the route's input.
-  instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+  // preParsing: authentication is decided before a byte of the body is read; only a request that
+  // passes has its body read, within the limit, and handed to Fastify's parser.
+  instance.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const override = request.routeOptions.config.warden;
-    if (override === false || request.method === 'OPTIONS') return;
-    let result: Awaited<ReturnType<Authenticator['authenticate']>>;
+    if (override === false || request.method === 'OPTIONS') return payload;
+    const withBody = hasBody(request);
+    if (withBody) {
+      const refusal = bodyHeadersProblem(
+        request.headers['content-length'],
+        request.headers['content-encoding'],
+        request.headers['content-type'],
+        maxBodyBytes,
+      );
+      if (refusal !== undefined) return sendJson(reply, refusal);
+    }
+    let result: AuthResult;
     try {
-      result = await authenticator.authenticate(toAuthRequest(request), effectiveRoute(override));
+      result = await authenticator.authenticate(toAuthRequest(request, true), effectiveRoute(override));
     } catch (error) {
-      request.log.error({ err: error }, 'mcp-warden: the authenticator failed unexpectedly');
+      authenticator.reportUnexpectedFailure(error, { method: request.method, path: request.url.split('?', 1)[0] });
       return sendJson(reply, UNEXPECTED_FAILURE);
     }
     if (result.outcome === 'rejected') return sendJson(reply, result);
     const auth = result.outcome === 'authenticated' ? result.authInfo : undefined;
     request.auth = auth;
     (request.raw as RawWithAuth).auth = auth;
+    passed.set(request, result);
+    if (!withBody) return payload;
+    const read = await readRequestBody(payload, request.headers['content-type'], maxBodyBytes, false);
+    if ('status' in read) return sendJson(reply, read);
+    const buffered: ReadPayload = Readable.from([read.bytes]);
+    buffered.receivedEncodedLength = read.bytes.byteLength;
+    return buffered;
+  });
+
+  // preValidation: the body is parsed; the tools/call check (docs/requirements.md, "Step-up for tools") runs before schema validation
+  // tells a caller without the scope anything about the route's input.
+  instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    const override = request.routeOptions.config.warden;
+    if (override === false || request.method === 'OPTIONS' || request.body === undefined) return;
+    const first = passed.get(request);
+    if (first === undefined) return;
+    const route = effectiveRoute(override);
+    if (!routeNeedsBody(authenticator, route)) return;
+    const result = authenticator.authorizeToolCall(first, toAuthRequest(request), route);
+    if (result.outcome === 'rejected') return sendJson(reply, result);
   });
 };
 
 /**
  * Fastify plugin (wrapped with `fastify-plugin`, so its hook covers the scope it is registered
- * in) that authenticates every route of that scope (R9) with the core's authenticator.
+ * in) that authenticates every route of that scope (MCP authorization, token validation) with the core's authenticator.
  *
  * - authenticated: `request.auth` (and `request.raw.auth`, read by `toNodeHandler`) is the
  *   caller's `AuthInfo`;
@@ -162,7 +190,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
  * @example
  * ```ts
  * import Fastify from 'fastify';
- * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core/adapter';
  * import { wardenPlugin } from '@mcp-warden/fastify';
  *
  * const app = Fastify();

@@ -1,41 +1,12 @@
 /**
  * What the Hono adapter hands to the core's decision: the credential headers, the method and path,
- * and the JSON body. Never the whole request.
+ * and, for the `tools/call` check, the JSON body. Never the whole request.
  *
  * @module
  */
-import { type AuthRequest, credentialHeader } from '@mcp-warden/core';
+import { type AuthRequest, credentialHeader } from '@mcp-warden/core/adapter';
 import type { Context } from 'hono';
 
-/** `application/json`, with or without parameters: what `express.json()` and Fastify parse by default. */
-const JSON_MEDIA_TYPE = /^\s*application\/json\s*(?:;|$)/i;
-
-/**
- * The JSON body, read from a clone of the raw request: the MCP handler behind this middleware
- * (`handler.fetch(c.req.raw)`) must still find the original body unread. When an earlier
- * middleware already read it through `c.req.json()` (a validator), Hono's body cache has it. A
- * body that is absent, not JSON, or not parseable is `undefined`: no tool can be called with it,
- * and the MCP handler answers it itself.
- */
-async function jsonBody(c: Context): Promise<unknown> {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD' || !JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '')) {
-    return undefined;
-  }
-  try {
-    return await (c.req.raw.bodyUsed ? c.req.json() : c.req.raw.clone().json());
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Extracts the {@link AuthRequest} the authenticator needs from a Hono context. Repeated
- * `Authorization` headers arrive joined by the Fetch `Headers` object (`a, b`), which the core
- * rejects as malformed rather than picking one.
- *
- * @param readBody - whether a `tools/call` check needs the body (tool scopes configured, R7);
- * without one the body is never read.
- */
 /** What `@hono/node-server` puts in `c.env`: the Node request. Other runtimes leave it undefined. */
 interface NodeBindings {
   incoming?: { rawHeaders?: readonly string[]; socket?: { remoteAddress?: string } };
@@ -44,7 +15,7 @@ interface NodeBindings {
 /**
  * The request as the core sees it. Under `@hono/node-server` the credential headers come from the
  * Node request's `rawHeaders` (every copy joined, like the Express and Fastify adapters), which
- * skips building and validating Fetch API headers per request (issue 7); elsewhere from
+ * skips building and validating Fetch API headers per request; elsewhere from
  * `c.req.header`. The path and client address only appear in a rejection's log line, so they are
  * computed when read.
  */
@@ -69,6 +40,11 @@ class HonoAuthRequest implements AuthRequest {
     this.body = body;
   }
 
+  /** Read only for a loopback resource (see core's AuthRequest.host). */
+  get host(): string | undefined {
+    return this.#c.req.header('host');
+  }
+
   get path(): string {
     return this.#c.req.path;
   }
@@ -80,10 +56,11 @@ class HonoAuthRequest implements AuthRequest {
 }
 
 /**
- * The core's view of the request; a promise only when the body has to be read (tool scopes), so
- * the common request costs no extra await.
+ * Extracts the {@link AuthRequest} the authenticator needs from a Hono context. Repeated
+ * `Authorization` headers arrive joined by the Fetch `Headers` object (`a, b`), which the core
+ * rejects as malformed rather than picking one. `body` is the parsed JSON body, once the
+ * middleware has read it (the `tools/call` check, docs/requirements.md, "Step-up for tools"); authentication itself never waits for it.
  */
-export function toAuthRequest(c: Context, readBody: boolean): AuthRequest | Promise<AuthRequest> {
-  if (!readBody) return new HonoAuthRequest(c, undefined);
-  return jsonBody(c).then((body) => new HonoAuthRequest(c, body));
+export function toAuthRequest(c: Context, body?: unknown): AuthRequest {
+  return new HonoAuthRequest(c, body);
 }

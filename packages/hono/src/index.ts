@@ -1,4 +1,5 @@
-export type { WardenAdapterOptions, WardenEnv } from './warden-auth.js';
+export type { WardenAdapterOptions } from '@mcp-warden/core/adapter';
+export type { WardenEnv } from './warden-auth.js';
 export { wardenAuth } from './warden-auth.js';
 export type { WardenMetadataOptions } from './warden-metadata.js';
 export { wardenMetadata } from './warden-metadata.js';

@@ -4,21 +4,15 @@
  *
  * @module
  */
+import type { HttpAnswer } from '@mcp-warden/core/adapter';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-/** A status, its headers (`WWW-Authenticate`, `Retry-After`) and the JSON error body. */
-export interface JsonAnswer {
-  status: number;
-  headers: Readonly<Record<string, string>>;
-  body: unknown;
-}
 
 /**
  * The answer as `application/json; charset=utf-8`, the exact media type every mcp-warden adapter
  * uses so clients see one behaviour whatever the framework.
  */
-export function sendJson(c: Context, answer: JsonAnswer): Response {
+export function sendJson(c: Context, answer: HttpAnswer): Response {
   return c.json(answer.body, answer.status as ContentfulStatusCode, {
     ...answer.headers,
     'Content-Type': 'application/json; charset=utf-8',

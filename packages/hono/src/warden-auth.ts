@@ -1,28 +1,28 @@
 /**
  * The Hono middleware: extracts the credentials, asks the core's authenticator, and either sets
  * the caller's `AuthInfo` as `c.get('auth')` or answers with the core's status, challenge and
- * JSON body. It holds no authentication logic of its own (design.md: adapters are glue).
+ * JSON body. It holds no authentication logic of its own (adapters are glue).
  *
  * @module
  */
 import {
-  type Authenticator,
   type AuthInfo,
   type AuthResult,
-  type CorsOption,
+  bodyHeadersProblem,
   type CorsPolicy,
   corsPolicyFor,
+  type HttpAnswer,
   mergeExposedHeaders,
-  type RouteAuthOptions,
+  readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
   varyOnOrigin,
-} from '@mcp-warden/core';
-import type { MetadataProvider } from '@mcp-warden/metadata';
+  type WardenAdapterOptions,
+} from '@mcp-warden/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import { toAuthRequest } from './auth-request.js';
-import { type JsonAnswer, sendJson } from './send-json.js';
+import { sendJson } from './send-json.js';
 import { respondWithMetadata } from './warden-metadata.js';
 
 const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
@@ -39,42 +39,30 @@ export interface WardenEnv {
   };
 }
 
-/** Options of {@link wardenAuth}; the same names in every mcp-warden adapter. */
-export interface WardenAdapterOptions extends RouteAuthOptions {
-  /** The authenticator from `createAuthenticator(config)`. */
-  authenticator: Authenticator;
-  /**
-   * When set, requests on the provider's well-known paths are answered with the discovery
-   * documents before any authentication (R4), so `app.use(wardenAuth({ authenticator, metadata }))`
-   * protects a whole application without hiding its metadata.
-   */
-  metadata?: MetadataProvider;
-  /**
-   * Answer CORS preflights before authentication (admitting every header an MCP client sends,
-   * `Mcp-Param-*` included) and expose `WWW-Authenticate` on every response. Default `true`: the
-   * origins of `MCP_CORS_ORIGINS` (`*` unless configured). `{ origins: [...] }` or
-   * `{ origins: (origin) => boolean }` names the allowed origins here. Set `false` when your own
-   * CORS middleware (`hono/cors`), mounted before this one, does both.
-   */
-  cors?: CorsOption;
+/** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
+function hasBody(c: Context): boolean {
+  const length = c.req.header('content-length');
+  return (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined;
 }
 
 /**
- * Hono middleware that authenticates every request it sees (R9) with the core's authenticator.
+ * Hono middleware that authenticates every request it sees (MCP authorization, "Token Handling") with the core's authenticator.
  *
  * - authenticated: `c.get('auth')` is the caller's `AuthInfo`, then `next()`;
  * - anonymous (auth disabled, or optional and no credentials): `c.get('auth')` is `undefined`;
  * - rejected: answers 400/401/403/503 with the core's `WWW-Authenticate` challenge and JSON body.
  *
- * When tool scopes are configured, the JSON body is read from a clone of `c.req.raw` for the
- * `tools/call` check (R7), so the MCP handler can still read the original. Mount it with
+ * Authentication never waits for the body. A request that passes has its body read, within
+ * `maxBodyBytes` (413 beyond), refused when it is compressed or not UTF-8 JSON (415) or nested
+ * too deeply (400), and handed on as `c.req.raw` unchanged in content; when tool scopes are
+ * configured its `tools/call` is checked (MCP authorization, scope challenges). Mount it with
  * `app.use` or `app.all` (not only `app.post`) so it also answers CORS preflights. Route options
  * override the configured defaults: use one `wardenAuth` per route that differs.
  *
  * @example
  * ```ts
  * import { Hono } from 'hono';
- * import { createAuthenticator, loadConfig } from '@mcp-warden/core';
+ * import { createAuthenticator, loadConfig } from '@mcp-warden/core/adapter';
  * import { wardenAuth } from '@mcp-warden/hono';
  *
  * const authenticator = await createAuthenticator(loadConfig());
@@ -95,6 +83,10 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
   if (metadata !== undefined && typeof metadata.respond !== 'function') {
     throw new TypeError('wardenAuth: options.metadata must be a provider from createMetadataProvider()');
   }
+  const maxBodyBytes = options.maxBodyBytes ?? authenticator.config.maxBodyBytes;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('wardenAuth: options.maxBodyBytes must be a positive integer (bytes)');
+  }
 
   return async function wardenAuthMiddleware(c, next) {
     let result: AuthResult | undefined;
@@ -102,7 +94,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
       const metadataResponse = metadata === undefined ? undefined : respondWithMetadata(metadata, c);
       if (metadataResponse !== undefined) return metadataResponse;
       if (c.req.method === 'OPTIONS') {
-        // A preflight never carries credentials: answered (or passed on) unauthenticated.
+        // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
           return c.body(
             null,
@@ -111,10 +103,27 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
           );
         }
       } else {
-        const request = toAuthRequest(c, readsBody);
-        result = await authenticator.authenticate(request instanceof Promise ? await request : request, route);
+        const withBody = hasBody(c);
+        if (withBody) {
+          const refusal = bodyHeadersProblem(
+            c.req.header('content-length'),
+            c.req.header('content-encoding'),
+            c.req.header('content-type'),
+            maxBodyBytes,
+          );
+          if (refusal !== undefined) return answer(c, refusal, cors);
+        }
+        result = await authenticator.authenticate(toAuthRequest(c), route);
+        if (result.outcome === 'rejected') return answer(c, result, cors);
+        if (withBody) {
+          const refusal = await readBody(c, readsBody, maxBodyBytes);
+          if (refusal !== undefined && 'status' in refusal) return answer(c, refusal, cors);
+          if (refusal !== undefined)
+            result = authenticator.authorizeToolCall(result, toAuthRequest(c, refusal.json), route);
+        }
       }
-    } catch {
+    } catch (error) {
+      authenticator.reportUnexpectedFailure(error, { method: c.req.method, path: c.req.path });
       return answer(c, UNEXPECTED_FAILURE, cors);
     }
     if (result?.outcome === 'rejected') return answer(c, result, cors);
@@ -125,11 +134,36 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
 }
 
 /**
+ * Reads the body of an authenticated request within the limit and puts it back as `c.req.raw`,
+ * so the handler reads it as sent. A body an earlier middleware already consumed (a validator's
+ * `c.req.json()`) comes from Hono's body cache. Returns the refusal, or the parsed JSON when the
+ * `tools/call` check needs it.
+ */
+async function readBody(
+  c: Context,
+  parseJson: boolean,
+  maxBodyBytes: number,
+): Promise<HttpAnswer | { json: unknown } | undefined> {
+  const raw = c.req.raw;
+  const contentType = c.req.header('content-type');
+  const cached = raw.bodyUsed || raw.body === null;
+  const source = cached ? new Response(await c.req.arrayBuffer()).body : raw.body;
+  if (source === null) return undefined;
+  const read = await readRequestBody(source, contentType, maxBodyBytes, parseJson);
+  if ('status' in read) return read;
+  if (!cached) {
+    const body = read.bytes as Uint8Array<ArrayBuffer>;
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
+  }
+  return parseJson ? { json: read.json } : undefined;
+}
+
+/**
  * CORS on a passed request: once the handler has answered, the allowed origin unless the
  * application (its CORS middleware or the handler) chose one, and our headers added to whatever
  * it exposes. Done on the finished response rather than up front because reading
  * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
- * API's streams on every request, which cost more than the authentication itself (issue 7).
+ * API's streams on every request, which cost more than the authentication itself.
  */
 function exposeChallengeHeaders(c: Context, cors: CorsPolicy): void {
   const origin = c.req.header('origin');
@@ -152,12 +186,12 @@ function addCorsHeaders(headers: Headers, cors: CorsPolicy, origin: string | und
 }
 
 /**
- * A rejection (or the fail-closed fallback) with the CORS headers, so script can read it. The response Hono builds starts
+ * A rejection (or the fail-closed fallback) with the CORS headers. The response Hono builds starts
  * from the headers earlier middleware set, so that is where an application's own origin and
  * exposed headers are read; `c.header` then records ours where Hono merges the earlier
  * middleware's headers back into the returned response.
  */
-function answer(c: Context, json: JsonAnswer, cors: CorsPolicy | undefined): Response {
+function answer(c: Context, json: HttpAnswer, cors: CorsPolicy | undefined): Response {
   const response = sendJson(c, json);
   if (cors === undefined) return response;
   const headers = response.headers;

@@ -1,25 +1,25 @@
 /**
  * Serves the discovery documents (RFC 9728 protected-resource metadata at the path-inserted and
- * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (R1-R4).
+ * root URLs, RFC 8414 authorization-server metadata) from `@mcp-warden/metadata` (RFC 9728, RFC 8414).
  *
  * @module
  */
-import type { MetadataProvider } from '@mcp-warden/metadata';
+import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
   /** The provider from `createMetadataProvider(config)`. */
-  metadata: MetadataProvider;
+  metadata: MetadataRoutes;
 }
 
 /**
- * The metadata package's own answer (status, headers, body: R4) for a request on one of the
+ * The metadata package's own answer (status, headers, body) for a request on one of the
  * provider's well-known paths, or `undefined` for any other path.
  */
-export function respondWithMetadata(metadata: MetadataProvider, c: Context): Response | undefined {
-  const answer = metadata.respond(c.req.method, c.req.path);
+export function respondWithMetadata(metadata: MetadataRoutes, c: Context): Response | undefined {
+  const answer = metadata.respond(c.req.method, c.req.path, c.req.header('host'));
   if (answer === undefined) return undefined;
   return answer.body === null
     ? c.body(null, answer.status as StatusCode, answer.headers)
@@ -28,7 +28,7 @@ export function respondWithMetadata(metadata: MetadataProvider, c: Context): Res
 
 /**
  * Hono middleware serving the discovery documents. Mount it on the root application, before
- * anything that requires authentication: the well-known endpoints never do (R4). GET and HEAD
+ * anything that requires authentication: the well-known endpoints never do (RFC 9728 §3). GET and HEAD
  * answer the document, OPTIONS answers the CORS preflight, any other method gets a 405 with
  * `Allow`; every other path goes on to `next()`.
  *

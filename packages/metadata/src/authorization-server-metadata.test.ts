@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { authorizationServerMetadata } from './authorization-server-metadata.js';
 
-describe('authorizationServerMetadata (R3)', () => {
-  it("reproduces the seed's example output byte for byte", () => {
+describe('authorizationServerMetadata (RFC 8414 §3)', () => {
+  it('reproduces the example output of docs/compatibility.md byte for byte', () => {
     const seedExample = `{
   "issuer": "https://your-oauth-provider.com",
   "authorization_endpoint": "https://your-oauth-provider.com/authorize",

@@ -1,6 +1,6 @@
 /**
  * RFC 8414 authorization-server metadata built from configuration: the document 2025-03-26 MCP
- * clients read from the MCP server's own origin (R3) when the provider's real metadata cannot be
+ * clients read from the MCP server's own origin (RFC 8414 §3) when the provider's real metadata cannot be
  * mirrored.
  *
  * @module
@@ -23,7 +23,7 @@ export interface AuthorizationServerMetadata {
   [member: string]: unknown;
 }
 
-/** Input to {@link authorizationServerMetadata}: the seed's `MCP_OAUTH_*` variables. */
+/** Input to {@link authorizationServerMetadata}: the `MCP_OAUTH_*` variables. */
 export interface AuthorizationServerMetadataOptions {
   /**
    * `MCP_OAUTH_SERVER_URL`: the provider's base URL. Default endpoints are `<serverUrl>/authorize`
@@ -45,8 +45,8 @@ export interface AuthorizationServerMetadataOptions {
 }
 
 /**
- * Builds the seed's authorization-server metadata (R3). For `MCP_OAUTH_SERVER_URL` alone the
- * output is exactly the seed's example: `issuer`, `authorization_endpoint`, `token_endpoint`,
+ * Builds the authorization-server metadata (RFC 8414 §3). For `MCP_OAUTH_SERVER_URL` alone the
+ * output is exactly the example of docs/compatibility.md: `issuer`, `authorization_endpoint`, `token_endpoint`,
  * `response_types_supported: ["code"]`, `grant_types_supported: ["authorization_code",
  * "client_credentials"]`, `code_challenge_methods_supported: ["S256"]` (OAuth 2.1 requires PKCE
  * with S256). `registration_endpoint`, `jwks_uri` and `scopes_supported` are added when given.
@@ -83,7 +83,7 @@ export function authorizationServerMetadata(options: AuthorizationServerMetadata
   const jwksUri = optionalUrl(options.jwksUri, 'jwksUri');
   const scopes = [...new Set(options.scopesSupported ?? [])];
 
-  // Member order follows the seed's example so its output is reproduced byte for byte.
+  // Member order follows the example of docs/compatibility.md so its output is reproduced byte for byte.
   const document: AuthorizationServerMetadata = {
     issuer,
     authorization_endpoint: optionalUrl(options.authorizationEndpoint, 'authorizationEndpoint') ?? `${base}/authorize`,

@@ -42,7 +42,7 @@ const grants = {
   code_challenge_methods_supported: ['S256'],
 };
 
-describe('documents from the seed configuration examples (R2, R3)', () => {
+describe('documents from the configuration examples of docs/compatibility.md (RFC 9728 §2; RFC 8414 §3)', () => {
   it.each([
     [
       'Auth0',
@@ -98,7 +98,7 @@ describe('documents from the seed configuration examples (R2, R3)', () => {
     expect(authorizationServerMetadataFromConfig(config)).toEqual(asm);
   });
 
-  it("gives the seed's 'Test Metadata Discovery' output byte for byte", () => {
+  it("gives the 'Test Metadata Discovery' output of docs/compatibility.md byte for byte", () => {
     const config = loadConfig(seedDiscoveryTest);
     expect(JSON.stringify(authorizationServerMetadataFromConfig(config))).toBe(
       JSON.stringify({
@@ -170,7 +170,7 @@ describe('documents from the seed configuration examples (R2, R3)', () => {
   });
 });
 
-describe('several trusted issuers (issue 9, R2)', () => {
+describe('several trusted issuers (docs/providers.md; RFC 9728 §2)', () => {
   it('lists every trusted issuer in authorization_servers, the MCP_JWT_ISSUER one first, each once', () => {
     const config = loadConfig({
       MCP_RESOURCE_URL: 'https://mcp.example.com/mcp',

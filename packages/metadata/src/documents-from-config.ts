@@ -1,6 +1,6 @@
 /**
  * The discovery documents a {@link WardenConfig} describes, without contacting anyone: the
- * mapping from the seed's environment variables to RFC 9728 and RFC 8414 members.
+ * mapping from the environment variables to RFC 9728 and RFC 8414 members.
  *
  * @module
  */
@@ -13,7 +13,7 @@ import { type ProtectedResourceMetadata, protectedResourceMetadata } from './pro
  * The primary authorization server's exact issuer string: `MCP_JWT_ISSUER` when set (it is what
  * tokens carry, so Auth0's trailing slash is kept), else `MCP_OAUTH_SERVER_URL`, else the first of
  * `MCP_TRUSTED_ISSUERS`. `undefined` when the configuration names no authorization server. Its
- * metadata is the one mirrored at `/.well-known/oauth-authorization-server` (R3).
+ * metadata is the one mirrored at `/.well-known/oauth-authorization-server` (RFC 8414 §3).
  *
  * @example
  * ```ts
@@ -27,7 +27,7 @@ export function configuredIssuer(config: WardenConfig): string | undefined {
 
 /**
  * Every authorization server this resource server trusts, for RFC 9728 `authorization_servers`
- * (R2): {@link configuredIssuer} first, then each `MCP_TRUSTED_ISSUERS` issuer, each once, exactly
+ * (RFC 9728 §2): {@link configuredIssuer} first, then each `MCP_TRUSTED_ISSUERS` issuer, each once, exactly
  * as tokens carry it. Preset aliases that are not issuers of a metadata document (Entra ID's v1
  * `sts.windows.net` issuer, Google's bare `accounts.google.com`) are not listed.
  *
@@ -50,7 +50,7 @@ export function authorizationServersFromConfig(config: WardenConfig): string[] {
 }
 
 /**
- * The RFC 9728 document for a configuration (R2): `resource` is `MCP_RESOURCE_URL` exactly;
+ * The RFC 9728 document for a configuration (RFC 9728 §2): `resource` is `MCP_RESOURCE_URL` exactly;
  * `authorization_servers` is the given issuer list (default: {@link authorizationServersFromConfig});
  * `scopes_supported` is `MCP_SCOPES_SUPPORTED`, or, when that is empty, every scope the server
  * asks for (`MCP_REQUIRED_SCOPES` and the `MCP_TOOL_SCOPES` values), since a client reading the
@@ -81,8 +81,8 @@ export function protectedResourceMetadataFromConfig(
 }
 
 /**
- * The seed's RFC 8414 document for a configuration (R3, case a), or `undefined` when no
- * authorization server is configured (the seed's "OAuth authorization server not configured").
+ * The seed's RFC 8414 document for a configuration (RFC 8414 §3, case a), or `undefined` when no
+ * authorization server is configured ("OAuth authorization server not configured", docs/compatibility.md).
  *
  * It is built when `MCP_OAUTH_SERVER_URL` is set, or when `MCP_JWT_ISSUER` and both
  * `MCP_OAUTH_AUTHORIZATION_ENDPOINT` and `MCP_OAUTH_TOKEN_ENDPOINT` are. `issuer` is
@@ -93,7 +93,7 @@ export function protectedResourceMetadataFromConfig(
  * @example
  * ```ts
  * authorizationServerMetadataFromConfig(loadConfig({ MCP_OAUTH_SERVER_URL: 'https://your-oauth-provider.com' }));
- * // the seed's example output
+ * // the example output of docs/compatibility.md
  * ```
  */
 export function authorizationServerMetadataFromConfig(config: WardenConfig): AuthorizationServerMetadata | undefined {

@@ -1,6 +1,7 @@
 import { isConfigError, loadConfig } from '@mcp-warden/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type FetchHandler, startTestServer, type TestServer } from '../test/fixtures/http-server.js';
+import { fetchAnswer } from './__fixtures__/fetch-answer.js';
+import { type FetchHandler, startTestServer, type TestServer } from './__fixtures__/http-server.js';
 import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
 
 const PRM = '/.well-known/oauth-protected-resource';
@@ -23,7 +24,7 @@ async function provider(...args: Parameters<typeof createMetadataProvider>): Pro
 }
 const request = (path: string) => new Request(`http://127.0.0.1:8000${path}`);
 async function get(metadata: MetadataProvider, path: string): Promise<Response> {
-  const response = await metadata.handle(request(path));
+  const response = fetchAnswer(metadata, request(path));
   if (response === undefined) throw new Error(`${path} was not handled`);
   return response;
 }
@@ -76,7 +77,7 @@ const publishing =
   (request) =>
     new URL(request.url).pathname === '/.well-known/openid-configuration' ? Response.json(document()) : undefined;
 
-describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
+describe('createMetadataProvider: mirroring the provider (RFC 8414 §3 b)', () => {
   it.each([
     ['Auth0', auth0Document, (base: string) => ({ MCP_OAUTH_SERVER_URL: base, MCP_JWT_ISSUER: `${base}/` })],
     [
@@ -176,7 +177,11 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
     const warnings: object[] = [];
     const metadata = await provider(
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
-      { timeoutMs: 100, maxRetries: 0, logger: { warn: (obj) => warnings.push(obj) } },
+      {
+        timeoutMs: 100,
+        maxRetries: 0,
+        logger: { debug() {}, info() {}, error() {}, warn: (obj) => warnings.push(obj) },
+      },
     );
     expect((await (await get(metadata, ASM)).json()).issuer).toBe(upstream.base);
     expect(warnings).toEqual([expect.objectContaining({ issuer: upstream.base, reason: 'timeout', willRetry: false })]);
@@ -219,17 +224,13 @@ describe('createMetadataProvider: mirroring the provider (R3 b)', () => {
   });
 });
 
-describe('createMetadataProvider: routes (R1, R3 c)', () => {
+describe('createMetadataProvider: routes (RFC 9728 §3.1; RFC 8414 §3 c)', () => {
   it('serves the protected-resource metadata at the path-inserted and root paths', async () => {
     const metadata = await provider(
       loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
       { discover: false },
     );
-    expect(metadata.documents().map(({ path, kind }) => [path, kind])).toEqual([
-      [`${PRM}/mcp`, 'protected-resource'],
-      [PRM, 'protected-resource'],
-      [ASM, 'authorization-server'],
-    ]);
+    expect(metadata.paths).toEqual([`${PRM}/mcp`, PRM, ASM]);
     for (const path of [`${PRM}/mcp`, PRM]) {
       const response = await get(metadata, path);
       expect(response.status).toBe(200);
@@ -240,12 +241,11 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
         bearer_methods_supported: ['header'],
       });
     }
-    expect(await metadata.handle(request('/mcp'))).toBeUndefined();
     expect(metadata.respond('GET', '/mcp')).toBeUndefined();
     expect(metadata.respond('HEAD', PRM)).toMatchObject({ status: 200, body: null });
   });
 
-  it('lists every trusted issuer, and mirrors the primary one (issue 9)', async () => {
+  it('lists every trusted issuer, and mirrors the primary one', async () => {
     const metadata = await provider(
       loadConfig({
         MCP_JWT_ISSUER: 'https://as.example.com',
@@ -262,7 +262,7 @@ describe('createMetadataProvider: routes (R1, R3 c)', () => {
     expect((await (await get(metadata, ASM)).json()).issuer).toBe('https://as.example.com');
   });
 
-  it("answers the seed's 404 when no authorization server is configured", async () => {
+  it('answers the documented 404 when no authorization server is configured', async () => {
     const metadata = await provider(loadConfig({ MCP_API_KEYS: 'dev-key-123' }));
     const response = await get(metadata, ASM);
     expect(response.status).toBe(404);
@@ -334,5 +334,33 @@ describe('createMetadataProvider: start-up validation', () => {
     [{ upstream: { authorization_endpoint: 'https://as.example.com/authorize' } }],
   ])('rejects unusable options %j with a TypeError', async (options) => {
     await expect(createMetadataProvider(loadConfig({}), options)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('createMetadataProvider: loopback resources', () => {
+  it('names a loopback resource in the spelling of the Host header the client sent', async () => {
+    const metadata = await provider(loadConfig({ MCP_JWT_ISSUER: 'http://127.0.0.1:8001' }), { discover: false });
+    const resourceFor = (host?: string) => JSON.parse(metadata.respond('GET', `${PRM}/mcp`, host)!.body!).resource;
+    expect(resourceFor('127.0.0.1:8000')).toBe('http://127.0.0.1:8000/mcp');
+    expect(resourceFor('[::1]:8000')).toBe('http://[::1]:8000/mcp');
+    expect(resourceFor('localhost:8000')).toBe('http://localhost:8000/mcp');
+    for (const host of [undefined, 'evil.example:8000', '127.0.0.1:9000']) {
+      expect(resourceFor(host)).toBe('http://localhost:8000/mcp');
+    }
+    // A Fetch-API server passes on the Host header it received.
+    const response = fetchAnswer(metadata, new Request(`http://127.0.0.1:8000${PRM}`));
+    expect((await response!.json()).resource).toBe('http://127.0.0.1:8000/mcp');
+  });
+
+  it('never lets the Host header shape the document of a public resource', async () => {
+    const metadata = await provider(
+      loadConfig({ MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' }),
+      { discover: false },
+    );
+    for (const host of ['127.0.0.1:8000', 'localhost', 'evil.example', undefined]) {
+      expect(JSON.parse(metadata.respond('GET', PRM, host)!.body!).resource).toBe('https://mcp.example.com/mcp');
+    }
+    const response = fetchAnswer(metadata, new Request(`http://evil.example${PRM}`));
+    expect((await response!.json()).resource).toBe('https://mcp.example.com/mcp');
   });
 });

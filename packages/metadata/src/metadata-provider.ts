@@ -1,12 +1,20 @@
 /**
  * Everything a server needs to publish its discovery documents from one configuration: the
  * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
- * (R1–R4). Built once at start-up; per request it only looks up a path.
+ * (RFC 9728, RFC 8414). Built once at start-up; per request it only looks up a path.
  *
  * @module
  */
 
-import { protectedResourceMetadataPaths, type WardenConfig, type WardenOptions } from '@mcp-warden/core';
+import type { WardenConfig, WardenOptions } from '@mcp-warden/core';
+import {
+  type HttpAnswer,
+  type Logger,
+  type MetadataRoutes,
+  protectedResourceMetadataPaths,
+  resourceSpellings,
+  resourceUrlForHost,
+} from '@mcp-warden/core/adapter';
 import {
   authorizationServerMetadataFromConfig,
   authorizationServersFromConfig,
@@ -14,11 +22,10 @@ import {
   protectedResourceMetadataFromConfig,
 } from './documents-from-config.js';
 import { resolveProviderConfig } from './resolve-provider-config.js';
-import { type MetadataLogger, mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
-import { createWellKnownHandler } from './well-known-handler.js';
-import { createWellKnownResponder, type WellKnownAnswer, type WellKnownDocument } from './well-known-responder.js';
+import { mirrorUpstreamMetadata, type UpstreamMirror } from './upstream-mirror.js';
+import { createWellKnownResponder, type WellKnownDocument } from './well-known-responder.js';
 
-/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks (R3). */
+/** RFC 8414 §3: where a client that treats the MCP server's origin as the authorization server looks. */
 export const AUTHORIZATION_SERVER_WELL_KNOWN = '/.well-known/oauth-authorization-server';
 
 /** Options for {@link createMetadataProvider}. */
@@ -42,21 +49,28 @@ export interface MetadataProviderOptions {
    */
   upstream?: Record<string, unknown>;
   /** Receives a warning when the provider's metadata cannot be fetched. Never sees a secret. */
-  logger?: MetadataLogger;
+  logger?: Logger;
 }
 
-/** The discovery documents of one configured server. */
-export interface MetadataProvider {
+/**
+ * The discovery documents of one configured server, answered as plain data: every adapter writes
+ * `respond(method, pathname)` with its framework's response API, and a Fetch-API server wraps it
+ * in a `Response` (`new Response(answer.body, answer)`).
+ */
+export interface MetadataProvider extends MetadataRoutes {
   /**
-   * The well-known routes, for adapters that register native routes: the protected-resource
-   * metadata at its path-inserted and root paths, then the authorization-server metadata.
-   * `document()` is `undefined` when there is nothing to serve (answer 404).
+   * The well-known paths served: the protected-resource metadata at its path-inserted and root
+   * paths, then the authorization-server metadata.
    */
-  documents(): WellKnownDocument[];
-  /** Answers a well-known request, or `undefined` when the path is not a well-known one. */
-  handle(request: Request): Promise<Response | undefined>;
-  /** The same answer as plain data, for frameworks that write responses themselves. */
-  respond(method: string, pathname: string): WellKnownAnswer | undefined;
+  readonly paths: readonly string[];
+  /**
+   * The answer to a request on one of {@link paths}, or `undefined` for any other path: GET and
+   * HEAD the document (404 when there is none), OPTIONS the CORS preflight, anything else 405.
+   * Pass the request's `Host` header as `host`: for a loopback resource URL (`localhost`,
+   * `127.0.0.1`, `[::1]`) the protected-resource document names the resource in the spelling the
+   * client used; for any other resource it is ignored.
+   */
+  respond(method: string, pathname: string, host?: string): HttpAnswer<string | null> | undefined;
   /** Stops background retries. */
   close(): void;
 }
@@ -72,17 +86,17 @@ const MIRROR_CACHE = 'public, max-age=60';
 /**
  * Builds the discovery documents for a configuration and fetches the provider's metadata once.
  *
- * - Protected-resource metadata (RFC 9728, R1/R2) at `/.well-known/oauth-protected-resource<path>`
+ * - Protected-resource metadata (RFC 9728 §2, §3.1) at `/.well-known/oauth-protected-resource<path>`
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
  *   other trusted issuer (`MCP_TRUSTED_ISSUERS`).
- * - Authorization-server metadata (RFC 8414, R3) at `/.well-known/oauth-authorization-server`:
- *   the provider's own document when it can be fetched (mirrored unchanged), else the seed's
+ * - Authorization-server metadata (RFC 8414 §3) at `/.well-known/oauth-authorization-server`:
+ *   the provider's own document when it can be fetched (mirrored unchanged), else the
  *   document built from `MCP_OAUTH_SERVER_URL` and the endpoint variables (retrying the fetch in
  *   the background), else 404 "OAuth authorization server not configured".
  *
- * `input` is a configuration from core's `loadConfig` / `defineConfig`, or programmatic options
- * for `defineConfig`; either way it goes through core's validation once more, so a hand-built
- * object gets the same checks as the environment.
+ * `input` is a configuration from core's `loadConfig` / `defineConfig`, used as it is, or
+ * programmatic options, which go through core's `defineConfig` first: a hand-built object gets
+ * the same checks as the environment.
  *
  * Never rejects because the provider is down; rejects with core's `ConfigError` when the resource
  * or issuer URL is not an absolute https URL (loopback hosts and `MCP_ALLOW_INSECURE_HTTP`
@@ -95,8 +109,9 @@ const MIRROR_CACHE = 'public, max-age=60';
  * import { createMetadataProvider } from '@mcp-warden/metadata';
  *
  * const metadata = await createMetadataProvider(loadConfig(process.env));
- * // Fetch-API servers (Hono, Bun, Deno):
- * const response = (await metadata.handle(request)) ?? (await app.fetch(request));
+ * // A Fetch-API server (Bun, Deno, a worker):
+ * const answer = metadata.respond(request.method, new URL(request.url).pathname);
+ * if (answer !== undefined) return new Response(answer.body, answer);
  * ```
  */
 export async function createMetadataProvider(
@@ -116,7 +131,7 @@ export async function createMetadataProvider(
   const config = resolveProviderConfig(input, upstream?.issuer as string | undefined);
   const issuer = upstream === undefined ? configuredIssuer(config) : (upstream.issuer as string);
 
-  // R2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
+  // RFC 9728 §2: every trusted issuer, the mirrored (or embedded) one first; duplicates are dropped.
   const resourceMetadata = Object.freeze(
     protectedResourceMetadataFromConfig(config, [
       ...(issuer === undefined ? [] : [issuer]),
@@ -142,12 +157,30 @@ export async function createMetadataProvider(
   const authorizationServerCache = (): string =>
     upstream !== undefined || mirror?.current() !== undefined || mirror?.pending() ? MIRROR_CACHE : STABLE_CACHE;
 
+  // A loopback resource is one resource under three spellings: each gets its document, chosen by
+  // the Host header. Any other resource has one document and never looks at the Host header.
+  const spellings = resourceSpellings(config.resourceUrl);
+  const byResource = new Map<string, Record<string, unknown>>(
+    spellings.map((resource) => [
+      resource,
+      resource === config.resourceUrl
+        ? (resourceMetadata as unknown as Record<string, unknown>)
+        : Object.freeze({ ...resourceMetadata, resource }),
+    ]),
+  );
+  const resourceDocument =
+    spellings.length === 1
+      ? () => resourceMetadata as unknown as Record<string, unknown>
+      : (host?: string) =>
+          byResource.get(resourceUrlForHost(config.resourceUrl, host)) ??
+          (resourceMetadata as unknown as Record<string, unknown>);
+
   const routes: WellKnownDocument[] = [
     ...protectedResourceMetadataPaths(config.resourceUrl).map(
       (path): WellKnownDocument => ({
         path,
         kind: 'protected-resource',
-        document: () => resourceMetadata as unknown as Record<string, unknown>,
+        document: resourceDocument,
         cacheControl: () => STABLE_CACHE,
       }),
     ),
@@ -158,13 +191,9 @@ export async function createMetadataProvider(
       cacheControl: authorizationServerCache,
     },
   ];
-  const respond = createWellKnownResponder(routes);
-  const handle = createWellKnownHandler(routes);
-
   return {
-    documents: () => routes.map((route) => ({ ...route })),
-    handle,
-    respond,
+    paths: Object.freeze(routes.map((route) => route.path)),
+    respond: createWellKnownResponder(routes),
     close: () => mirror?.close(),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { protectedResourceMetadata } from './protected-resource-metadata.js';
 
-describe('protectedResourceMetadata (R2)', () => {
+describe('protectedResourceMetadata (RFC 9728 §2)', () => {
   it.each([
     ['https://mcp.example.com/mcp'],
     ['https://mcp.example.com/mcp/'],

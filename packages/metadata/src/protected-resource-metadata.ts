@@ -1,6 +1,6 @@
 /**
  * RFC 9728 protected-resource metadata: the document an MCP client reads to learn which
- * authorization server issues tokens for this resource (R2).
+ * authorization server issues tokens for this resource (RFC 9728 §2).
  *
  * @module
  */
@@ -10,13 +10,13 @@
  * members this package sets are typed; every value is plain JSON.
  */
 export interface ProtectedResourceMetadata {
-  /** The resource identifier, exactly as configured (R2: no trailing slash added or removed). */
+  /** The resource identifier, exactly as configured (RFC 9728 §2: no trailing slash added or removed). */
   resource: string;
   /** Each entry an authorization server's exact `issuer` string. Omitted when none is known. */
   authorization_servers?: string[];
   /** How a client may present the token: mcp-warden reads the `Authorization` header. */
   bearer_methods_supported: string[];
-  /** The scopes this resource understands. Never contains `offline_access` (R2). */
+  /** The scopes this resource understands. Never contains `offline_access` (RFC 9728 §2). */
   scopes_supported?: string[];
   /** A human-readable name for the resource. */
   resource_name?: string;
@@ -42,12 +42,12 @@ export interface ProtectedResourceMetadataOptions {
 
 /**
  * A refresh-token scope is a matter between the client and the authorization server; a
- * resource advertising it invites clients to ask for long-lived grants they do not need (R2).
+ * resource advertising it invites clients to ask for long-lived grants they do not need (RFC 9728 §2).
  */
 const NEVER_ADVERTISED = 'offline_access';
 
 /**
- * Builds the RFC 9728 document for a resource (R2).
+ * Builds the RFC 9728 document for a resource (RFC 9728 §2).
  *
  * `resource` and every issuer string are kept exactly as given: clients compare them as strings
  * (RFC 9728 §3.3, RFC 8414 §3.3), so "normalising" `https://tenant.auth0.com/` to drop its

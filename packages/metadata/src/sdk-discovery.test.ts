@@ -1,5 +1,5 @@
 // The official MCP SDK client's discovery code, pointed at our documents served over real HTTP:
-// what Claude, MCP Inspector and every SDK-based client run before their first request (R1-R4).
+// what Claude, MCP Inspector and every SDK-based client run before their first request (RFC 9728 §3, RFC 8414 §3).
 import { loadConfig } from '@mcp-warden/core';
 import {
   checkResourceAllowed,
@@ -9,7 +9,8 @@ import {
   discoverOAuthServerInfo,
 } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test/fixtures/http-server.js';
+import { fetchAnswer } from './__fixtures__/fetch-answer.js';
+import { startTestServer, type TestServer } from './__fixtures__/http-server.js';
 import { createMetadataProvider, type MetadataProvider } from './metadata-provider.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -21,7 +22,7 @@ afterEach(async () => {
 async function mcpServer(build: (base: string) => Promise<MetadataProvider>): Promise<TestServer> {
   const server = await startTestServer();
   const metadata = await build(server.base);
-  server.setHandler((request) => metadata.handle(request));
+  server.setHandler((request) => fetchAnswer(metadata, request));
   cleanups.push(
     () => server.close(),
     () => metadata.close(),
@@ -49,7 +50,7 @@ describe('official SDK client discovery against our documents', () => {
     expect(resource.authorization_servers).toEqual([server.base]);
     expect(resource.scopes_supported).toEqual(['mcp:read', 'mcp:write']);
     expect(checkResourceAllowed({ requestedResource: serverUrl, configuredResource: resource.resource })).toBe(true);
-    // The SDK probes the path-inserted URL first (R1) and sends MCP-Protocol-Version.
+    // The SDK probes the path-inserted URL first (RFC 9728 §3.1) and sends MCP-Protocol-Version.
     expect(server.seen[0]).toBe('/.well-known/oauth-protected-resource/mcp');
 
     const authorizationServer = await discoverAuthorizationServerMetadata(resource.authorization_servers![0]!);

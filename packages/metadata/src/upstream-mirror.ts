@@ -1,5 +1,5 @@
 /**
- * Mirroring the provider's own authorization-server metadata (R3): fetched once at start-up and
+ * Mirroring the provider's own authorization-server metadata (RFC 8414 §3): fetched once at start-up and
  * served unchanged, so `issuer` and every endpoint are the provider's real ones. When the
  * provider cannot be reached, the caller serves its configured fallback and this retries in the
  * background a bounded number of times.
@@ -7,15 +7,7 @@
  * @module
  */
 
-import { discoverAuthorizationServer, isAuthError } from '@mcp-warden/core';
-
-/** The logger shape shared with `createAuthenticator` (pino-compatible). */
-export interface MetadataLogger {
-  debug?(obj: object, msg?: string): void;
-  info?(obj: object, msg?: string): void;
-  warn?(obj: object, msg?: string): void;
-  error?(obj: object, msg?: string): void;
-}
+import { discoverAuthorizationServer, isAuthError, type Logger } from '@mcp-warden/core/adapter';
 
 /** Options for {@link mirrorUpstreamMetadata}. */
 export interface UpstreamMirrorOptions {
@@ -28,7 +20,7 @@ export interface UpstreamMirrorOptions {
   retryAfterMs: number;
   /** Retries after the start-up attempt before giving up (then the fallback stays). */
   maxRetries: number;
-  logger?: MetadataLogger;
+  logger?: Logger;
 }
 
 /** A running mirror. */
@@ -72,11 +64,11 @@ export async function mirrorUpstreamMetadata(options: UpstreamMirrorOptions): Pr
       });
       // Frozen: the same object is served (and its serialisation cached) for the process's life.
       if (!closed) document = Object.freeze({ ...fetched });
-      options.logger?.info?.({ issuer: options.issuer }, 'mirroring the authorization server metadata');
+      options.logger?.info({ issuer: options.issuer }, 'mirroring the authorization server metadata');
     } catch (error) {
       const retryable = isRetryable(error);
       const willRetry = retryable && !closed && retries < options.maxRetries;
-      options.logger?.warn?.(
+      options.logger?.warn(
         { issuer: options.issuer, reason: describe(error), willRetry },
         'authorization server metadata unavailable; serving the document built from the configuration, if any',
       );

@@ -1,10 +1,12 @@
 /**
- * The HTTP behaviour of the well-known endpoints (R4), as plain data: any framework can write a
+ * The HTTP behaviour of the well-known endpoints (RFC 9728 §3), as plain data: any framework can write a
  * {@link WellKnownAnswer} with its own response API, and the `Request -> Response` handler is a
  * thin wrapper over it.
  *
  * @module
  */
+
+import { AUTHORIZATION_SERVER_NOT_CONFIGURED, type HttpAnswer } from '@mcp-warden/core/adapter';
 
 /** Which discovery document a well-known path serves. */
 export type WellKnownKind = 'protected-resource' | 'authorization-server';
@@ -17,33 +19,31 @@ export interface WellKnownDocument {
   /**
    * The document to serve now, or `undefined` when there is none (answered 404). Called per
    * request so a document mirrored after start-up is picked up; keep it a cheap field read.
+   * `host` is the request's `Host` header, when the caller passed it: only a loopback resource's
+   * document looks at it (see core's `resourceUrlForHost`).
    */
-  document: () => Record<string, unknown> | undefined;
+  document: (host?: string) => Record<string, unknown> | undefined;
   /** The `Cache-Control` value for the current document (default `public, max-age=300`). */
   cacheControl?: () => string;
 }
 
 /** A complete HTTP answer for a well-known request. `body` is `null` for HEAD and for the 204 preflight answer. */
-export interface WellKnownAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string | null;
-}
+type WellKnownAnswer = HttpAnswer<string | null>;
 
-/** The methods a discovery document answers (R4); everything else is 405. */
+/** The methods a discovery document answers (RFC 9728 §3); everything else is 405. */
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 /**
  * Request headers a browser-based client may send to a discovery endpoint. The official SDK sends
- * `MCP-Protocol-Version` on discovery requests, which makes browsers preflight (R4, R8).
+ * `MCP-Protocol-Version` on discovery requests, which makes browsers preflight (RFC 9728 §3, CORS).
  */
 const ALLOW_HEADERS = 'Authorization, Content-Type, MCP-Protocol-Version';
 
 const DEFAULT_CACHE_CONTROL = 'public, max-age=300';
 
 const NOT_CONFIGURED: Record<WellKnownKind, string> = {
-  // The seed's message, word for word.
-  'authorization-server': 'OAuth authorization server not configured',
+  // Word for word the message docs/troubleshooting.md lists.
+  'authorization-server': AUTHORIZATION_SERVER_NOT_CONFIGURED,
   'protected-resource': 'OAuth protected resource metadata not configured',
 };
 
@@ -53,13 +53,13 @@ const encoder = new TextEncoder();
  * Builds the answering function for a fixed set of well-known routes. The route table is built
  * once here; each document is serialised once per document object and reused.
  *
- * Answers (R4): GET and HEAD with the document (`Content-Type: application/json`, a short
+ * Answers (RFC 9728 §3): GET and HEAD with the document (`Content-Type: application/json`, a short
  * `Cache-Control`), OPTIONS 204 with CORS preflight headers, any other method 405 with `Allow`.
  * Every answer carries `Access-Control-Allow-Origin: *`: the documents are public and a browser
  * client on any origin must be able to read them. Nothing here looks at credentials.
  *
- * @returns a function answering `(method, pathname)`, or `undefined` when `pathname` is not one
- * of the routes (the caller passes the request on).
+ * @returns a function answering `(method, pathname, host?)`, or `undefined` when `pathname` is
+ * not one of the routes (the caller passes the request on). `host` is the request's `Host` header.
  *
  * @example
  * ```ts
@@ -72,7 +72,7 @@ const encoder = new TextEncoder();
  */
 export function createWellKnownResponder(
   documents: readonly WellKnownDocument[],
-): (method: string, pathname: string) => WellKnownAnswer | undefined {
+): (method: string, pathname: string, host?: string) => WellKnownAnswer | undefined {
   const routes = new Map<string, WellKnownDocument>();
   for (const entry of documents) {
     if (!entry.path.startsWith('/')) throw new TypeError(`well-known path must start with "/": ${entry.path}`);
@@ -89,7 +89,7 @@ export function createWellKnownResponder(
     return body;
   };
 
-  return (method, pathname) => {
+  return (method, pathname, host) => {
     const route = routes.get(pathname);
     if (route === undefined) return undefined;
 
@@ -108,7 +108,7 @@ export function createWellKnownResponder(
         };
       case 'GET':
       case 'HEAD': {
-        const document = route.document();
+        const document = route.document(host);
         const head = method.toUpperCase() === 'HEAD';
         if (document === undefined) {
           return json(404, 'no-store', error('not_found', NOT_CONFIGURED[route.kind]), head);
@@ -117,8 +117,7 @@ export function createWellKnownResponder(
       }
       default: {
         const answer = json(405, 'no-store', error('method_not_allowed', `Use GET or HEAD for ${pathname}`), false);
-        answer.headers.allow = ALLOW;
-        return answer;
+        return { ...answer, headers: { ...answer.headers, allow: ALLOW } };
       }
     }
   };

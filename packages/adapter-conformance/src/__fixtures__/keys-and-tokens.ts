@@ -1,0 +1,98 @@
+/**
+ * Keys, tokens and constants the cases share. The RS256 key pair is generated for each run (jose
+ * `generateKeyPair`); the core is configured with its public key exactly as a user would, through
+ * `MCP_JWT_PUBLIC_KEY`.
+ *
+ * @module
+ */
+import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+
+/** The MCP endpoint's public URL (`MCP_RESOURCE_URL`): the default audience and the RFC 9728 `resource`. */
+export const RESOURCE_URL = 'http://localhost:8000/mcp';
+/** Where the challenge sends clients (RFC 6750 §3, RFC 9728 §5.1): the path-inserted RFC 9728 URL (RFC 9728 §3.1). */
+export const RESOURCE_METADATA_URL = 'http://localhost:8000/.well-known/oauth-protected-resource/mcp';
+/** An Auth0-style issuer: the trailing slash is part of the exact string (RFC 9728 §2). */
+export const ISSUER = 'https://auth.example.com/';
+/** The one configured API key (`MCP_API_KEYS`). */
+export const API_KEY = 'conformance-key-7f3a9c';
+/** The web client origin the scenarios with an origin allowlist admit. */
+export const ALLOWED_ORIGIN = 'https://inspector.example.org';
+export const SCOPES_SUPPORTED = ['mcp:read', 'mcp:write', 'mcp:deploy', 'mcp:admin'];
+
+/** Every token a case can send, each made for one situation. */
+export interface Tokens {
+  /** Every scope. */
+  full: string;
+  read: string;
+  readWrite: string;
+  /** `mcp:read mcp:write mcp:deploy`: may call the `deploy` tool, not the `wipe` tool. */
+  deploy: string;
+  expired: string;
+  wrongAudience: string;
+  wrongIssuer: string;
+  /** Signed with a key the server does not know. */
+  foreignKey: string;
+  /** `alg: none` (RFC 8725 §3.1). */
+  unsigned: string;
+}
+
+export interface Fixtures {
+  publicKeyPem: string;
+  tokens: Tokens;
+  /** Every credential the cases send: none may ever appear in a response body. */
+  secrets: string[];
+}
+
+interface TokenSpec {
+  scope: string;
+  clientId: string;
+  key?: CryptoKey;
+  issuer?: string;
+  audience?: string;
+  /** Expiry relative to now, in seconds. */
+  expiresIn?: number;
+}
+
+export async function createFixtures(): Promise<Fixtures> {
+  const { publicKey, privateKey } = await generateKeyPair('RS256');
+  const foreign = await generateKeyPair('RS256');
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (spec: TokenSpec) => {
+    const expiresIn = spec.expiresIn ?? 600;
+    return new SignJWT({ scope: spec.scope, client_id: spec.clientId })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt' })
+      .setIssuer(spec.issuer ?? ISSUER)
+      .setAudience(spec.audience ?? RESOURCE_URL)
+      .setSubject('user-42')
+      .setIssuedAt(Math.min(now, now + expiresIn - 60))
+      .setExpirationTime(now + expiresIn)
+      .sign(spec.key ?? privateKey);
+  };
+
+  const tokens: Tokens = {
+    full: await sign({ scope: SCOPES_SUPPORTED.join(' '), clientId: 'client-full' }),
+    read: await sign({ scope: 'mcp:read', clientId: 'client-read' }),
+    readWrite: await sign({ scope: 'mcp:read mcp:write', clientId: 'client-read-write' }),
+    deploy: await sign({ scope: 'mcp:read mcp:write mcp:deploy', clientId: 'client-deploy' }),
+    expired: await sign({ scope: 'mcp:read', clientId: 'client-expired', expiresIn: -3600 }),
+    wrongAudience: await sign({
+      scope: 'mcp:read',
+      clientId: 'client-elsewhere',
+      audience: 'https://other-server.example.com/mcp',
+    }),
+    wrongIssuer: await sign({ scope: 'mcp:read', clientId: 'client-forged', issuer: 'https://evil.example.com/' }),
+    foreignKey: await sign({ scope: 'mcp:read', clientId: 'client-foreign', key: foreign.privateKey }),
+    unsigned: new UnsecuredJWT({ scope: 'mcp:read', client_id: 'client-none' })
+      .setIssuer(ISSUER)
+      .setAudience(RESOURCE_URL)
+      .setSubject('user-42')
+      .setExpirationTime(now + 600)
+      .encode(),
+  };
+
+  return {
+    publicKeyPem: await exportSPKI(publicKey),
+    tokens,
+    secrets: [API_KEY, ...Object.values(tokens)],
+  };
+}

@@ -1,0 +1,503 @@
+/**
+ * The authenticate decision (the table below), built once from
+ * configuration and then run per request by every adapter.
+ *
+ * | situation                                           | answer                                            |
+ * | --------------------------------------------------- | ------------------------------------------------- |
+ * | auth disabled                                       | anonymous                                         |
+ * | enabled, not required, no credentials               | anonymous                                         |
+ * | enabled, invalid credentials (required or not)      | 401 `invalid_token`: never downgraded             |
+ * | required (or a scoped `tools/call`), no credentials | 401, challenge without `error=` (RFC 6750 §3.1)    |
+ * | valid credentials lacking a scope                   | 403 `insufficient_scope` with every needed scope   |
+ * | malformed Authorization header                      | 400 `invalid_request` with the challenge           |
+ * | keys unavailable, none cached                       | 503 `temporarily_unavailable` + `Retry-After`      |
+ *
+ * @module
+ */
+
+import { decodeProtectedHeader } from 'jose';
+import { type ApiKeyVerifier, createApiKeyVerifier } from '../api-keys/api-key-verifier.js';
+import { InflightVerifications } from '../cache/inflight-verifications.js';
+import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
+import { protectedResourceMetadataUrl } from '../challenge/protected-resource-metadata-url.js';
+import { buildWwwAuthenticate } from '../challenge/www-authenticate.js';
+import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions } from '../config/config-schema.js';
+import { expectedAudiences } from '../config/expected-audiences.js';
+import { configName, defineConfig, isWritten } from '../config/load-config.js';
+import { isLoopbackResource, resourceSpellings, resourceUrlForHost } from '../config/loopback-resource.js';
+import { type AuthError, isAuthError } from '../errors/auth-error.js';
+import {
+  COULD_NOT_VALIDATE,
+  credentialsMissing,
+  insufficientScope,
+  invalidToken,
+  malformedAuthorization,
+  unexpectedFailure,
+} from '../errors/auth-failures.js';
+import { createIntrospectionEndpoint } from '../introspection/introspection-endpoint.js';
+import { createIntrospectionVerifier } from '../introspection/introspection-verifier.js';
+import { createJwtIssuerRouter } from '../jwt/jwt-issuer-router.js';
+import type { VerifiedJwt } from '../jwt/jwt-verifier.js';
+import { type Logger, SILENT_LOGGER } from '../logging/logger.js';
+import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
+import { createAuthInfo } from './auth-info.js';
+import type {
+  Authenticator,
+  AuthenticatorOptions,
+  AuthInfo,
+  AuthRequest,
+  AuthResult,
+  RouteAuthOptions,
+} from './authenticator-types.js';
+import { type BearerCredentials, parseAuthorization } from './bearer-credentials.js';
+import { MAX_CREDENTIAL_LENGTH } from './credential-length.js';
+import { type ToolScopes, toolCallScopes } from './operation-scopes.js';
+
+const ANONYMOUS: AuthResult = Object.freeze({ outcome: 'anonymous' });
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+const BEARER_PREFIX_LENGTH = 'Bearer '.length;
+const API_KEY_EXTRA = Object.freeze({ method: 'api_key' as const });
+const JWT_ROUTE = Object.freeze({ verifier: 'jwt' });
+
+/** A compact JWS whose first segment decodes to a JSON object header; anything else is opaque. */
+function looksLikeJwt(token: string): boolean {
+  if (!JWT_SHAPE.test(token)) return false;
+  try {
+    decodeProtectedHeader(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Refused before any parsing, hashing, cache lookup, verification or introspection call. */
+function oversizedCredential(): AuthError {
+  return invalidToken(
+    'ERR_CREDENTIALS_INVALID',
+    COULD_NOT_VALIDATE,
+    new Error(`credential longer than ${MAX_CREDENTIAL_LENGTH} characters`),
+  );
+}
+
+function hasEntries(record: ToolScopes): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
+/**
+ * Builds the authenticator: validates the configuration and imports every static key up front, so
+ * a broken setup fails at start-up rather than on the first request.
+ *
+ * @throws {ConfigError} when the configuration or a configured key is unusable.
+ * @example
+ * ```ts
+ * const authenticator = await createAuthenticator(loadConfig(process.env));
+ * const result = await authenticator.authenticate({
+ *   authorization: req.headers.authorization,
+ *   apiKey: req.headers['x-api-key'],
+ *   method: req.method,
+ *   body: req.body,
+ * });
+ * if (result.outcome === 'rejected') return res.status(result.status).set(result.headers).json(result.body);
+ * ```
+ */
+export async function createAuthenticator(
+  input: WardenConfig | WardenOptions,
+  options: AuthenticatorOptions = {},
+): Promise<Authenticator> {
+  const config = defineConfig(input);
+  const logger = options.logger ?? SILENT_LOGGER;
+  const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
+  // A loopback resource answers under the spelling the client used (loopback-resource.ts), so the
+  // challenge sends it to metadata whose `resource` matches the URL it was given.
+  const loopbackMetadataUrls = isLoopbackResource(config.resourceUrl)
+    ? new Map(resourceSpellings(config.resourceUrl).map((url) => [url, protectedResourceMetadataUrl(url)]))
+    : undefined;
+  const metadataUrlFor = (host: string | null | undefined): string =>
+    loopbackMetadataUrls?.get(resourceUrlForHost(config.resourceUrl, host)) ?? resourceMetadataUrl;
+  const cache = new VerifiedTokenCache(config.tokenCacheMaxEntries, config.jwtClockTolerance);
+  const inflight = new InflightVerifications<AuthInfo>();
+
+  const apiKeys: ApiKeyVerifier | undefined =
+    config.apiKeyEnabled && config.apiKeys.length > 0 ? await createApiKeyVerifier(config.apiKeys) : undefined;
+  // API keys are full-access credentials: they carry every scope the configuration knows about, and
+  // the per-operation scope check does not apply to them (an API key carries no scopes of its own).
+  const apiKeyScopes = Object.freeze([
+    ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
+  ]) as string[];
+
+  // MCP_JWKS_REFRESH_COOLDOWN is the default; programmatic `jwks` options override it.
+  const jwks = { cooldownMs: config.jwksRefreshCooldown * 1000, ...options.jwks };
+  const jwtRouter = await createJwtIssuerRouter(config, { ...options, jwks }, logger);
+  const introspect = buildIntrospection(config, options, logger);
+
+  warnAboutConfiguration(
+    config,
+    { apiKeys: apiKeys !== undefined, jwt: jwtRouter.configured, introspection: !!introspect },
+    logger,
+  );
+
+  const defaultToolScopesSet = hasEntries(config.toolScopes);
+  const jwtValidationOn = config.jwtEnabled && jwtRouter.configured;
+
+  /** `position`: the key's place in the configured list when the caller already matched it (hashed once per request). */
+  async function verifyApiKey(key: string, position?: number): Promise<AuthInfo> {
+    if (position === undefined) {
+      if (key.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
+      if (!config.apiKeyEnabled) {
+        throw invalidToken('ERR_API_KEY_DISABLED', 'API key authentication is not enabled');
+      }
+      position = apiKeys ? await apiKeys.match(key) : 0;
+    }
+    if (position === 0) throw invalidToken('ERR_API_KEY_INVALID', COULD_NOT_VALIDATE);
+    return createAuthInfo(
+      { token: key, clientId: `api_key:${position}`, scopes: apiKeyScopes, extra: API_KEY_EXTRA },
+      config.resourceUrl,
+    );
+  }
+
+  async function introspectUncached(token: string): Promise<AuthInfo> {
+    const { authInfo, cacheUntil } = await introspect!(token);
+    if (cacheUntil !== undefined) cache.set(token, authInfo, cacheUntil, undefined);
+    return authInfo;
+  }
+
+  // The routing decisions below are logged at debug level so an operator can see why a token went
+  // where it did; the log never carries the token (docs/security.md), only which path it took and why.
+  async function verifyJwtUncached(token: string): Promise<AuthInfo> {
+    if (!config.jwtEnabled) {
+      const position = apiKeys ? await apiKeys.match(token) : 0;
+      if (position !== 0) {
+        logger.debug(
+          { verifier: 'api_key' },
+          'bearer token is JWT-shaped but JWT validation is off: it is a configured API key',
+        );
+        return verifyApiKey(token, position);
+      }
+      logger.debug(
+        { verifier: 'none' },
+        'bearer token is JWT-shaped but JWT validation is off (MCP_JWT_ENABLED=false)',
+      );
+      throw invalidToken('ERR_JWT_DISABLED', 'JWT authentication is not enabled');
+    }
+    if (!jwtRouter.configured) {
+      if (introspect) {
+        logger.debug(
+          { verifier: 'introspection' },
+          'bearer token is JWT-shaped but no JWT key or issuer is configured: introspecting it',
+        );
+        return introspectUncached(token);
+      }
+      logger.debug(
+        { verifier: 'none' },
+        'bearer token is JWT-shaped but no JWT key, issuer or introspection is configured',
+      );
+      throw invalidToken(
+        'ERR_CREDENTIALS_INVALID',
+        COULD_NOT_VALIDATE,
+        new Error('no JWT verification key is configured'),
+      );
+    }
+    logger.debug({ verifier: 'jwt' }, 'bearer token is JWT-shaped: JWT validation');
+    const verified: VerifiedJwt = await jwtRouter.verify(token);
+    cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
+    return verified.authInfo;
+  }
+
+  /**
+   * An opaque bearer token: a configured API key first (so keys are never sent to the
+   * authorization server), then introspection.
+   */
+  async function verifyOpaqueUncached(token: string): Promise<AuthInfo> {
+    const position = apiKeys ? await apiKeys.match(token) : 0;
+    if (position !== 0) {
+      logger.debug({ verifier: 'api_key' }, 'bearer token is not a JWT and is a configured API key');
+      return verifyApiKey(token, position);
+    }
+    logger.debug(
+      { verifier: 'introspection' },
+      'bearer token is not a JWT and not an API key: introspecting it (RFC 7662)',
+    );
+    return introspectUncached(token);
+  }
+
+  /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
+  function verifyBearer(token: string): Promise<AuthInfo> {
+    if (token.length > MAX_CREDENTIAL_LENGTH) return Promise.reject(oversizedCredential());
+    const hit = cache.get(token, Date.now() / 1000);
+    if (hit !== undefined) return Promise.resolve(hit);
+    return verifyUncachedBearer(token, jwtValidationOn && JWT_SHAPE.test(token));
+  }
+
+  /** A token the cache does not hold: joins the verification in flight for it, or starts one. */
+  function verifyUncachedBearer(token: string, jwtFirst: boolean): Promise<AuthInfo> {
+    const pending = inflight.get(token);
+    if (pending !== undefined) return pending;
+    let verification: Promise<AuthInfo>;
+    if (jwtFirst) {
+      verification = verifyJwtFirst(token);
+    } else {
+      const isJwt = looksLikeJwt(token);
+      if (!isJwt && !introspect) return verifyNonJwtWithoutIntrospection(token);
+      verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
+        inflight.delete(token),
+      );
+    }
+    inflight.set(token, verification);
+    return verification;
+  }
+
+  /** Without introspection an opaque token can only be an API key: checked fresh every time, in constant time, never cached. */
+  function verifyNonJwtWithoutIntrospection(token: string): Promise<AuthInfo> {
+    logger.debug(
+      { verifier: 'api_key' },
+      'bearer token is not a JWT and no introspection is configured: API key check',
+    );
+    return verifyApiKey(token);
+  }
+
+  /**
+   * A JWT-shaped token while JWT validation is on goes straight to jose, which decodes the header
+   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token. Only
+   * when the token fails and its header is not a JOSE header is it an opaque credential after all;
+   * jose reads the header before resolving any key, so that first attempt fetched nothing.
+   */
+  async function verifyJwtFirst(token: string): Promise<AuthInfo> {
+    try {
+      logger.debug(JWT_ROUTE, 'bearer token is JWT-shaped: JWT validation');
+      const verified = await jwtRouter.verify(token);
+      cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
+      return verified.authInfo;
+    } catch (error) {
+      if (looksLikeJwt(token)) throw error;
+      return await (introspect ? verifyOpaqueUncached(token) : verifyNonJwtWithoutIntrospection(token));
+    } finally {
+      inflight.delete(token);
+    }
+  }
+
+  /** `request` is read only here, for its `host` (a loopback resource's challenge): never on a pass. */
+  function reject(error: AuthError, scope: readonly string[], request: AuthRequest | undefined): AuthResult {
+    const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
+    const headers: Record<string, string> = {
+      'WWW-Authenticate': buildWwwAuthenticate({
+        resourceMetadata: metadataUrlFor(request?.host),
+        scope,
+        ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
+      }),
+    };
+    if (error.status === 503) headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
+    return { outcome: 'rejected', error, status: error.status, headers, body: error.toJSON() };
+  }
+
+  async function decide(request: AuthRequest, route: RouteAuthOptions | undefined): Promise<AuthResult> {
+    if (!config.authEnabled) return ANONYMOUS;
+    const requiredScopes = route?.requiredScopes ?? config.requiredScopes;
+    const toolScopes = route?.toolScopes ?? config.toolScopes;
+    const toolScopesSet = route?.toolScopes === undefined ? defaultToolScopesSet : hasEntries(toolScopes);
+    const extraScopes = toolScopesSet && request.body !== undefined ? toolCallScopes(request.body, toolScopes) : [];
+    const needed = extraScopes.length === 0 ? requiredScopes : [...new Set([...requiredScopes, ...extraScopes])];
+
+    // The exact form clients send, `Bearer <token>` with one space, skips the header's regular
+    // expressions. The cache only answers for a token68 token, which has no spaces, so a
+    // hit means parseAuthorization would have returned this very token; so does a JWT-shaped token
+    // (base64url and dots are token68). Anything else takes the full parse.
+    const authorization = request.authorization;
+    let uncachedJwt: string | undefined;
+    if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
+      const token = authorization.slice(BEARER_PREFIX_LENGTH);
+      const hit = cache.getBearer(token, Date.now() / 1000);
+      if (hit !== undefined) return authorize(hit, needed, request);
+      if (jwtValidationOn && token.length <= MAX_CREDENTIAL_LENGTH && JWT_SHAPE.test(token)) uncachedJwt = token;
+    }
+
+    let authInfo: AuthInfo;
+    const credentials: BearerCredentials =
+      uncachedJwt === undefined ? parseAuthorization(authorization) : { kind: 'bearer', token: uncachedJwt };
+    const apiKey =
+      typeof request.apiKey === 'string' && request.apiKey.trim() !== '' ? request.apiKey.trim() : undefined;
+    try {
+      if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true);
+      else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
+      else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
+      else if (credentials.kind === 'malformed')
+        return reject(malformedAuthorization(credentials.reason), needed, request);
+      else if (request.method === 'OPTIONS')
+        return ANONYMOUS; // a CORS preflight never carries credentials
+      else if ((route?.required ?? config.authRequired) || extraScopes.length > 0) {
+        return reject(credentialsMissing(), needed, request);
+      } else return ANONYMOUS;
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
+      // No per-request warning for a 503: the JWKS and introspection clients log each failed
+      // fetch themselves, at most once per back-off window (incidents, not requests).
+      return reject(error, needed, request);
+    }
+    return authorize(authInfo, needed, request);
+  }
+
+  /** The scope check of an identified caller (API keys carry every scope). */
+  function authorize(authInfo: AuthInfo, needed: readonly string[], request: AuthRequest): AuthResult {
+    if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
+      for (const scope of needed) {
+        if (!authInfo.scopes.includes(scope)) {
+          return reject(insufficientScope(), needed, request);
+        }
+      }
+    }
+    return { outcome: 'authenticated', authInfo };
+  }
+
+  function reportUnexpectedFailure(error: unknown, request?: Pick<AuthRequest, 'method' | 'path'>): void {
+    let method: string | undefined;
+    let path: string | undefined;
+    try {
+      method = request?.method;
+      path = request?.path;
+    } catch {
+      // The request itself may be what failed: the log line still goes out, without them.
+    }
+    logger.error({ cause: describeCause(error), method, path }, 'unexpected failure while authenticating');
+  }
+
+  /** Every rejection is logged with its code, method, path and client address; never the credential. */
+  function logRejection(result: AuthResult, request: AuthRequest | undefined): void {
+    if (result.outcome !== 'rejected') return;
+    logger.info(
+      {
+        code: result.error.code,
+        status: result.status,
+        method: request?.method,
+        path: request?.path,
+        clientAddress: request?.clientAddress,
+      },
+      'request rejected',
+    );
+  }
+
+  return {
+    config,
+    resourceMetadataUrl,
+    authorizeToolCall(result, request, route) {
+      if (result.outcome === 'rejected' || !config.authEnabled || request.body === undefined) return result;
+      const toolScopes = route?.toolScopes ?? config.toolScopes;
+      const toolScopesSet = route?.toolScopes === undefined ? defaultToolScopesSet : hasEntries(toolScopes);
+      const extraScopes = toolScopesSet ? toolCallScopes(request.body, toolScopes) : [];
+      if (extraScopes.length === 0) return result;
+      const needed = [...new Set([...(route?.requiredScopes ?? config.requiredScopes), ...extraScopes])];
+      const checked =
+        result.outcome === 'anonymous'
+          ? reject(credentialsMissing(), needed, request)
+          : authorize(result.authInfo, needed, request);
+      logRejection(checked, request);
+      return checked;
+    },
+    async authenticate(request, route) {
+      try {
+        const result = await decide(request ?? { method: 'GET' }, route);
+        logRejection(result, request);
+        return result;
+      } catch (error) {
+        // A bug must not become a pass or a 500: fail closed with the same 503 the adapters send
+        // when something around the authenticator fails (unexpected-failure.ts).
+        reportUnexpectedFailure(error, request);
+        return reject(unexpectedFailure(error), [], safeRequest(request));
+      }
+    },
+    reportUnexpectedFailure,
+    async verifyAccessToken(token) {
+      if (typeof token !== 'string' || token === '') throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
+      return verifyBearer(token);
+    },
+    async close() {
+      cache.clear();
+      inflight.clear();
+      jwtRouter.close();
+    },
+  };
+}
+
+/**
+ * Start-up warnings, once per authenticator, about settings that leave requests less protected
+ * than their author may think. Each names the setting as the author wrote it.
+ */
+function warnAboutConfiguration(
+  config: WardenConfig,
+  methods: { apiKeys: boolean; jwt: boolean; introspection: boolean },
+  logger: Logger,
+): void {
+  if (!config.authEnabled) return;
+  const name = (key: keyof WardenConfig) => configName(config, key);
+  // `MCP_AUTH_REQUIRED=true` for the environment, `authRequired: true` in code.
+  const setting = (key: keyof WardenConfig, value: boolean) =>
+    name(key) === key ? `${key}: ${value}` : `${name(key)}=${value}`;
+  // JWT is on by default: a JWT setting with nothing to verify against is only worth a warning to
+  // whoever turned it on, or when nothing else can authenticate anyone.
+  const jwtChosen = isWritten(config, 'jwtEnabled') || isWritten(config, 'jwtAlgorithms');
+  if (config.jwtEnabled && !methods.jwt && !methods.introspection && (jwtChosen || !methods.apiKeys)) {
+    logger.warn(
+      { setting: name('jwtEnabled') },
+      `JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured: set ${name('jwtIssuer')}, ${name('oauthJwksUri')}, ${name('jwtPublicKey')} or ${name('jwtSecret')}`,
+    );
+  }
+  if (!config.authRequired && (methods.apiKeys || methods.jwt || methods.introspection)) {
+    logger.warn(
+      { setting: name('authRequired') },
+      `authentication is optional (${setting('authRequired', false)}): requests without credentials reach the application as anonymous; set ${setting('authRequired', true)} to refuse them (or require it per route)`,
+    );
+  }
+}
+
+/**
+ * The request, for the challenge of the fail-closed answer, only if reading its `host` does not
+ * throw: the failure being answered may be that very request's.
+ */
+function safeRequest(request: AuthRequest | undefined): AuthRequest | undefined {
+  try {
+    return request === undefined ? undefined : { method: request.method, host: request.host };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Error name and message for logs; jose and fetch messages carry no token material. */
+function describeCause(cause: unknown): string | undefined {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return cause === undefined ? undefined : String(cause);
+}
+
+/**
+ * The introspection verifier of the configuration (RFC 7662), or undefined without
+ * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
+ * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
+ */
+function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions, logger: Logger) {
+  if (config.oauthIntrospectionEndpoint === undefined) return undefined;
+  const timeoutMs = Math.round(config.oauthIntrospectionTimeout * 1000);
+  const discover = config.oauthIntrospectionEndpoint === DISCOVER_INTROSPECTION_ENDPOINT;
+  const endpoint = createIntrospectionEndpoint({
+    ...(discover
+      ? { issuer: config.jwtIssuer ?? config.oauthServerUrl }
+      : { endpoint: config.oauthIntrospectionEndpoint }),
+    allowInsecureHttp: config.allowInsecureHttp,
+    timeoutMs,
+    fetch: options.fetch,
+  });
+  return createIntrospectionVerifier({
+    endpoint,
+    clientId: config.oauthClientId,
+    clientSecret: config.oauthClientSecret,
+    authMethod: config.oauthIntrospectionAuthMethod,
+    acceptedIssuers: config.jwtIssuer === undefined ? undefined : acceptedIssuersFor(config.jwtIssuer, config.provider),
+    audiences: expectedAudiences(config),
+    resourceUrl: config.resourceUrl,
+    clockTolerance: config.jwtClockTolerance,
+    timeoutMs,
+    maxCacheAgeSeconds: config.oauthIntrospectionCacheMaxAge,
+    claims: claimMappingFor(config.provider),
+    fetch: options.fetch,
+    logger,
+  });
+}

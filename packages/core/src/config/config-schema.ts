@@ -1,0 +1,246 @@
+/**
+ * The configuration schema: every environment variable of docs/compatibility.md plus the ones
+ * the package README lists, as one zod object whose fields (`config-fields.ts`) accept both the
+ * env form (strings) and the programmatic form (typed values), so `loadConfig(env)` and
+ * `defineConfig(options)` cannot drift apart. Cross-field rules live in `load-config.ts`.
+ *
+ * @module
+ */
+
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../presets/provider-presets.js';
+import {
+  algorithmListField,
+  apiKeyListField,
+  booleanField,
+  COMMA_LIST,
+  corsOriginsField,
+  DISCOVER_INTROSPECTION_ENDPOINT,
+  enumField,
+  listField,
+  numberField,
+  optionalEnumField,
+  SCOPE_LIST,
+  textField,
+  toolScopesField,
+  urlField,
+  urlOrDiscoverField,
+} from './config-fields.js';
+import { type TrustedIssuer, type TrustedIssuerOptions, trustedIssuersField } from './trusted-issuers.js';
+
+/** How the resource server authenticates to the introspection endpoint (RFC 7662 §2.1, RFC 6749 §2.3.1). */
+export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+export { DISCOVER_INTROSPECTION_ENDPOINT };
+
+/**
+ * The effective configuration: the camelCase form of every environment variable, defaults applied.
+ * Build it with {@link loadConfig} (from env) or {@link defineConfig} (from code).
+ */
+export interface WardenConfig {
+  /** `MCP_AUTH_ENABLED` (default `true`). When false every request passes as anonymous. */
+  readonly authEnabled: boolean;
+  /** `MCP_AUTH_REQUIRED` (default `false`). When false, requests without credentials pass as anonymous. */
+  readonly authRequired: boolean;
+  /** `MCP_API_KEY_ENABLED` (default `true`). */
+  readonly apiKeyEnabled: boolean;
+  /** `MCP_API_KEYS`: comma list; an entry may be `sha256:<64 hex>`, the digest of the key (docs/security.md). */
+  readonly apiKeys: string[];
+  /** `MCP_JWT_ENABLED` (default `true`). */
+  readonly jwtEnabled: boolean;
+  /** `MCP_JWT_ALGORITHM` (default `RS256`; a comma list is allowed): the algorithm allowlist (RFC 8725 §3.1). */
+  readonly jwtAlgorithms: string[];
+  /** `MCP_JWT_SECRET`: the shared secret for HS* algorithms. */
+  readonly jwtSecret?: string;
+  /** `MCP_JWT_PUBLIC_KEY`: SPKI PEM, X.509 certificate PEM, JWK or JWKS; literal `\n` accepted. */
+  readonly jwtPublicKey?: string;
+  /** `MCP_JWT_PUBLIC_KEY_FILE`: path to a file holding one of the `jwtPublicKey` formats. */
+  readonly jwtPublicKeyFile?: string;
+  /** `MCP_JWT_AUDIENCE`: comma list of accepted audiences (default: `[resourceUrl]`, RFC 8707 §2). */
+  readonly jwtAudience: string[];
+  /** `MCP_JWT_ISSUER`: the exact expected `iss` (a trailing slash is kept and significant). */
+  readonly jwtIssuer?: string;
+  /** `MCP_JWT_CLOCK_TOLERANCE`: seconds of leeway for `exp`, `nbf`, `iat` (default 5, RFC 7519 §4.1.4). */
+  readonly jwtClockTolerance: number;
+  /** `MCP_JWT_REQUIRE_AT_JWT` (default `false`): require `typ: at+jwt` (RFC 9068, RFC 9068 §2.1). */
+  readonly jwtRequireAtJwtType: boolean;
+  /** `MCP_OAUTH_SERVER_URL`: the authorization server (issuer) base URL. */
+  readonly oauthServerUrl?: string;
+  /** `MCP_OAUTH_AUTHORIZATION_ENDPOINT`. */
+  readonly oauthAuthorizationEndpoint?: string;
+  /** `MCP_OAUTH_TOKEN_ENDPOINT`. */
+  readonly oauthTokenEndpoint?: string;
+  /** `MCP_OAUTH_REGISTRATION_ENDPOINT`. */
+  readonly oauthRegistrationEndpoint?: string;
+  /** `MCP_OAUTH_JWKS_URI`: where signing keys are fetched (docs/requirements.md, "Signing keys"). */
+  readonly oauthJwksUri?: string;
+  /**
+   * `MCP_OAUTH_INTROSPECTION_ENDPOINT`: RFC 7662 introspection for opaque tokens (RFC 7662 §2.2), or
+   * `discover` to read `introspection_endpoint` from the issuer's metadata on first use.
+   */
+  readonly oauthIntrospectionEndpoint?: string;
+  /** `MCP_OAUTH_INTROSPECTION_AUTH_METHOD` (default `client_secret_basic`): how the client id and secret are sent. */
+  readonly oauthIntrospectionAuthMethod: IntrospectionAuthMethod;
+  /** `MCP_OAUTH_INTROSPECTION_TIMEOUT`: seconds to wait for an introspection answer (default 5). */
+  readonly oauthIntrospectionTimeout: number;
+  /** `MCP_OAUTH_INTROSPECTION_CACHE_MAX_AGE`: seconds an active answer is reused, never past `exp` (default 60; 0: never). */
+  readonly oauthIntrospectionCacheMaxAge: number;
+  /** `MCP_OAUTH_CLIENT_ID`: the resource server's client id at the authorization server (introspection). */
+  readonly oauthClientId?: string;
+  /** `MCP_OAUTH_CLIENT_SECRET`. */
+  readonly oauthClientSecret?: string;
+  /** `MCP_PROVIDER`: provider preset for the `MCP_JWT_*` issuer and introspection (claim and issuer quirks). */
+  readonly provider?: ProviderName;
+  /** `MCP_TRUSTED_ISSUERS`: more issuers, each with its own keys, audience and algorithms. */
+  readonly trustedIssuers: TrustedIssuer[];
+  /** `MCP_RESOURCE_URL`: the public URL of the MCP endpoint (default `http://localhost:$PORT/mcp`), kept exactly. */
+  readonly resourceUrl: string;
+  /** `MCP_RESOURCE_NAME`: human-readable name in the protected-resource metadata. */
+  readonly resourceName?: string;
+  /** `MCP_RESOURCE_DOCUMENTATION`: documentation URL in the protected-resource metadata. */
+  readonly resourceDocumentation?: string;
+  /** `MCP_REQUIRED_SCOPES`: comma or space list every request needs. */
+  readonly requiredScopes: string[];
+  /** `MCP_SCOPES_SUPPORTED`: advertised in metadata. */
+  readonly scopesSupported: string[];
+  /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (docs/requirements.md, "Step-up for tools"). */
+  readonly toolScopes: Record<string, string[]>;
+  /**
+   * `MCP_CORS_ORIGINS`: comma list of the origins whose web pages may call the MCP endpoint
+   * (`https://app.example.com`), or `*` (the default) for any origin. Credentials are headers,
+   * never cookies, so `*` lends a page no authority it does not already hold (docs/security.md).
+   */
+  readonly corsOrigins: string[];
+  /** `MCP_ALLOW_INSECURE_HTTP` (default `false`): allow `http:` URLs off loopback (development only). */
+  readonly allowInsecureHttp: boolean;
+  /** `MCP_TOKEN_CACHE_MAX_ENTRIES` (default 10000; 0 disables the verified-token cache). */
+  readonly tokenCacheMaxEntries: number;
+  /**
+   * `MCP_JWKS_REFRESH_COOLDOWN` seconds (default 30): a token with an unknown `kid` refetches the
+   * JWKS at most once per this window (docs/requirements.md, "Signing keys"), so random `kid`s cannot flood the provider.
+   */
+  readonly jwksRefreshCooldown: number;
+  /**
+   * `MCP_MAX_BODY_BYTES` (default 4194304, 4 MiB): the largest request body an adapter reads.
+   * A longer body is refused with 413 as soon as it passes the limit, never read to the end.
+   */
+  readonly maxBodyBytes: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Programmatic input for {@link defineConfig} and `createAuthenticator`: any subset, same schema.
+ * `trustedIssuers` entries may omit their defaults, or be plain issuer URLs.
+ */
+export type WardenOptions = Partial<Omit<Mutable<WardenConfig>, 'trustedIssuers'>> & {
+  trustedIssuers?: readonly (TrustedIssuerOptions | TrustedIssuer | string)[];
+};
+
+/**
+ * The environment variable behind each option. Every key of {@link WardenConfig} has one.
+ *
+ * @example
+ * ```ts
+ * CONFIG_ENV_VARIABLES.jwtAlgorithms; // 'MCP_JWT_ALGORITHM'
+ * ```
+ */
+export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> = Object.freeze({
+  authEnabled: 'MCP_AUTH_ENABLED',
+  authRequired: 'MCP_AUTH_REQUIRED',
+  apiKeyEnabled: 'MCP_API_KEY_ENABLED',
+  apiKeys: 'MCP_API_KEYS',
+  jwtEnabled: 'MCP_JWT_ENABLED',
+  jwtAlgorithms: 'MCP_JWT_ALGORITHM',
+  jwtSecret: 'MCP_JWT_SECRET',
+  jwtPublicKey: 'MCP_JWT_PUBLIC_KEY',
+  jwtPublicKeyFile: 'MCP_JWT_PUBLIC_KEY_FILE',
+  jwtAudience: 'MCP_JWT_AUDIENCE',
+  jwtIssuer: 'MCP_JWT_ISSUER',
+  jwtClockTolerance: 'MCP_JWT_CLOCK_TOLERANCE',
+  jwtRequireAtJwtType: 'MCP_JWT_REQUIRE_AT_JWT',
+  oauthServerUrl: 'MCP_OAUTH_SERVER_URL',
+  oauthAuthorizationEndpoint: 'MCP_OAUTH_AUTHORIZATION_ENDPOINT',
+  oauthTokenEndpoint: 'MCP_OAUTH_TOKEN_ENDPOINT',
+  oauthRegistrationEndpoint: 'MCP_OAUTH_REGISTRATION_ENDPOINT',
+  oauthJwksUri: 'MCP_OAUTH_JWKS_URI',
+  oauthIntrospectionEndpoint: 'MCP_OAUTH_INTROSPECTION_ENDPOINT',
+  oauthIntrospectionAuthMethod: 'MCP_OAUTH_INTROSPECTION_AUTH_METHOD',
+  oauthIntrospectionTimeout: 'MCP_OAUTH_INTROSPECTION_TIMEOUT',
+  oauthIntrospectionCacheMaxAge: 'MCP_OAUTH_INTROSPECTION_CACHE_MAX_AGE',
+  oauthClientId: 'MCP_OAUTH_CLIENT_ID',
+  oauthClientSecret: 'MCP_OAUTH_CLIENT_SECRET',
+  provider: 'MCP_PROVIDER',
+  trustedIssuers: 'MCP_TRUSTED_ISSUERS',
+  resourceUrl: 'MCP_RESOURCE_URL',
+  resourceName: 'MCP_RESOURCE_NAME',
+  resourceDocumentation: 'MCP_RESOURCE_DOCUMENTATION',
+  requiredScopes: 'MCP_REQUIRED_SCOPES',
+  scopesSupported: 'MCP_SCOPES_SUPPORTED',
+  toolScopes: 'MCP_TOOL_SCOPES',
+  corsOrigins: 'MCP_CORS_ORIGINS',
+  allowInsecureHttp: 'MCP_ALLOW_INSECURE_HTTP',
+  tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
+  jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
+  maxBodyBytes: 'MCP_MAX_BODY_BYTES',
+});
+
+/** Default of `MCP_MAX_BODY_BYTES`: 4 MiB, what `express.json()` users commonly raise their limit to. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The resource URL when `MCP_RESOURCE_URL` is not set: a local development server. */
+export const DEFAULT_RESOURCE_URL = 'http://localhost:8000/mcp';
+
+/**
+ * The zod schema of every option, each field accepting the env string form or the typed form.
+ * `resourceUrl` and `jwtAudience` come out unresolved here (their defaults depend on other
+ * fields); {@link defineConfig} and {@link loadConfig} apply them.
+ *
+ * @example
+ * ```ts
+ * wardenConfigSchema.shape.authRequired.parse('yes'); // true
+ * wardenConfigSchema.shape.jwtAlgorithms.parse('rs256, ES256'); // ['RS256', 'ES256']
+ * ```
+ */
+export const wardenConfigSchema = z.object({
+  authEnabled: booleanField(true),
+  authRequired: booleanField(false),
+  apiKeyEnabled: booleanField(true),
+  apiKeys: apiKeyListField(),
+  jwtEnabled: booleanField(true),
+  jwtAlgorithms: algorithmListField(),
+  jwtSecret: textField(true),
+  jwtPublicKey: textField(),
+  jwtPublicKeyFile: textField(),
+  jwtAudience: listField(COMMA_LIST),
+  jwtIssuer: urlField(),
+  jwtClockTolerance: numberField(5, 0, 600, false),
+  jwtRequireAtJwtType: booleanField(false),
+  oauthServerUrl: urlField(),
+  oauthAuthorizationEndpoint: urlField(),
+  oauthTokenEndpoint: urlField(),
+  oauthRegistrationEndpoint: urlField(),
+  oauthJwksUri: urlField(),
+  oauthIntrospectionEndpoint: urlOrDiscoverField(),
+  oauthIntrospectionAuthMethod: enumField<IntrospectionAuthMethod>(
+    ['client_secret_basic', 'client_secret_post'],
+    'client_secret_basic',
+  ),
+  oauthIntrospectionTimeout: numberField(5, 0.1, 60, false),
+  oauthIntrospectionCacheMaxAge: numberField(60, 0, 3600, true),
+  oauthClientId: textField(),
+  oauthClientSecret: textField(true),
+  provider: optionalEnumField<ProviderName>(PROVIDER_NAMES),
+  trustedIssuers: trustedIssuersField(),
+  resourceUrl: urlField(),
+  resourceName: textField(),
+  resourceDocumentation: urlField(),
+  requiredScopes: listField(SCOPE_LIST),
+  scopesSupported: listField(SCOPE_LIST),
+  toolScopes: toolScopesField(),
+  corsOrigins: corsOriginsField(),
+  allowInsecureHttp: booleanField(false),
+  tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
+  jwksRefreshCooldown: numberField(30, 0, 3600, false),
+  maxBodyBytes: numberField(DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024 * 1024, true),
+});
