@@ -1,6 +1,9 @@
 // The embedded development issuer end to end: the official MCP client
 // against the zero-config server on every framework, starting from the HTTP 401 and doing its own
 // discovery (RFC 9728 §3.1; RFC 9728 §2; RFC 6750 §3, RFC 9728 §5.1), then client credentials, then step-up (RFC 6750 §3.1; docs/requirements.md, "Step-up for tools").
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { completeAuthorization } from '@mcp-warden/dev-issuer';
 import {
   Client,
@@ -218,5 +221,73 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
     expect(wide.status).toBe(200);
     const info = JSON.parse(textOf((await wide.json()).result));
     expect(info).toMatchObject({ framework, authMethods: ['jwt'] });
+  });
+
+  it('a client named by its metadata document URL (no registration) gets a token the server accepts', async () => {
+    // The client's own web server on this machine publishes its Client ID Metadata Document.
+    const documents = createServer((req, res) => {
+      if (req.url !== '/oauth/client.json') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          client_id: documentUrl,
+          client_name: 'mcp-warden e2e (metadata document)',
+          redirect_uris: [REDIRECT_URL],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => documents.listen(0, '127.0.0.1', resolve));
+    const documentUrl = `http://127.0.0.1:${(documents.address() as AddressInfo).port}/oauth/client.json`;
+    try {
+      const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
+      expect(metadata.client_id_metadata_document_supported).toBe(true);
+
+      const verifier = randomBytes(32).toString('base64url');
+      const authorization = new URL(metadata.authorization_endpoint);
+      authorization.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: documentUrl,
+        redirect_uri: REDIRECT_URL,
+        scope: 'mcp:tools',
+        resource: mcpUrl,
+        state: 'cimd',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+      const callback = await completeAuthorization(authorization, { issuer, url: issuer });
+      const tokenResponse = await fetch(metadata.token_endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code') ?? '',
+          code_verifier: verifier,
+          redirect_uri: REDIRECT_URL,
+          client_id: documentUrl,
+        }),
+      });
+      expect(tokenResponse.status).toBe(200);
+      const { access_token: token } = await tokenResponse.json();
+
+      const res = await fetch(mcpUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify(toolsCall('whoami')),
+      });
+      expect(res.status).toBe(200);
+      const who = JSON.parse(textOf((await res.json()).result));
+      expect(who).toMatchObject({ authenticated: true, method: 'jwt', subject: 'dev-user', clientId: documentUrl });
+    } finally {
+      await new Promise<void>((resolve) => {
+        documents.close(() => resolve());
+        documents.closeAllConnections();
+      });
+    }
   });
 });

@@ -11,7 +11,7 @@
 /** The response headers every adapter adds by default (docs/requirements.md, "Browser clients"). */
 export const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
 export const EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
-export const EXPOSED_LIST = 'WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version';
+export const EXPOSED_LIST = 'WWW-Authenticate, Retry-After, DPoP-Nonce, Mcp-Session-Id, Mcp-Protocol-Version';
 
 /** A fixed caller, attached when a credential was sent. */
 export const REFERENCE_IDENTITY = Object.freeze({

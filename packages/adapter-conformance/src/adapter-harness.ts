@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Authenticator, RouteAuthOptions } from '@mcp-warden/core';
+import type { Authenticator, CorsOption, RouteAuthOptions } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 
 /** One route of the application under test. Every route answers GET, POST, DELETE and OPTIONS. */
@@ -27,7 +27,7 @@ export interface AppSpec {
    */
   mount: 'routes' | 'app';
   /** Adapter options shared by every protected route. */
-  cors?: boolean;
+  cors?: CorsOption;
   routes: RouteSpec[];
 }
 

@@ -6,7 +6,14 @@
  * @module
  */
 
-import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './__fixtures__/keys-and-tokens.js';
+import {
+  ALLOWED_ORIGIN,
+  API_KEY,
+  type Fixtures,
+  ISSUER,
+  RESOURCE_URL,
+  SCOPES_SUPPORTED,
+} from './__fixtures__/keys-and-tokens.js';
 import type { CaseRequest } from './http-exchange.js';
 import { type ScenarioName, SMALL_BODY_LIMIT } from './scenarios.js';
 
@@ -63,23 +70,35 @@ const PRM_DOCUMENT = {
   bearer_methods_supported: ['header'],
   scopes_supported: SCOPES_SUPPORTED,
 };
-const R8_ALLOWED_HEADERS = [
+/** Every request header of every MCP revision (2025-03-26 to 2026-07-28) and credential kind. */
+const MCP_REQUEST_HEADERS = [
   'Authorization',
   'X-API-Key',
+  'DPoP',
   'Content-Type',
   'Mcp-Protocol-Version',
   'Mcp-Session-Id',
   'Last-Event-ID',
+  'Mcp-Method',
+  'Mcp-Name',
 ];
-const PREFLIGHT: CaseRequest = {
+/** Response headers script must be able to read. */
+const MCP_EXPOSED_HEADERS = ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'DPoP-Nonce'];
+const OTHER_ORIGIN = 'https://evil.example.net';
+/** A preflight as Chromium sends it for a 2026-07-28 `tools/call` with a tool's `Mcp-Param-*` header. */
+const preflight = (
+  origin: string,
+  requested = 'authorization,content-type,mcp-method,mcp-name,mcp-param-region,mcp-protocol-version',
+): CaseRequest => ({
   method: 'OPTIONS',
   path: '/mcp',
   headers: [
-    ['Origin', 'https://inspector.example.org'],
+    ['Origin', origin],
     ['Access-Control-Request-Method', 'POST'],
-    ['Access-Control-Request-Headers', 'authorization, content-type, mcp-protocol-version'],
+    ['Access-Control-Request-Headers', requested],
   ],
-};
+});
+const PREFLIGHT = preflight(ALLOWED_ORIGIN);
 const JWT_CALLER = {
   clientId: 'client-full',
   scopes: SCOPES_SUPPORTED,
@@ -446,18 +465,49 @@ export const CASES: ConformanceCase[] = [
 
   // ---- docs/requirements.md, "Browser clients": CORS --------------------------------------------------------------------------------
   {
-    name: 'preflight: answered 204 before authentication with the MCP request headers allowed',
+    name: 'preflight: answered 204 before authentication, every MCP header and the requested Mcp-Param-* allowed',
     covers: ['table: CORS preflight', 'browser clients'],
     scenario: 'required',
     request: () => PREFLIGHT,
     expect: {
       status: 204,
       empty: true,
-      headers: { 'access-control-allow-origin': '*', 'www-authenticate': null },
+      headers: {
+        'access-control-allow-origin': '*',
+        'access-control-max-age': '600',
+        vary: 'Access-Control-Request-Headers',
+        'www-authenticate': null,
+      },
       headerLists: {
-        'access-control-allow-headers': R8_ALLOWED_HEADERS,
+        'access-control-allow-headers': [...MCP_REQUEST_HEADERS, 'mcp-param-region'],
         'access-control-allow-methods': ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        'access-control-expose-headers': ['WWW-Authenticate'],
+        'access-control-expose-headers': MCP_EXPOSED_HEADERS,
+      },
+    },
+  },
+  {
+    name: 'preflight: a 2025-11-25 client asking for no header still gets every MCP header',
+    covers: ['table: CORS preflight', 'browser clients'],
+    scenario: 'required',
+    request: () => ({ ...PREFLIGHT, headers: PREFLIGHT.headers?.slice(0, 2) }),
+    expect: {
+      status: 204,
+      empty: true,
+      headers: { 'access-control-allow-origin': '*' },
+      headerLists: { 'access-control-allow-headers': MCP_REQUEST_HEADERS },
+    },
+  },
+  {
+    name: 'preflight: a requested list that is not made of header names is not echoed',
+    covers: ['table: CORS preflight', 'browser clients'],
+    scenario: 'required',
+    request: () => preflight(ALLOWED_ORIGIN, 'mcp-method, x-bad header, *'),
+    expect: {
+      status: 204,
+      empty: true,
+      headers: {
+        'access-control-allow-headers':
+          'Authorization, X-API-Key, DPoP, Content-Type, Accept, Mcp-Protocol-Version, Mcp-Session-Id, Last-Event-ID, Mcp-Method, Mcp-Name',
       },
     },
   },
@@ -472,11 +522,100 @@ export const CASES: ConformanceCase[] = [
     name: 'CORS: a 401 lets the browser read the challenge',
     covers: ['browser clients', 'challenges'],
     scenario: 'required',
-    request: () => post('/mcp', [['Origin', 'https://inspector.example.org']]),
+    request: () => post('/mcp', [['Origin', ALLOWED_ORIGIN]]),
     expect: {
       status: 401,
-      headers: { 'access-control-allow-origin': '*' },
-      headerLists: { 'access-control-expose-headers': ['WWW-Authenticate'] },
+      headers: { 'access-control-allow-origin': '*', vary: null },
+      headerLists: { 'access-control-expose-headers': MCP_EXPOSED_HEADERS },
+    },
+  },
+  {
+    name: 'CORS: an authenticated response is readable from any origin by default',
+    covers: ['browser clients'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [['Origin', OTHER_ORIGIN], bearer(fx.tokens.full)]),
+    expect: {
+      status: 200,
+      auth: JWT_CALLER,
+      headers: { 'access-control-allow-origin': '*', vary: null },
+      headerLists: { 'access-control-expose-headers': MCP_EXPOSED_HEADERS },
+    },
+  },
+  {
+    name: 'allowed origins (MCP_CORS_ORIGINS): a listed origin passes the preflight, echoed, Vary: Origin',
+    covers: ['browser clients', 'allowed origins'],
+    scenario: 'cors-origins',
+    request: () => PREFLIGHT,
+    expect: {
+      status: 204,
+      empty: true,
+      headers: { 'access-control-allow-origin': ALLOWED_ORIGIN, vary: 'Origin, Access-Control-Request-Headers' },
+      headerLists: { 'access-control-allow-headers': [...MCP_REQUEST_HEADERS, 'mcp-param-region'] },
+    },
+  },
+  {
+    name: 'allowed origins (MCP_CORS_ORIGINS): another origin gets a preflight answer without any Allow header',
+    covers: ['browser clients', 'allowed origins'],
+    scenario: 'cors-origins',
+    request: () => preflight(OTHER_ORIGIN),
+    expect: {
+      status: 204,
+      empty: true,
+      headers: {
+        'access-control-allow-origin': null,
+        'access-control-allow-headers': null,
+        'access-control-allow-methods': null,
+        vary: 'Origin',
+      },
+    },
+  },
+  {
+    name: 'allowed origins (MCP_CORS_ORIGINS): a listed origin reads the 401 challenge',
+    covers: ['browser clients', 'challenges', 'allowed origins'],
+    scenario: 'cors-origins',
+    request: () => post('/mcp', [['Origin', ALLOWED_ORIGIN]]),
+    expect: {
+      status: 401,
+      challenge: { error: null },
+      headers: { 'access-control-allow-origin': ALLOWED_ORIGIN, vary: 'Origin' },
+      headerLists: { 'access-control-expose-headers': MCP_EXPOSED_HEADERS },
+    },
+  },
+  {
+    name: 'allowed origins (MCP_CORS_ORIGINS): another origin may not read an authenticated answer',
+    covers: ['browser clients', 'allowed origins'],
+    scenario: 'cors-origins',
+    request: (fx) => post('/mcp', [['Origin', OTHER_ORIGIN], bearer(fx.tokens.full)]),
+    expect: { status: 200, auth: JWT_CALLER, headers: { 'access-control-allow-origin': null, vary: 'Origin' } },
+  },
+  {
+    name: 'allowed origins (MCP_CORS_ORIGINS): a request without Origin gets no allowed origin',
+    covers: ['browser clients', 'allowed origins'],
+    scenario: 'cors-origins',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: { status: 200, auth: JWT_CALLER, headers: { 'access-control-allow-origin': null } },
+  },
+  {
+    name: 'allowed origins (a function in the cors option): the origin it accepts is echoed',
+    covers: ['browser clients', 'allowed origins'],
+    scenario: 'cors-origin-function',
+    request: () => PREFLIGHT,
+    expect: {
+      status: 204,
+      empty: true,
+      headers: { 'access-control-allow-origin': ALLOWED_ORIGIN, vary: 'Origin, Access-Control-Request-Headers' },
+      headerLists: { 'access-control-allow-headers': [...MCP_REQUEST_HEADERS, 'mcp-param-region'] },
+    },
+  },
+  {
+    name: 'allowed origins (a function in the cors option): the origins it refuses get no Allow header',
+    covers: ['browser clients', 'allowed origins'],
+    scenario: 'cors-origin-function',
+    request: () => post('/mcp', [['Origin', OTHER_ORIGIN]]),
+    expect: {
+      status: 401,
+      headers: { 'access-control-allow-origin': null, vary: 'Origin' },
+      headerLists: { 'access-control-expose-headers': MCP_EXPOSED_HEADERS },
     },
   },
   {
@@ -617,7 +756,11 @@ export const CASES: ConformanceCase[] = [
     covers: ['table: CORS preflight', 'browser clients', 'protect a whole app'],
     scenario: 'app-wide',
     request: () => PREFLIGHT,
-    expect: { status: 204, empty: true, headerLists: { 'access-control-allow-headers': R8_ALLOWED_HEADERS } },
+    expect: {
+      status: 204,
+      empty: true,
+      headerLists: { 'access-control-allow-headers': [...MCP_REQUEST_HEADERS, 'mcp-param-region'] },
+    },
   },
 
   // ---- request bodies (docs/security.md, "Request bodies") ---------------------------------------

@@ -27,6 +27,7 @@ const COMPARED_HEADERS = [
   'access-control-allow-headers',
   'access-control-expose-headers',
   'access-control-max-age',
+  'vary',
 ];
 
 const fixtures = await createFixtures();

@@ -10,7 +10,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
 import { createMetadataProvider } from '@mcp-warden/metadata';
-import { API_KEY, type Fixtures, ISSUER, RESOURCE_URL, SCOPES_SUPPORTED } from './__fixtures__/keys-and-tokens.js';
+import {
+  ALLOWED_ORIGIN,
+  API_KEY,
+  type Fixtures,
+  ISSUER,
+  RESOURCE_URL,
+  SCOPES_SUPPORTED,
+} from './__fixtures__/keys-and-tokens.js';
 import type { AppSpec, RouteSpec } from './adapter-harness.js';
 
 export type ScenarioName =
@@ -22,6 +29,8 @@ export type ScenarioName =
   | 'jwks-down'
   | 'app-wide'
   | 'cors-off'
+  | 'cors-origins'
+  | 'cors-origin-function'
   | 'broken-authenticator'
   | 'small-body-limit';
 
@@ -86,6 +95,8 @@ function scenarioEnv(name: ScenarioName, env: Environment): Record<string, strin
       return { ...base, MCP_REQUIRED_SCOPES: 'mcp:read,mcp:write' };
     case 'disabled':
       return { ...base, MCP_AUTH_ENABLED: 'false' };
+    case 'cors-origins':
+      return { ...base, MCP_CORS_ORIGINS: `${ALLOWED_ORIGIN}, http://localhost:6274` };
     case 'jwt-disabled':
       return { ...base, MCP_JWT_ENABLED: 'false' };
     case 'small-body-limit':
@@ -126,7 +137,12 @@ export async function buildScenario(name: ScenarioName, env: Environment): Promi
     authenticator: name === 'broken-authenticator' ? brokenAuthenticator(authenticator) : authenticator,
     metadata,
     mount: name === 'app-wide' ? 'app' : 'routes',
-    cors: name === 'cors-off' ? false : undefined,
+    cors:
+      name === 'cors-off'
+        ? false
+        : name === 'cors-origin-function'
+          ? { origins: (origin: string) => origin === ALLOWED_ORIGIN }
+          : undefined,
     routes: ROUTES,
   };
 }
@@ -140,6 +156,8 @@ export const SCENARIOS: ScenarioName[] = [
   'jwks-down',
   'app-wide',
   'cors-off',
+  'cors-origins',
+  'cors-origin-function',
   'broken-authenticator',
   'small-body-limit',
 ];

@@ -6,6 +6,7 @@
  * @module
  */
 
+export type { CorsOption, CorsOrigins } from './adapter/cors-headers.js';
 export type {
   AuthErrorBody,
   Authenticator,

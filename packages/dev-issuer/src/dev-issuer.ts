@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
+import { withLoopbackClientMetadataDocuments } from './client-metadata-document.js';
 import { type CompleteAuthorizationOptions, completeAuthorization } from './complete-authorization.js';
 import { sendJsonError } from './http-response.js';
 import { handleInteraction, isInteractionPath } from './interactions.js';
@@ -127,7 +128,10 @@ export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIs
 
   // Shared by every provider instance, so clients, sessions and tokens survive a key rotation.
   const store = new MemoryStore();
-  const adapter = store.adapterFactory();
+  const adapter = withLoopbackClientMetadataDocuments(
+    store.adapterFactory(),
+    (description) => new oidc.errors.InvalidClient(description),
+  );
   const cookieKeys = [randomBytes(32).toString('base64url')];
   let keys: (JWK & { kid: string })[] = [await generateSigningKey()];
 

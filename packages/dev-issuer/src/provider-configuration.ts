@@ -178,6 +178,13 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
       clientCredentials: { enabled: true },
       // RFC 7591: open registration, no initial access token, as MCP clients expect.
       registration: { enabled: true, initialAccessToken: false },
+      // Client ID Metadata Documents (MCP 2025-11-25 authorization): an https: URL as client_id
+      // is fetched and checked by oidc-provider (5 KiB, 2.5 s, no redirects, no private
+      // addresses), and the metadata says client_id_metadata_document_supported. Loopback http:
+      // documents are this issuer's addition (client-metadata-document.ts). No `ack`: the notice
+      // about the experimental draft goes to the debug log, and a later draft of it in an
+      // oidc-provider update must not stop the issuer from starting.
+      clientIdMetadataDocument: { enabled: true },
       introspection: {
         enabled: true,
         // RFC 7662 §2.1: the caller must be authorized. Any confidential client may introspect

@@ -143,7 +143,7 @@ describe('with the cors middleware', () => {
     expect(challenged.status).toBe(401);
     expect(challenged.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(challenged.headers.get('access-control-expose-headers')).toBe(
-      'X-Request-Id, WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version',
+      'X-Request-Id, WWW-Authenticate, Retry-After, DPoP-Nonce, Mcp-Session-Id, Mcp-Protocol-Version',
     );
   });
 

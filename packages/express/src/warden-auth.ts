@@ -9,13 +9,14 @@ import {
   type AuthInfo,
   type AuthResult,
   bodyHeadersProblem,
-  CORS_PREFLIGHT_HEADERS,
+  corsPolicyFor,
   isJsonContentType,
   mergeExposedHeaders,
   readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  varyOnOrigin,
   type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -76,7 +77,7 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
   if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
     throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
   }
-  const cors = options.cors ?? true;
+  const cors = corsPolicyFor(options.cors, authenticator.config);
   const route = routeOverrides(options);
   const checksTools = routeNeedsBody(authenticator, route);
   const metadata = options.metadata;
@@ -95,12 +96,17 @@ export function wardenAuth(options: WardenAdapterOptions): RequestHandler {
       if (req.method === 'OPTIONS') {
         // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {
-          res.status(204).set(CORS_PREFLIGHT_HEADERS).end();
+          const requested = req.headers['access-control-request-headers'];
+          res.status(204).set(cors.preflightHeaders(req.headers.origin, requested)).end();
           return;
         }
       } else {
         if (cors) {
-          if (!res.hasHeader('Access-Control-Allow-Origin')) res.setHeader('Access-Control-Allow-Origin', '*');
+          if (!res.hasHeader('Access-Control-Allow-Origin')) {
+            const allowed = cors.allowOrigin(req.headers.origin);
+            if (allowed !== undefined) res.setHeader('Access-Control-Allow-Origin', allowed);
+            if (cors.variesByOrigin) res.setHeader('Vary', varyOnOrigin(res.getHeader('Vary')?.toString()));
+          }
           const exposed = res.getHeader('Access-Control-Expose-Headers')?.toString();
           res.setHeader('Access-Control-Expose-Headers', mergeExposedHeaders(exposed));
         }

@@ -133,7 +133,7 @@ describe('with @fastify/cors', () => {
 });
 
 describe('CORS headers and reply.hijack() (docs/requirements.md, "Browser clients")', () => {
-  const EXPOSED = 'WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version';
+  const EXPOSED = 'WWW-Authenticate, Retry-After, DPoP-Nonce, Mcp-Session-Id, Mcp-Protocol-Version';
   let server: FastifyInstance;
   let baseUrl: string;
   afterAll(() => server.close());

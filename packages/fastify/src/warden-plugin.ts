@@ -12,13 +12,14 @@ import {
   type AuthInfo,
   type AuthResult,
   bodyHeadersProblem,
-  CORS_PREFLIGHT_HEADERS,
+  corsPolicyFor,
   mergeExposedHeaders,
   type RouteAuthOptions,
   readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  varyOnOrigin,
   type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -60,7 +61,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
     throw new TypeError('wardenPlugin: options.authenticator must be an Authenticator from createAuthenticator()');
   }
-  const cors = options.cors ?? true;
+  const cors = corsPolicyFor(options.cors, authenticator.config);
   const pluginRoute = routeOverrides(options);
   // Route overrides are merged once per route config object, not once per request.
   const mergedRoutes = new WeakMap<RouteAuthOptions, RouteAuthOptions>();
@@ -87,14 +88,17 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   if (cors) {
     // preflights never carry credentials, so they are answered before any authentication:
     // by the hook on routes that declare OPTIONS themselves, by a wildcard route everywhere else.
-    const answerPreflight = (reply: FastifyReply) => reply.code(204).headers(CORS_PREFLIGHT_HEADERS).send();
-    instance.options('*', { config: { warden: false } }, async (_request, reply) => answerPreflight(reply));
+    const answerPreflight = (request: FastifyRequest, reply: FastifyReply) => {
+      const requested = request.headers['access-control-request-headers'];
+      return reply.code(204).headers(cors.preflightHeaders(request.headers.origin, requested)).send();
+    };
+    instance.options('*', { config: { warden: false } }, async (request, reply) => answerPreflight(request, reply));
     // A callback hook, not an async one: it has nothing to await, and on a 16 µs bare request the
     // promise Fastify would otherwise settle per request is a measurable share.
     instance.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (request.routeOptions.config.warden === false) return done();
       if (request.method === 'OPTIONS') {
-        answerPreflight(reply); // answered here: Fastify expects no done() after a reply is sent
+        answerPreflight(request, reply); // answered here: Fastify expects no done() after a reply is sent
         return;
       }
       // Written to the reply, which every response Fastify sends carries. A handler that takes
@@ -104,12 +108,17 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
       // cross-origin request always carries `Origin` (Fetch standard, "CORS protocol"): writing
       // the raw copy for every request instead sent every Fastify response through Node's
       // slower path that merges two header sets: about a tenth of a bare request's CPU.
+      const origin = request.headers.origin;
       const addsOrigin = !reply.hasHeader('access-control-allow-origin');
+      const allowed = addsOrigin ? cors.allowOrigin(origin) : undefined;
+      const vary = addsOrigin && cors.variesByOrigin ? varyOnOrigin(reply.getHeader('vary')?.toString()) : undefined;
       const exposed = mergeExposedHeaders(reply.getHeader('access-control-expose-headers')?.toString());
-      if (addsOrigin) reply.header('access-control-allow-origin', '*');
+      if (allowed !== undefined) reply.header('access-control-allow-origin', allowed);
+      if (vary !== undefined) reply.header('vary', vary);
       reply.header('access-control-expose-headers', exposed);
-      if (request.headers.origin !== undefined) {
-        if (addsOrigin) reply.raw.setHeader('access-control-allow-origin', '*');
+      if (origin !== undefined) {
+        if (allowed !== undefined) reply.raw.setHeader('access-control-allow-origin', allowed);
+        if (vary !== undefined) reply.raw.setHeader('vary', vary);
         reply.raw.setHeader('access-control-expose-headers', exposed);
       }
       done();

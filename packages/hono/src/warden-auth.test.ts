@@ -103,7 +103,7 @@ describe('with hono/cors', () => {
     expect(challenged.status).toBe(401);
     expect(challenged.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(challenged.headers.get('access-control-expose-headers')).toBe(
-      'X-Request-Id, WWW-Authenticate, Retry-After, Mcp-Session-Id, Mcp-Protocol-Version',
+      'X-Request-Id, WWW-Authenticate, Retry-After, DPoP-Nonce, Mcp-Session-Id, Mcp-Protocol-Version',
     );
   });
 

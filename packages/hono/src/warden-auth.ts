@@ -9,13 +9,15 @@ import {
   type AuthInfo,
   type AuthResult,
   bodyHeadersProblem,
-  CORS_PREFLIGHT_HEADERS,
+  type CorsPolicy,
+  corsPolicyFor,
   type HttpAnswer,
   mergeExposedHeaders,
   readRequestBody,
   routeNeedsBody,
   routeOverrides,
   UNEXPECTED_FAILURE,
+  varyOnOrigin,
   type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -25,6 +27,7 @@ import { respondWithMetadata } from './warden-metadata.js';
 
 const ALLOW_ORIGIN = 'Access-Control-Allow-Origin';
 const EXPOSE_HEADERS = 'Access-Control-Expose-Headers';
+const VARY = 'Vary';
 
 /**
  * The Hono environment `wardenAuth` contributes: `c.get('auth')` is the authenticated caller, or
@@ -73,7 +76,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
   if (authenticator === undefined || typeof authenticator.authenticate !== 'function') {
     throw new TypeError('wardenAuth: options.authenticator must be an Authenticator from createAuthenticator()');
   }
-  const cors = options.cors ?? true;
+  const cors = corsPolicyFor(options.cors, authenticator.config);
   const route = routeOverrides(options);
   const readsBody = routeNeedsBody(authenticator, route);
   const metadata = options.metadata;
@@ -92,7 +95,13 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
       if (metadataResponse !== undefined) return metadataResponse;
       if (c.req.method === 'OPTIONS') {
         // a preflight never carries credentials: answered (or passed on) unauthenticated.
-        if (cors) return c.body(null, 204, { ...CORS_PREFLIGHT_HEADERS });
+        if (cors) {
+          return c.body(
+            null,
+            204,
+            cors.preflightHeaders(c.req.header('origin'), c.req.header('access-control-request-headers')),
+          );
+        }
       } else {
         const withBody = hasBody(c);
         if (withBody) {
@@ -120,7 +129,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
     if (result?.outcome === 'rejected') return answer(c, result, cors);
     c.set('auth', result?.outcome === 'authenticated' ? result.authInfo : undefined);
     await next();
-    if (cors && c.req.method !== 'OPTIONS') exposeChallengeHeaders(c);
+    if (cors && c.req.method !== 'OPTIONS') exposeChallengeHeaders(c, cors);
   };
 }
 
@@ -150,24 +159,29 @@ async function readBody(
 }
 
 /**
- * CORS on a passed request: once the handler has answered, `Access-Control-Allow-Origin: *` unless
- * the application (its CORS middleware or the handler) chose an origin, and our headers added to
- * whatever it exposes. Done on the finished response rather than up front because reading
+ * CORS on a passed request: once the handler has answered, the allowed origin unless the
+ * application (its CORS middleware or the handler) chose one, and our headers added to whatever
+ * it exposes. Done on the finished response rather than up front because reading
  * `c.res` before the handler runs makes Hono rebuild the handler's response through the Fetch
  * API's streams on every request, which cost more than the authentication itself.
  */
-function exposeChallengeHeaders(c: Context): void {
+function exposeChallengeHeaders(c: Context, cors: CorsPolicy): void {
+  const origin = c.req.header('origin');
   try {
-    addCorsHeaders(c.res.headers);
+    addCorsHeaders(c.res.headers, cors, origin);
   } catch {
     // Immutable headers (a Response straight from fetch()): copy the response, then add them.
     c.res = new Response(c.res.body, c.res);
-    addCorsHeaders(c.res.headers);
+    addCorsHeaders(c.res.headers, cors, origin);
   }
 }
 
-function addCorsHeaders(headers: Headers): void {
-  if (!headers.has(ALLOW_ORIGIN)) headers.set(ALLOW_ORIGIN, '*');
+function addCorsHeaders(headers: Headers, cors: CorsPolicy, origin: string | undefined): void {
+  if (!headers.has(ALLOW_ORIGIN)) {
+    const allowed = cors.allowOrigin(origin);
+    if (allowed !== undefined) headers.set(ALLOW_ORIGIN, allowed);
+    if (cors.variesByOrigin) headers.set(VARY, varyOnOrigin(headers.get(VARY) ?? undefined));
+  }
   headers.set(EXPOSE_HEADERS, mergeExposedHeaders(headers.get(EXPOSE_HEADERS) ?? undefined));
 }
 
@@ -177,13 +191,21 @@ function addCorsHeaders(headers: Headers): void {
  * exposed headers are read; `c.header` then records ours where Hono merges the earlier
  * middleware's headers back into the returned response.
  */
-function answer(c: Context, json: HttpAnswer, cors: boolean): Response {
+function answer(c: Context, json: HttpAnswer, cors: CorsPolicy | undefined): Response {
   const response = sendJson(c, json);
-  if (!cors) return response;
+  if (cors === undefined) return response;
   const headers = response.headers;
   if (!headers.has(ALLOW_ORIGIN)) {
-    headers.set(ALLOW_ORIGIN, '*');
-    c.header(ALLOW_ORIGIN, '*');
+    const allowed = cors.allowOrigin(c.req.header('origin'));
+    if (allowed !== undefined) {
+      headers.set(ALLOW_ORIGIN, allowed);
+      c.header(ALLOW_ORIGIN, allowed);
+    }
+    if (cors.variesByOrigin) {
+      const vary = varyOnOrigin(headers.get(VARY) ?? undefined);
+      headers.set(VARY, vary);
+      c.header(VARY, vary);
+    }
   }
   const exposed = mergeExposedHeaders(headers.get(EXPOSE_HEADERS) ?? undefined);
   headers.set(EXPOSE_HEADERS, exposed);

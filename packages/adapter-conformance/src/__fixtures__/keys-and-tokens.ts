@@ -15,6 +15,8 @@ export const RESOURCE_METADATA_URL = 'http://localhost:8000/.well-known/oauth-pr
 export const ISSUER = 'https://auth.example.com/';
 /** The one configured API key (`MCP_API_KEYS`). */
 export const API_KEY = 'conformance-key-7f3a9c';
+/** The web client origin the scenarios with an origin allowlist admit. */
+export const ALLOWED_ORIGIN = 'https://inspector.example.org';
 export const SCOPES_SUPPORTED = ['mcp:read', 'mcp:write', 'mcp:deploy', 'mcp:admin'];
 
 /** Every token a case can send, each made for one situation. */

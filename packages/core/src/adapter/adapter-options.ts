@@ -7,6 +7,7 @@
 
 import type { Authenticator, RouteAuthOptions } from '../authenticate/authenticator-types.js';
 import type { HttpAnswer } from '../http/http-answer.js';
+import type { CorsOption } from './cors-headers.js';
 
 /**
  * The discovery documents as an adapter serves them: `createMetadataProvider()` of
@@ -44,11 +45,13 @@ export interface WardenAdapterOptions extends RouteAuthOptions {
    */
   metadata?: MetadataRoutes;
   /**
-   * Answer CORS preflights before authentication and expose `WWW-Authenticate` on every response
-   * (docs/requirements.md, "Browser clients"). Default `true`. Set `false` when the application's
-   * own CORS middleware, mounted before this one, does both.
+   * Answer CORS preflights before authentication (admitting every header an MCP client sends,
+   * `Mcp-Param-*` included) and expose `WWW-Authenticate` on every response (docs/security.md,
+   * "CORS"). Default `true`: the origins of `MCP_CORS_ORIGINS` (`*` unless configured).
+   * `{ origins: [...] }` or `{ origins: (origin) => boolean }` names the allowed origins here.
+   * Set `false` when the application's own CORS middleware, mounted before this one, does both.
    */
-  cors?: boolean;
+  cors?: CorsOption;
   /**
    * The largest JSON request body read, in bytes (default: the configuration's `maxBodyBytes`,
    * `MCP_MAX_BODY_BYTES`, 4 MiB). A longer body is refused with 413 as soon as it passes the

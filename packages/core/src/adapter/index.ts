@@ -33,7 +33,15 @@ export { discoverAuthorizationServer } from '../http/discover-authorization-serv
 export type { HttpAnswer } from '../http/http-answer.js';
 export type { Logger } from '../logging/logger.js';
 export type { MetadataRoutes, WardenAdapterOptions } from './adapter-options.js';
-export { CORS_PREFLIGHT_HEADERS, mergeExposedHeaders } from './cors-headers.js';
+export type { CorsOption, CorsOrigins, CorsPolicy } from './cors-headers.js';
+export {
+  allowedRequestHeaders,
+  CORS_PREFLIGHT_HEADERS,
+  corsPolicyFor,
+  createCorsPolicy,
+  mergeExposedHeaders,
+  varyOnOrigin,
+} from './cors-headers.js';
 export { credentialHeader } from './credential-header.js';
 export type { AcceptedBody, BodyRefusal } from './request-body.js';
 export {

@@ -8,7 +8,14 @@
  */
 
 import { z } from 'zod';
-import { isUnset, parseAlgorithmNames, parseList, parseUrl, URL_CREDENTIALS_PROBLEM } from './parse-values.js';
+import {
+  isUnset,
+  parseAlgorithmNames,
+  parseList,
+  parseUrl,
+  serializedOrigin,
+  URL_CREDENTIALS_PROBLEM,
+} from './parse-values.js';
 
 /** The value of `MCP_OAUTH_INTROSPECTION_ENDPOINT` that asks for discovery (RFC 8414 §2). */
 export const DISCOVER_INTROSPECTION_ENDPOINT = 'discover';
@@ -197,6 +204,34 @@ export function toolScopesField() {
 }
 
 /** A boolean field: unset means `undefined` ("automatic"). */
+/**
+ * `*`, or a list of origins as browsers send them in `Origin` (RFC 6454 §6.2: scheme, host and
+ * port only). http(s) entries are normalised the way a browser serialises them (lower case, no
+ * default port), so `https://App.example.com:443` matches what Chromium sends.
+ */
+export function corsOriginsField() {
+  return listField(COMMA_LIST, ['*']).transform((entries, ctx): string[] => {
+    if (entries.length === 0 || (entries.length === 1 && entries[0] === '*')) return ['*'];
+    if (entries.includes('*')) {
+      ctx.addIssue({ code: 'custom', message: '"*" (any origin) cannot be combined with origins' });
+    }
+    const origins: string[] = [];
+    for (const entry of entries) {
+      if (entry === '*') continue;
+      const origin = serializedOrigin(entry);
+      if (origin === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry.slice(0, 80)}" is not an origin; expected scheme://host[:port] without a path, e.g. https://app.example.com`,
+        });
+        continue;
+      }
+      if (!origins.includes(origin)) origins.push(origin);
+    }
+    return origins;
+  });
+}
+
 export function optionalBooleanField() {
   return z.unknown().transform((value, ctx): boolean | undefined => {
     if (isUnset(value)) return undefined;

@@ -14,6 +14,7 @@ import {
   apiKeyListField,
   booleanField,
   COMMA_LIST,
+  corsOriginsField,
   DISCOVER_INTROSPECTION_ENDPOINT,
   enumField,
   listField,
@@ -104,6 +105,12 @@ export interface WardenConfig {
   readonly scopesSupported: string[];
   /** `MCP_TOOL_SCOPES`: `tool=scope1 scope2;other=scope3`, extra scopes per `tools/call` (docs/requirements.md, "Step-up for tools"). */
   readonly toolScopes: Record<string, string[]>;
+  /**
+   * `MCP_CORS_ORIGINS`: comma list of the origins whose web pages may call the MCP endpoint
+   * (`https://app.example.com`), or `*` (the default) for any origin. Credentials are headers,
+   * never cookies, so `*` lends a page no authority it does not already hold (docs/security.md).
+   */
+  readonly corsOrigins: string[];
   /** `MCP_ALLOW_INSECURE_HTTP` (default `false`): allow `http:` URLs off loopback (development only). */
   readonly allowInsecureHttp: boolean;
   /** `MCP_TOKEN_CACHE_MAX_ENTRIES` (default 10000; 0 disables the verified-token cache). */
@@ -171,6 +178,7 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   requiredScopes: 'MCP_REQUIRED_SCOPES',
   scopesSupported: 'MCP_SCOPES_SUPPORTED',
   toolScopes: 'MCP_TOOL_SCOPES',
+  corsOrigins: 'MCP_CORS_ORIGINS',
   allowInsecureHttp: 'MCP_ALLOW_INSECURE_HTTP',
   tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
   jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
@@ -230,6 +238,7 @@ export const wardenConfigSchema = z.object({
   requiredScopes: listField(SCOPE_LIST),
   scopesSupported: listField(SCOPE_LIST),
   toolScopes: toolScopesField(),
+  corsOrigins: corsOriginsField(),
   allowInsecureHttp: booleanField(false),
   tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
   jwksRefreshCooldown: numberField(30, 0, 3600, false),

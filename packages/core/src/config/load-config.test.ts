@@ -56,6 +56,7 @@ describe('loadConfig defaults (docs/compatibility.md)', () => {
       requiredScopes: [],
       scopesSupported: [],
       toolScopes: {},
+      corsOrigins: ['*'],
       allowInsecureHttp: false,
       tokenCacheMaxEntries: 10_000,
       jwksRefreshCooldown: 30,

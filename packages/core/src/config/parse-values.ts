@@ -81,3 +81,24 @@ export function parseAlgorithmNames(names: readonly string[], problem: Problem, 
   }
   return algorithms;
 }
+
+/**
+ * An origin as browsers send it in `Origin` (RFC 6454 §6.2: scheme, host and port only), or
+ * `undefined` when `entry` is not one. http(s) origins are normalised the way a browser
+ * serialises them (lower case, no default port, no trailing slash), so
+ * `https://App.example.com:443` matches what Chromium sends.
+ *
+ * @example
+ * ```ts
+ * serializedOrigin('https://App.example.com:443/'); // 'https://app.example.com'
+ * serializedOrigin('https://app.example.com/path'); // undefined
+ * ```
+ */
+export function serializedOrigin(entry: string): string | undefined {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\s@]+)\/?$/i.exec(entry);
+  if (match === null) return undefined;
+  const scheme = match[1]!.toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return `${scheme}://${match[2]!.toLowerCase()}`;
+  const url = URL.parse(entry);
+  return url === null || url.origin === 'null' ? undefined : url.origin;
+}
