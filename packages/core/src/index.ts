@@ -38,3 +38,5 @@ export { SUPPORTED_JWT_ALGORITHMS } from './jwt/jwt-algorithms.js';
 export type { Logger } from './logging/logger.js';
 export type { ProviderName } from './presets/provider-presets.js';
 export { PROVIDER_NAMES } from './presets/provider-presets.js';
+export type { MemoryStoreOptions, SharedStore } from './store/shared-store.js';
+export { createMemoryStore } from './store/shared-store.js';
