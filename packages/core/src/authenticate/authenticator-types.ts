@@ -9,6 +9,7 @@ import type { WardenConfig } from '../config/config-schema.js';
 import type { AuthError } from '../errors/auth-error.js';
 import type { HttpAnswer } from '../http/http-answer.js';
 import type { Logger } from '../logging/logger.js';
+import type { SharedStore } from '../store/shared-store.js';
 
 /** How a caller authenticated. */
 export type AuthMethod = 'jwt' | 'api_key' | 'introspection';
@@ -102,6 +103,13 @@ export interface AuthenticatorOptions {
   logger?: Logger;
   /** Remote JWKS tuning. */
   jwks?: JwksClientOptions;
+  /**
+   * State shared by every instance serving this resource: DPoP proof identifiers and nonces
+   * (RFC 9449 §11.1, §8) and introspection results (RFC 7662 §4). Default: this process's memory
+   * (`createMemoryStore()`), right for one instance; several instances share one, such as
+   * `@mcp-warden/redis`.
+   */
+  store?: SharedStore;
 }
 
 /** Built once by `createAuthenticator`, then used on every request. */
