@@ -19,6 +19,8 @@ export type {
   RouteAuthOptions,
 } from './authenticate/authenticator-types.js';
 export { createAuthenticator } from './authenticate/create-authenticator.js';
+export type { BasicAuthUser } from './basic-auth/basic-auth-users.js';
+export { MIN_BASIC_PASSWORD_LENGTH } from './basic-auth/basic-auth-users.js';
 export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './authenticate/oauth-token-verifier.js';
 export { toOAuthTokenVerifier } from './authenticate/oauth-token-verifier.js';
 export { configFields } from './config/config-fields.js';

@@ -34,19 +34,20 @@ const nodeHashing = (
   globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as NodeHashing | undefined;
 
-function sha256(text: string): Uint8Array | Promise<Uint8Array> {
+/** SHA-256 of the UTF-8 bytes of `text`; also used by HTTP Basic verification (basic-auth/). */
+export function sha256(text: string): Uint8Array | Promise<Uint8Array> {
   if (nodeHashing !== undefined) return nodeHashing.createHash('sha256').update(text, 'utf8').digest();
   return crypto.subtle.digest('SHA-256', encoder.encode(text)).then((digest) => new Uint8Array(digest));
 }
 
-function hexToBytes(hex: string): Uint8Array {
+export function hexToBytes(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return bytes;
 }
 
 /** Constant-time equality of two 32-byte digests. */
-function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
+export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
   let difference = a.length ^ b.length;
   for (let i = 0; i < a.length; i++) difference |= a[i]! ^ (b[i] ?? 0);
   return difference === 0;

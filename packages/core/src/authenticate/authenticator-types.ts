@@ -11,18 +11,21 @@ import type { HttpAnswer } from '../http/http-answer.js';
 import type { Logger } from '../logging/logger.js';
 import type { SharedStore } from '../store/shared-store.js';
 
-/** How a caller authenticated. */
-export type AuthMethod = 'jwt' | 'api_key' | 'introspection';
+/** How a caller authenticated (`basic`: HTTP Basic, RFC 7617). */
+export type AuthMethod = 'jwt' | 'api_key' | 'introspection' | 'basic';
 
 /** The authenticated caller, in the MCP SDK's `AuthInfo` shape. */
 export interface AuthInfo {
-  /** The presented credential (access token or API key). Never log it. */
+  /** The presented credential (access token, API key, or the base64 of Basic credentials). Never log it. */
   token: string;
-  /** `client_id`, else `azp`, else `sub` (RFC 9068 §2.2); `api_key:<n>` for the n-th configured API key. */
+  /**
+   * `client_id`, else `azp`, else `sub` (RFC 9068 §2.2); `api_key:<n>` for the n-th configured API
+   * key; the user id for HTTP Basic.
+   */
   clientId: string;
   /** Granted scopes (RFC 9068 §2.2: `scope`, `scp`, `permissions`). */
   scopes: string[];
-  /** Expiry in seconds since the epoch (the JWT `exp`); absent for API keys. */
+  /** Expiry in seconds since the epoch (the JWT `exp`); absent for API keys and Basic users. */
   expiresAt?: number;
   /** The resource (this server's resource URL) the token was accepted for (RFC 8707). */
   resource?: URL;
@@ -38,7 +41,7 @@ export interface AuthInfo {
 
 /** What an adapter extracts from a request: only what the decision needs, never the whole request. */
 export interface AuthRequest {
-  /** The `Authorization` header (comma-joined if repeated). */
+  /** The `Authorization` header (comma-joined if repeated): `Bearer`, or `Basic` when Basic users are configured. */
   authorization?: string | null;
   /** The `X-API-Key` header. */
   apiKey?: string | null;

@@ -17,6 +17,10 @@
 
 import { decodeProtectedHeader } from 'jose';
 import { type ApiKeyVerifier, createApiKeyVerifier } from '../api-keys/api-key-verifier.js';
+import { basicCredentialsInvalid, malformedBasicAuthorization } from '../basic-auth/basic-auth-failures.js';
+import { type BasicAuthVerifier, createBasicAuthVerifier } from '../basic-auth/basic-auth-verifier.js';
+import { basicChallenge } from '../basic-auth/basic-challenge.js';
+import { type BasicCredentials, isBasicScheme, parseBasicAuthorization } from '../basic-auth/basic-credentials.js';
 import { InflightVerifications } from '../cache/inflight-verifications.js';
 import { VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import { protectedResourceMetadataUrl } from '../challenge/protected-resource-metadata-url.js';
@@ -58,6 +62,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 const BEARER_PREFIX_LENGTH = 'Bearer '.length;
+/** `Basic ` and base64 of at most {@link MAX_CREDENTIAL_LENGTH} characters, with room for extra spaces. */
+const MAX_BASIC_HEADER_LENGTH = MAX_CREDENTIAL_LENGTH + 64;
 const API_KEY_EXTRA = Object.freeze({ method: 'api_key' as const });
 const JWT_ROUTE = Object.freeze({ verifier: 'jwt' });
 
@@ -127,6 +133,19 @@ export async function createAuthenticator(
   const apiKeyScopes = Object.freeze([
     ...new Set([...config.scopesSupported, ...config.requiredScopes, ...Object.values(config.toolScopes).flat()]),
   ]) as string[];
+  // HTTP Basic users (RFC 7617) are full-access credentials too, with the same scopes: a Basic
+  // client cannot obtain more scopes, so a step-up challenge would leave it nowhere to go.
+  const basicUsers: BasicAuthVerifier | undefined =
+    config.basicAuthUsers.length > 0 ? await createBasicAuthVerifier(config.basicAuthUsers) : undefined;
+  // The Basic challenge names the resource URL as its realm, in the loopback spelling the client used.
+  const basicChallenges =
+    basicUsers === undefined
+      ? undefined
+      : new Map(resourceSpellings(config.resourceUrl).map((url) => [url, basicChallenge(url)]));
+  const basicChallengeFor = (host: string | null | undefined): string | undefined =>
+    basicChallenges?.get(
+      loopbackMetadataUrls === undefined ? config.resourceUrl : resourceUrlForHost(config.resourceUrl, host),
+    );
 
   // MCP_JWKS_REFRESH_COOLDOWN is the default; programmatic `jwks` options override it.
   const jwks = { cooldownMs: config.jwksRefreshCooldown * 1000, ...options.jwks };
@@ -135,7 +154,12 @@ export async function createAuthenticator(
 
   warnAboutConfiguration(
     config,
-    { apiKeys: apiKeys !== undefined, jwt: jwtRouter.configured, introspection: !!introspect },
+    {
+      apiKeys: apiKeys !== undefined,
+      basic: basicUsers !== undefined,
+      jwt: jwtRouter.configured,
+      introspection: !!introspect,
+    },
     logger,
   );
 
@@ -154,6 +178,21 @@ export async function createAuthenticator(
     if (position === 0) throw invalidToken('ERR_API_KEY_INVALID', COULD_NOT_VALIDATE);
     return createAuthInfo(
       { token: key, clientId: `api_key:${position}`, scopes: apiKeyScopes, extra: API_KEY_EXTRA },
+      config.resourceUrl,
+    );
+  }
+
+  /** Well-formed Basic credentials (RFC 7617): a configured user, or 401 whatever was wrong. */
+  async function verifyBasic(credentials: Extract<BasicCredentials, { kind: 'basic' }>): Promise<AuthInfo> {
+    const user = await basicUsers!.match(credentials.user, credentials.password);
+    if (user === undefined) throw basicCredentialsInvalid();
+    return createAuthInfo(
+      {
+        token: credentials.credentials,
+        clientId: user,
+        scopes: apiKeyScopes,
+        extra: Object.freeze({ method: 'basic' as const, subject: user }),
+      },
       config.resourceUrl,
     );
   }
@@ -281,13 +320,17 @@ export async function createAuthenticator(
   /** `request` is read only here, for its `host` (a loopback resource's challenge): never on a pass. */
   function reject(error: AuthError, scope: readonly string[], request: AuthRequest | undefined): AuthResult {
     const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
-    const headers: Record<string, string> = {
-      'WWW-Authenticate': buildWwwAuthenticate({
-        resourceMetadata: metadataUrlFor(request?.host),
-        scope,
-        ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
-      }),
-    };
+    let challenge = buildWwwAuthenticate({
+      resourceMetadata: metadataUrlFor(request?.host),
+      scope,
+      ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
+    });
+    // RFC 9110 §11.6.1: several challenges in one field. Bearer stays first, so OAuth clients
+    // that read only the first challenge (or search the field for `resource_metadata`) find it.
+    if (basicChallenges !== undefined && (error.status === 401 || error.status === 400)) {
+      challenge += `, ${basicChallengeFor(request?.host)}`;
+    }
+    const headers: Record<string, string> = { 'WWW-Authenticate': challenge };
     if (error.status === 503) headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
     return { outcome: 'rejected', error, status: error.status, headers, body: error.toJSON() };
   }
@@ -318,10 +361,19 @@ export async function createAuthenticator(
       uncachedJwt === undefined ? parseAuthorization(authorization) : { kind: 'bearer', token: uncachedJwt };
     const apiKey =
       typeof request.apiKey === 'string' && request.apiKey.trim() !== '' ? request.apiKey.trim() : undefined;
+    // Basic credentials are read only when Basic users are configured; otherwise the scheme is
+    // refused as any other would be. Like a bearer token, an oversized header costs no decoding.
+    let basic: BasicCredentials | undefined;
+    if (basicUsers !== undefined && credentials.kind === 'malformed' && isBasicScheme(authorization)) {
+      if (authorization!.length > MAX_BASIC_HEADER_LENGTH) return reject(oversizedCredential(), needed, request);
+      basic = parseBasicAuthorization(authorization);
+    }
     try {
       if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true);
       else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
+      else if (basic?.kind === 'basic') authInfo = await verifyBasic(basic);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
+      else if (basic?.kind === 'malformed') return reject(malformedBasicAuthorization(basic.reason), needed, request);
       else if (credentials.kind === 'malformed')
         return reject(malformedAuthorization(credentials.reason), needed, request);
       else if (request.method === 'OPTIONS')
@@ -338,9 +390,10 @@ export async function createAuthenticator(
     return authorize(authInfo, needed, request);
   }
 
-  /** The scope check of an identified caller (API keys carry every scope). */
+  /** The scope check of an identified caller (API keys and Basic users carry every scope). */
   function authorize(authInfo: AuthInfo, needed: readonly string[], request: AuthRequest): AuthResult {
-    if (needed.length > 0 && authInfo.extra?.method !== 'api_key') {
+    const method = authInfo.extra?.method;
+    if (needed.length > 0 && method !== 'api_key' && method !== 'basic') {
       for (const scope of needed) {
         if (!authInfo.scopes.includes(scope)) {
           return reject(insufficientScope(), needed, request);
@@ -425,7 +478,7 @@ export async function createAuthenticator(
  */
 function warnAboutConfiguration(
   config: WardenConfig,
-  methods: { apiKeys: boolean; jwt: boolean; introspection: boolean },
+  methods: { apiKeys: boolean; basic: boolean; jwt: boolean; introspection: boolean },
   logger: Logger,
 ): void {
   if (!config.authEnabled) return;
@@ -436,13 +489,24 @@ function warnAboutConfiguration(
   // JWT is on by default: a JWT setting with nothing to verify against is only worth a warning to
   // whoever turned it on, or when nothing else can authenticate anyone.
   const jwtChosen = isWritten(config, 'jwtEnabled') || isWritten(config, 'jwtAlgorithms');
-  if (config.jwtEnabled && !methods.jwt && !methods.introspection && (jwtChosen || !methods.apiKeys)) {
+  if (
+    config.jwtEnabled &&
+    !methods.jwt &&
+    !methods.introspection &&
+    (jwtChosen || (!methods.apiKeys && !methods.basic))
+  ) {
     logger.warn(
       { setting: name('jwtEnabled') },
       `JWT authentication is enabled but no key, secret, JWKS URI or issuer is configured: set ${name('jwtIssuer')}, ${name('oauthJwksUri')}, ${name('jwtPublicKey')} or ${name('jwtSecret')}`,
     );
   }
-  if (!config.authRequired && (methods.apiKeys || methods.jwt || methods.introspection)) {
+  if (methods.basic && new URL(config.resourceUrl).protocol === 'http:' && !isLoopbackResource(config.resourceUrl)) {
+    logger.warn(
+      { setting: name('basicAuthUsers') },
+      `${name('basicAuthUsers')} is set while the resource URL is plain http on a network host: Basic passwords would cross the network readable by anyone on the path; serve it over https (docs/authentication.md)`,
+    );
+  }
+  if (!config.authRequired && (methods.apiKeys || methods.basic || methods.jwt || methods.introspection)) {
     logger.warn(
       { setting: name('authRequired') },
       `authentication is optional (${setting('authRequired', false)}): requests without credentials reach the application as anonymous; set ${setting('authRequired', true)} to refuse them (or require it per route)`,

@@ -22,7 +22,7 @@ export interface WwwAuthenticateParams {
  * RFC 9110 §5.6.4 quoted-string: `\` and `"` are escaped; anything that is not visible ASCII or a
  * space (CR/LF above all, which would split the header) becomes a space.
  */
-function quoted(value: string): string {
+export function quoted(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&').replace(/[^\x20-\x7e]/g, ' ')}"`;
 }
 

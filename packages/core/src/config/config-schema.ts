@@ -8,6 +8,7 @@
  */
 
 import { z } from 'zod';
+import { type BasicAuthUser, basicAuthUsersField } from '../basic-auth/basic-auth-users.js';
 import { PROVIDER_NAMES, type ProviderName } from '../presets/provider-presets.js';
 import {
   algorithmListField,
@@ -46,6 +47,11 @@ export interface WardenConfig {
   readonly apiKeyEnabled: boolean;
   /** `MCP_API_KEYS`: comma list; an entry may be `sha256:<64 hex>`, the digest of the key (docs/security.md). */
   readonly apiKeys: string[];
+  /**
+   * `MCP_BASIC_AUTH_USERS`: comma list of `user:password` or `user:sha256:<64 hex>` entries, the
+   * users HTTP Basic authentication (RFC 7617) accepts; none by default (docs/authentication.md).
+   */
+  readonly basicAuthUsers: BasicAuthUser[];
   /** `MCP_JWT_ENABLED` (default `true`). */
   readonly jwtEnabled: boolean;
   /** `MCP_JWT_ALGORITHM` (default `RS256`; a comma list is allowed): the algorithm allowlist (RFC 8725 §3.1). */
@@ -133,8 +139,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * Programmatic input for {@link defineConfig} and `createAuthenticator`: any subset, same schema.
  * `trustedIssuers` entries may omit their defaults, or be plain issuer URLs.
  */
-export type WardenOptions = Partial<Omit<Mutable<WardenConfig>, 'trustedIssuers'>> & {
+export type WardenOptions = Partial<Omit<Mutable<WardenConfig>, 'trustedIssuers' | 'basicAuthUsers'>> & {
   trustedIssuers?: readonly (TrustedIssuerOptions | TrustedIssuer | string)[];
+  /** `{ user, password }`, `{ user, passwordSha256 }`, or `user:password` / `user:sha256:<hex>` strings. */
+  basicAuthUsers?: readonly (BasicAuthUser | string)[];
 };
 
 /**
@@ -150,6 +158,7 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   authRequired: 'MCP_AUTH_REQUIRED',
   apiKeyEnabled: 'MCP_API_KEY_ENABLED',
   apiKeys: 'MCP_API_KEYS',
+  basicAuthUsers: 'MCP_BASIC_AUTH_USERS',
   jwtEnabled: 'MCP_JWT_ENABLED',
   jwtAlgorithms: 'MCP_JWT_ALGORITHM',
   jwtSecret: 'MCP_JWT_SECRET',
@@ -207,6 +216,7 @@ export const wardenConfigSchema = z.object({
   authRequired: booleanField(false),
   apiKeyEnabled: booleanField(true),
   apiKeys: apiKeyListField(),
+  basicAuthUsers: basicAuthUsersField(),
   jwtEnabled: booleanField(true),
   jwtAlgorithms: algorithmListField(),
   jwtSecret: textField(true),

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { BasicAuthUser } from '../basic-auth/basic-auth-users.js';
 import { KeyMaterialError, parseKeyMaterial } from '../jwt/key-material.js';
 import type { WardenConfig } from './config-schema.js';
 import { expectedAudiences } from './expected-audiences.js';
@@ -37,6 +38,8 @@ export function describeConfig(config: WardenConfig): Record<string, unknown> {
   for (const [key, value] of Object.entries(config) as [keyof WardenConfig, unknown][]) {
     if (value === undefined) continue;
     if (key === 'apiKeys') described[key] = (value as string[]).map(() => REDACTED);
+    // User ids may be logged (they name callers); a password or its digest never.
+    else if (key === 'basicAuthUsers') described[key] = (value as BasicAuthUser[]).map(describeBasicUser);
     else if (key === 'jwtSecret' || key === 'oauthClientSecret') described[key] = REDACTED;
     else if (key === 'jwtPublicKey') described[key] = describeKey(value as string);
     // The audiences tokens must name, the default (the resource URL's spellings) worked out.
@@ -48,6 +51,10 @@ export function describeConfig(config: WardenConfig): Record<string, unknown> {
     else described[key] = value;
   }
   return described;
+}
+
+function describeBasicUser({ user, passwordSha256 }: BasicAuthUser): string {
+  return passwordSha256 === undefined ? `${user}:${REDACTED}` : `${user}:sha256:${REDACTED}`;
 }
 
 function describeTrustedIssuer(entry: TrustedIssuer): Record<string, unknown> {

@@ -47,6 +47,7 @@ describe('loadConfig defaults (docs/compatibility.md)', () => {
       authRequired: false,
       apiKeyEnabled: true,
       apiKeys: [],
+      basicAuthUsers: [],
       jwtEnabled: true,
       jwtAlgorithms: ['RS256'],
       jwtAudience: [],

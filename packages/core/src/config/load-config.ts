@@ -229,12 +229,13 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
   checkJwtAlgorithms(config, ok, report, name);
 
   if (
-    ok('authEnabled', 'authRequired', 'apiKeyEnabled', 'jwtEnabled') &&
+    ok('authEnabled', 'authRequired', 'apiKeyEnabled', 'jwtEnabled', 'basicAuthUsers') &&
     config.authEnabled &&
     config.authRequired &&
     !config.apiKeyEnabled &&
     !config.jwtEnabled &&
-    config.oauthIntrospectionEndpoint === undefined
+    config.oauthIntrospectionEndpoint === undefined &&
+    config.basicAuthUsers.length === 0
   ) {
     report(
       'authRequired',
