@@ -19,10 +19,10 @@ export type {
   RouteAuthOptions,
 } from './authenticate/authenticator-types.js';
 export { createAuthenticator } from './authenticate/create-authenticator.js';
-export type { BasicAuthUser } from './basic-auth/basic-auth-users.js';
-export { MIN_BASIC_PASSWORD_LENGTH } from './basic-auth/basic-auth-users.js';
 export type { OAuthErrorConstructor, OAuthTokenVerifierLike } from './authenticate/oauth-token-verifier.js';
 export { toOAuthTokenVerifier } from './authenticate/oauth-token-verifier.js';
+export type { BasicAuthUser } from './basic-auth/basic-auth-users.js';
+export { MIN_BASIC_PASSWORD_LENGTH } from './basic-auth/basic-auth-users.js';
 export { configFields } from './config/config-fields.js';
 export type { IntrospectionAuthMethod, WardenConfig, WardenOptions } from './config/config-schema.js';
 export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config/config-schema.js';
