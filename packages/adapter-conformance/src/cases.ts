@@ -9,6 +9,9 @@
 import {
   ALLOWED_ORIGIN,
   API_KEY,
+  BASIC_DIGEST_USER,
+  BASIC_USER,
+  basicAuthorization,
   type Fixtures,
   ISSUER,
   RESOURCE_URL,
@@ -105,6 +108,14 @@ const JWT_CALLER = {
   extra: { method: 'jwt', subject: 'user-42', issuer: ISSUER },
 };
 const API_KEY_CALLER = { clientId: 'api_key:1', extra: { method: 'api_key' } };
+const basicAuth = (user: string, password: string): [string, string] => [
+  'Authorization',
+  basicAuthorization(user, password),
+];
+const ADA = basicAuth(BASIC_USER.user, BASIC_USER.password);
+/** A Basic user carries every configured scope, as an API key does. */
+const ADA_CALLER = { clientId: 'ada', scopes: SCOPES_SUPPORTED, extra: { method: 'basic', subject: 'ada' } };
+const MALFORMED_BASIC = 'The Authorization header must be "Basic <base64 of user-id:password>" (RFC 7617)';
 
 export const CASES: ConformanceCase[] = [
   // ---- docs/architecture.md: MCP_AUTH_ENABLED=false -------------------------------------------------------
@@ -322,6 +333,166 @@ export const CASES: ConformanceCase[] = [
     scenario: 'required',
     request: (fx) => post('/mcp', [['Authorization', `bEaReR   ${fx.tokens.full}`]]),
     expect: { status: 200, auth: JWT_CALLER },
+  },
+
+  // ---- RFC 7617: HTTP Basic users beside OAuth and API keys (docs/authentication.md) ---------------------
+  {
+    name: 'Basic: a configured user and password reach the handler, the user as client id and subject',
+    covers: ['HTTP Basic', 'scopes and client identity'],
+    scenario: 'basic',
+    request: () => post('/mcp', [ADA]),
+    expect: { status: 200, auth: ADA_CALLER },
+  },
+  {
+    name: 'Basic: a user configured by digest, user id and password in UTF-8, a colon in the password',
+    covers: ['HTTP Basic'],
+    scenario: 'basic',
+    request: () => post('/mcp', [basicAuth(BASIC_DIGEST_USER.user, BASIC_DIGEST_USER.password)]),
+    expect: { status: 200, auth: { clientId: 'zoë', extra: { method: 'basic', subject: 'zoë' } } },
+  },
+  {
+    name: 'Basic: the scheme in any case and several spaces',
+    covers: ['HTTP Basic'],
+    scenario: 'basic',
+    request: () => post('/mcp', [['Authorization', ADA[1].replace('Basic ', 'bASIC   ')]]),
+    expect: { status: 200, auth: ADA_CALLER },
+  },
+  {
+    name: 'Basic: no credentials get 401 with Bearer first and Basic realm beside it',
+    covers: ['HTTP Basic', 'table: auth required, no credentials', 'challenges'],
+    scenario: 'basic',
+    request: () => post('/mcp'),
+    expect: {
+      status: 401,
+      challenge: { error: null, scope: null },
+      headerLists: { 'access-control-expose-headers': ['WWW-Authenticate'] },
+    },
+  },
+  {
+    name: 'Basic: a wrong password is 401 "Could not validate credentials"',
+    covers: ['HTTP Basic', 'table: invalid token'],
+    scenario: 'basic',
+    request: () => post('/mcp', [basicAuth(BASIC_USER.user, `${BASIC_USER.password}-guess`)]),
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      description: 'Could not validate credentials',
+      challenge: { error: 'invalid_token' },
+    },
+  },
+  {
+    name: 'Basic: an unknown user gets the very answer of a wrong password',
+    covers: ['HTTP Basic', 'table: invalid token'],
+    scenario: 'basic',
+    request: () => post('/mcp', [basicAuth('mallory', BASIC_USER.password)]),
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      description: 'Could not validate credentials',
+      challenge: { error: 'invalid_token' },
+    },
+  },
+  {
+    name: 'Basic: wrong credentials on a route that does not require authentication are still a 401',
+    covers: ['HTTP Basic', 'table: enabled, not required, invalid credentials'],
+    scenario: 'basic',
+    request: () => post('/optional', [basicAuth('ada', 'not-the-password-at-all')]),
+    expect: { status: 401, error: 'invalid_token' },
+  },
+  {
+    name: 'Basic: credentials that are not base64 are 400 invalid_request',
+    covers: ['HTTP Basic', 'table: malformed Authorization header'],
+    scenario: 'basic',
+    request: () => post('/mcp', [['Authorization', 'Basic ada:password']]),
+    expect: {
+      status: 400,
+      error: 'invalid_request',
+      description: MALFORMED_BASIC,
+      challenge: { error: 'invalid_request' },
+    },
+  },
+  {
+    name: 'Basic: base64 without a colon is 400 invalid_request',
+    covers: ['HTTP Basic', 'table: malformed Authorization header'],
+    scenario: 'basic',
+    request: () => post('/mcp', [['Authorization', `Basic ${Buffer.from('ada').toString('base64')}`]]),
+    expect: { status: 400, error: 'invalid_request', description: MALFORMED_BASIC },
+  },
+  {
+    name: 'Basic: credentials that are not UTF-8 are 400 invalid_request',
+    covers: ['HTTP Basic', 'table: malformed Authorization header'],
+    scenario: 'basic',
+    request: () =>
+      post('/mcp', [['Authorization', `Basic ${Buffer.from([0x61, 0x3a, 0xff, 0xfe]).toString('base64')}`]]),
+    expect: {
+      status: 400,
+      error: 'invalid_request',
+      description: 'The Basic credentials must be UTF-8 (RFC 7617 §2.1)',
+    },
+  },
+  {
+    name: 'Basic: two Authorization headers are 400 invalid_request, not first-wins',
+    covers: ['HTTP Basic', 'table: malformed Authorization header'],
+    scenario: 'basic',
+    request: () => post('/mcp', [ADA, ADA]),
+    expect: { status: 400, error: 'invalid_request' },
+  },
+  {
+    name: 'Basic: a user carries every configured scope, so a scoped tool and a scoped route pass',
+    covers: ['HTTP Basic', 'step-up for tools'],
+    scenario: 'basic',
+    request: () => post('/admin', [ADA], toolsCall('deploy')),
+    expect: { status: 200, auth: ADA_CALLER },
+  },
+  {
+    name: 'Basic: a JWT still authenticates beside Basic users',
+    covers: ['HTTP Basic', 'API key and JWT side by side'],
+    scenario: 'basic',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: { status: 200, auth: JWT_CALLER },
+  },
+  {
+    name: 'Basic: an expired JWT is 401 invalid_token, offering Basic too',
+    covers: ['HTTP Basic', 'table: invalid token'],
+    scenario: 'basic',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.expired)]),
+    expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
+  },
+  {
+    name: 'Basic: a JWT lacking a scope is 403 with the Bearer challenge alone',
+    covers: ['HTTP Basic', 'insufficient scope'],
+    scenario: 'basic',
+    request: (fx) => post('/admin', [bearer(fx.tokens.deploy)]),
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      challenge: { error: 'insufficient_scope', scope: 'mcp:admin' },
+    },
+  },
+  {
+    name: 'Basic: the API key still authenticates',
+    covers: ['HTTP Basic', 'API keys'],
+    scenario: 'basic',
+    request: () => post('/mcp', [apiKey(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'Basic: a browser reads the 401 with both challenges (WWW-Authenticate exposed)',
+    covers: ['HTTP Basic', 'browser clients'],
+    scenario: 'basic',
+    request: () => post('/mcp', [['Origin', ALLOWED_ORIGIN]]),
+    expect: {
+      status: 401,
+      headers: { 'access-control-allow-origin': '*' },
+      headerLists: { 'access-control-expose-headers': MCP_EXPOSED_HEADERS },
+    },
+  },
+  {
+    name: 'Basic: the preflight admits Authorization before authentication',
+    covers: ['HTTP Basic', 'table: CORS preflight'],
+    scenario: 'basic',
+    request: () => PREFLIGHT,
+    expect: { status: 204, empty: true, headerLists: { 'access-control-allow-headers': ['Authorization'] } },
   },
 
   // ---- RFC 6750 §3.1: scopes (403) -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
- * Reads the parameters of a `WWW-Authenticate: Bearer ...` challenge (RFC 6750 §3, quoted
- * strings per RFC 9110 §5.6.4), so cases can state what a client will find in it.
+ * Reads the challenges of a `WWW-Authenticate` field (RFC 9110 §11.6.1: one or more, comma
+ * separated; RFC 6750 §3 for Bearer, RFC 7617 §2 for Basic; quoted strings per RFC 9110 §5.6.4),
+ * so cases can state what a client will find in it.
  *
  * @module
  */
@@ -11,21 +12,39 @@ export interface ParsedChallenge {
   params: Record<string, string>;
 }
 
+const SCHEME = /\s*([A-Za-z][A-Za-z0-9_.+-]*)(?:\s+|$)/y;
 const PARAM = /\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/y;
 
-/** Parses `Bearer a="x", b="y"`; throws on anything else, which fails the case that sent it. */
-export function parseChallenge(header: string): ParsedChallenge {
-  const match = /^\s*([A-Za-z]+)\s+/.exec(header);
-  if (match === null) throw new Error(`not a challenge: ${header}`);
-  const params: Record<string, string> = {};
-  PARAM.lastIndex = match[0].length;
-  while (PARAM.lastIndex < header.length) {
-    const start = PARAM.lastIndex;
-    const param = PARAM.exec(header);
-    if (param === null) throw new Error(`unparsable challenge at ${start}: ${header}`);
-    const name = param[1]!.toLowerCase();
-    if (name in params) throw new Error(`repeated parameter ${name}: ${header}`);
-    params[name] = param[2] === undefined ? param[3]! : param[2].replace(/\\(.)/g, '$1');
+/**
+ * Parses `Bearer a="x", b="y", Basic realm="z"` into its challenges, in order; throws on anything
+ * else, which fails the case that sent it.
+ */
+export function parseChallenges(header: string): ParsedChallenge[] {
+  const challenges: ParsedChallenge[] = [];
+  let position = 0;
+  while (position < header.length) {
+    SCHEME.lastIndex = position;
+    const scheme = SCHEME.exec(header);
+    if (scheme === null) throw new Error(`unparsable challenge at ${position}: ${header}`);
+    const params: Record<string, string> = {};
+    challenges.push({ scheme: scheme[1]!, params });
+    position = SCHEME.lastIndex;
+    // Parameters until the next token that is not followed by "=": the next challenge's scheme.
+    while (position < header.length) {
+      PARAM.lastIndex = position;
+      const param = PARAM.exec(header);
+      if (param === null) break;
+      const name = param[1]!.toLowerCase();
+      if (name in params) throw new Error(`repeated parameter ${name}: ${header}`);
+      params[name] = param[2] === undefined ? param[3]! : param[2].replace(/\\(.)/g, '$1');
+      position = PARAM.lastIndex;
+    }
   }
-  return { scheme: match[1]!, params };
+  if (challenges.length === 0) throw new Error(`not a challenge: ${header}`);
+  return challenges;
+}
+
+/** The first challenge of the field (the one OAuth clients read: Bearer). */
+export function parseChallenge(header: string): ParsedChallenge {
+  return parseChallenges(header)[0]!;
 }

@@ -3,15 +3,22 @@
  * adapters answered each case identically: a behaviour difference is a failing test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtures, RESOURCE_METADATA_URL } from './__fixtures__/keys-and-tokens.js';
+import { createFixtures, RESOURCE_METADATA_URL, RESOURCE_URL } from './__fixtures__/keys-and-tokens.js';
 import type { AdapterHarness, RunningApp } from './adapter-harness.js';
 import { CASES, type ConformanceCase } from './cases.js';
-import { parseChallenge } from './challenge.js';
+import { parseChallenges } from './challenge.js';
 import { expressHarness } from './express-harness.js';
 import { fastifyHarness } from './fastify-harness.js';
 import { honoHarness } from './hono-harness.js';
 import { exchange, type ObservedResponse } from './http-exchange.js';
-import { buildScenario, type Environment, SCENARIOS, type ScenarioName, startDownJwks } from './scenarios.js';
+import {
+  BASIC_SCENARIOS,
+  buildScenario,
+  type Environment,
+  SCENARIOS,
+  type ScenarioName,
+  startDownJwks,
+} from './scenarios.js';
 
 const HARNESSES: AdapterHarness[] = [expressHarness, fastifyHarness, honoHarness];
 
@@ -81,11 +88,21 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
     // RFC 6750 §3, RFC 9728 §5.1: every challenge names the protected-resource metadata.
     const header = res.headers['www-authenticate'];
     expect(header, 'WWW-Authenticate').toBeDefined();
-    const challenge = parseChallenge(header ?? '');
-    expect(challenge.scheme.toLowerCase()).toBe('bearer');
-    expect(challenge.params.resource_metadata).toBe(RESOURCE_METADATA_URL);
+    const [challenge, ...others] = parseChallenges(header ?? '');
+    // Bearer first: OAuth clients read the first challenge (RFC 9110 §11.6.1 allows several).
+    expect(challenge?.scheme.toLowerCase()).toBe('bearer');
+    expect(challenge?.params.resource_metadata).toBe(RESOURCE_METADATA_URL);
     for (const [name, value] of Object.entries(want.challenge ?? {})) {
-      expect(challenge.params[name], `challenge ${name}`).toBe(value ?? undefined);
+      expect(challenge?.params[name], `challenge ${name}`).toBe(value ?? undefined);
+    }
+    // RFC 7617 §2: with Basic users configured, a 400 or 401 offers Basic beside Bearer; never otherwise.
+    const basic = others.filter((other) => other.scheme.toLowerCase() === 'basic');
+    if (BASIC_SCENARIOS.has(testCase.scenario) && res.status !== 403) {
+      expect(basic, 'Basic challenge').toEqual([
+        { scheme: 'Basic', params: { realm: RESOURCE_URL, charset: 'UTF-8' } },
+      ]);
+    } else {
+      expect(basic, 'no Basic challenge').toEqual([]);
     }
   }
   if (res.status >= 400 && res.status !== 404 && res.status !== 405) {
@@ -160,6 +177,7 @@ it('covers every row of the semantics table (docs/architecture.md) and each requ
     'step-up for tools',
     'browser clients',
     'API key and JWT side by side',
+    'HTTP Basic',
   ]) {
     expect(covered, row).toContain(row);
   }

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RESOURCE = 'http://localhost:8000/mcp';
 const API_KEY = 'sdk-proof-key';
+const BASIC_PASSWORD = 'sdk-proof-basic-password';
 
 interface Mounted {
   baseUrl: string;
@@ -99,6 +100,7 @@ beforeAll(async () => {
   const config = loadConfig({
     MCP_AUTH_REQUIRED: 'true',
     MCP_API_KEYS: API_KEY,
+    MCP_BASIC_AUTH_USERS: `grace:${BASIC_PASSWORD}`,
     MCP_JWT_PUBLIC_KEY: await exportSPKI(publicKey),
     MCP_RESOURCE_URL: RESOURCE,
   });
@@ -143,6 +145,14 @@ describe.each(Object.keys(mounts))('the official MCP SDK behind %s', (name) => {
       clientId: 'sdk-client',
       scopes: ['mcp:read'],
       extra: { method: 'jwt', subject: 'alice' },
+    });
+  });
+
+  it('hands a Basic user to the tool handler: a client that can set a header needs nothing else (RFC 7617)', async () => {
+    const authorization = `Basic ${Buffer.from(`grace:${BASIC_PASSWORD}`).toString('base64')}`;
+    expect(await whoami({ Authorization: authorization })).toMatchObject({
+      clientId: 'grace',
+      extra: { method: 'basic', subject: 'grace' },
     });
   });
 

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,8 @@ import { createMetadataProvider } from '@mcp-warden/metadata';
 import {
   ALLOWED_ORIGIN,
   API_KEY,
+  BASIC_DIGEST_USER,
+  BASIC_USER,
   type Fixtures,
   ISSUER,
   RESOURCE_URL,
@@ -32,7 +35,8 @@ export type ScenarioName =
   | 'cors-origins'
   | 'cors-origin-function'
   | 'broken-authenticator'
-  | 'small-body-limit';
+  | 'small-body-limit'
+  | 'basic';
 
 /**
  * The routes of every application, each on GET, POST, DELETE and OPTIONS. Overrides use each
@@ -101,6 +105,13 @@ function scenarioEnv(name: ScenarioName, env: Environment): Record<string, strin
       return { ...base, MCP_JWT_ENABLED: 'false' };
     case 'small-body-limit':
       return { ...base, MCP_MAX_BODY_BYTES: String(SMALL_BODY_LIMIT) };
+    case 'basic': {
+      const digest = createHash('sha256').update(BASIC_DIGEST_USER.password, 'utf8').digest('hex');
+      return {
+        ...base,
+        MCP_BASIC_AUTH_USERS: `${BASIC_USER.user}:${BASIC_USER.password}, ${BASIC_DIGEST_USER.user}:sha256:${digest}`,
+      };
+    }
     case 'jwks-down': {
       const { MCP_JWT_PUBLIC_KEY: _unused, ...withoutKey } = base;
       return { ...withoutKey, MCP_OAUTH_JWKS_URI: env.downJwksUrl };
@@ -160,4 +171,8 @@ export const SCENARIOS: ScenarioName[] = [
   'cors-origin-function',
   'broken-authenticator',
   'small-body-limit',
+  'basic',
 ];
+
+/** The scenarios with Basic users: their 400 and 401 answers offer a Basic challenge beside Bearer. */
+export const BASIC_SCENARIOS: ReadonlySet<ScenarioName> = new Set(['basic']);

@@ -15,6 +15,14 @@ export const RESOURCE_METADATA_URL = 'http://localhost:8000/.well-known/oauth-pr
 export const ISSUER = 'https://auth.example.com/';
 /** The one configured API key (`MCP_API_KEYS`). */
 export const API_KEY = 'conformance-key-7f3a9c';
+/** A Basic user (`MCP_BASIC_AUTH_USERS`) configured with its password in clear. */
+export const BASIC_USER = { user: 'ada', password: 'ada-conformance-password-1' };
+/** A Basic user configured by the SHA-256 of its password; user id and password outside ASCII (RFC 7617 §2.1). */
+export const BASIC_DIGEST_USER = { user: 'zoë', password: 'pässwörd:with-a-colon' };
+/** The `Authorization` value of Basic credentials, as curl and browsers send it. */
+export function basicAuthorization(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
 /** The web client origin the scenarios with an origin allowlist admit. */
 export const ALLOWED_ORIGIN = 'https://inspector.example.org';
 export const SCOPES_SUPPORTED = ['mcp:read', 'mcp:write', 'mcp:deploy', 'mcp:admin'];
@@ -93,6 +101,13 @@ export async function createFixtures(): Promise<Fixtures> {
   return {
     publicKeyPem: await exportSPKI(publicKey),
     tokens,
-    secrets: [API_KEY, ...Object.values(tokens)],
+    secrets: [
+      API_KEY,
+      ...Object.values(tokens),
+      ...[BASIC_USER, BASIC_DIGEST_USER].flatMap(({ user, password }) => [
+        password,
+        basicAuthorization(user, password).slice('Basic '.length),
+      ]),
+    ],
   };
 }
