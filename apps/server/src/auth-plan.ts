@@ -17,7 +17,7 @@ export type AuthPlan =
   | { mode: 'refused'; reason: string };
 
 const SOURCES =
-  'MCP_API_KEYS, MCP_JWT_PUBLIC_KEY, MCP_JWT_PUBLIC_KEY_FILE, MCP_JWT_SECRET, MCP_OAUTH_JWKS_URI, ' +
+  'MCP_API_KEYS, MCP_BASIC_AUTH_USERS, MCP_JWT_PUBLIC_KEY, MCP_JWT_PUBLIC_KEY_FILE, MCP_JWT_SECRET, MCP_OAUTH_JWKS_URI, ' +
   'MCP_OAUTH_SERVER_URL, MCP_TRUSTED_ISSUERS or MCP_OAUTH_INTROSPECTION_ENDPOINT';
 const WHAT_TO_SET = `Set ${SOURCES}, or MCP_AUTH_ENABLED=false to run without authentication on purpose.`;
 
@@ -28,6 +28,7 @@ const WHAT_TO_SET = `Set ${SOURCES}, or MCP_AUTH_ENABLED=false to run without au
 const AUTH_SETTINGS: readonly (keyof WardenConfig)[] = [
   'apiKeyEnabled',
   'apiKeys',
+  'basicAuthUsers',
   'jwtEnabled',
   'jwtAlgorithms',
   'jwtSecret',

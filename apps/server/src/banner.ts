@@ -33,8 +33,9 @@ export function devIssuerBanner(mcpUrl: string, issuer: DevIssuer): string {
     `    TOKEN=$(${clientCredentialsCurl(issuer)} | ${extractToken})`,
     `    ${listTools}`,
     '',
-    '  To use your own authentication, set MCP_API_KEYS, or MCP_JWT_ISSUER / MCP_OAUTH_JWKS_URI /',
-    '  MCP_JWT_PUBLIC_KEY / MCP_JWT_SECRET (see .env.mcp.example); this issuer then stays off.',
+    '  To use your own authentication, set MCP_API_KEYS, MCP_BASIC_AUTH_USERS, or MCP_JWT_ISSUER /',
+    '  MCP_OAUTH_JWKS_URI / MCP_JWT_PUBLIC_KEY / MCP_JWT_SECRET (see .env.mcp.example); this issuer',
+    '  then stays off.',
     '',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ describe('hasAuthSource', () => {
   });
   it.each([
     [{ MCP_API_KEYS: 'k' }],
+    [{ MCP_BASIC_AUTH_USERS: 'ada:a-password-of-16-chars-or-more' }],
     [{ MCP_JWT_ALGORITHM: 'HS256', MCP_JWT_SECRET: SECRET }],
     [{ MCP_OAUTH_JWKS_URI: 'https://a.example.com/jwks' }],
     [{ MCP_JWT_ISSUER: 'https://a.example.com' }],

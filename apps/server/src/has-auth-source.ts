@@ -8,7 +8,7 @@
 import type { WardenConfig } from '@mcp-warden/core';
 
 /**
- * True when any credential source is configured: an API key (with API keys enabled), a JWT secret,
+ * True when any credential source is configured: an API key (with API keys enabled), a Basic user, a JWT secret,
  * public key, key file, JWKS URI, issuer or trusted issuer (with JWT enabled), an OAuth server URL,
  * or an introspection endpoint.
  *
@@ -27,5 +27,8 @@ export function hasAuthSource(config: WardenConfig): boolean {
       config.oauthJwksUri !== undefined ||
       config.jwtIssuer !== undefined ||
       (config.trustedIssuers?.length ?? 0) > 0);
-  return apiKeys || jwt || config.oauthServerUrl !== undefined || config.oauthIntrospectionEndpoint !== undefined;
+  const basic = config.basicAuthUsers.length > 0;
+  return (
+    apiKeys || basic || jwt || config.oauthServerUrl !== undefined || config.oauthIntrospectionEndpoint !== undefined
+  );
 }

@@ -70,6 +70,7 @@ function authMethods(config: WardenConfig): string[] {
   if (!config.authEnabled) return [];
   const methods: string[] = [];
   if (config.apiKeyEnabled && config.apiKeys.length > 0) methods.push('api_key');
+  if (config.basicAuthUsers.length > 0) methods.push('basic');
   if (config.jwtEnabled) methods.push('jwt');
   if (config.oauthIntrospectionEndpoint) methods.push('introspection');
   return methods;
