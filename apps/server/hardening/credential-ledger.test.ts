@@ -25,6 +25,15 @@ describe('CredentialLedger', () => {
     expect(ledger.leaksIn('{"apiKey":"api-key-with-\\"quotes\\"-0123"}')).toHaveLength(1);
   });
 
+  it('finds the password of Basic credentials logged decoded, alone or with its user id', () => {
+    const ledger = new CredentialLedger();
+    const password = 'basic-password-0123456789';
+    ledger.addAuthorization(`Basic ${Buffer.from(`ada:${password}`).toString('base64')}`);
+    expect(ledger.leaksIn(`{"msg":"x","password":"${password}"}`)).toHaveLength(1);
+    expect(ledger.leaksIn(`{"msg":"x","userinfo":"ada:${password}"}`)).toHaveLength(2);
+    expect(ledger.leaksIn('{"msg":"request rejected","user":"ada"}')).toEqual([]);
+  });
+
   it('reports nothing for a clean log, and ignores values too short to mean anything', () => {
     const ledger = new CredentialLedger();
     ledger.add(token);

@@ -24,12 +24,28 @@ export class CredentialLedger {
     return value;
   }
 
-  /** Records the value of an Authorization header, and its credential part. */
+  /**
+   * Records the value of an Authorization header, and its credential part; for Basic credentials
+   * (RFC 7617) also what they encode, `user:password` and the password alone, since a log could
+   * hold the decoded form.
+   */
   addAuthorization(header: string): string {
     this.add(header);
-    const credential = /^\S+\s+(.*)$/s.exec(header.trim())?.[1];
+    const match = /^(\S+)\s+(.*)$/s.exec(header.trim());
+    const credential = match?.[2];
     if (credential !== undefined) this.add(credential);
+    if (credential !== undefined && match?.[1]?.toLowerCase() === 'basic') this.addBasic(credential);
     return header;
+  }
+
+  /** Records base64 Basic credentials, `user:password` and the password, when they decode to that. */
+  addBasic(credentials: string): void {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(credentials)) return;
+    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return;
+    this.add(decoded);
+    this.add(decoded.slice(colon + 1));
   }
 
   get size(): number {

@@ -1,6 +1,7 @@
 // Issue 8, "Fuzzing": fast-check generates credential headers (arbitrary bytes, token68 strings,
 // JWT-shaped tokens with hostile headers and claims, mutations of a valid token and a valid API
-// key, other schemes, repeated headers) and sends each, byte for byte, to the real server on each
+// key, mutations of valid HTTP Basic credentials and base64 of arbitrary bytes, other schemes,
+// repeated headers) and sends each, byte for byte, to the real server on each
 // framework. Property: the server always answers, with a 4xx and a JSON error; never 2xx, 3xx or
 // 5xx. At least 10,000 cases per framework (FUZZ_CASES).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -99,11 +100,13 @@ describe.concurrent('fuzzing', () => {
       const now = Math.floor(Date.now() / 1000);
       const validToken = ledger.add(await provider.mint(server.resource));
       const validKey = server.apiKeys[0];
+      const validBasic = server.basicUsers[0].authorization.slice('Basic '.length);
       // Control: both valid credentials work, so a refusal below is about the mutation.
       expect((await rawRequest(server.port, { headers: [['Authorization', `Bearer ${validToken}`]] })).status).toBe(
         200,
       );
       expect((await rawRequest(server.port, { headers: [['X-API-Key', validKey]] })).status).toBe(200);
+      expect((await rawRequest(server.port, { headers: [['Authorization', `Basic ${validBasic}`]] })).status).toBe(200);
 
       const claims = fc.record(
         {
@@ -160,6 +163,17 @@ describe.concurrent('fuzzing', () => {
           .map((m) => mutate(validToken, m))
           .filter((token) => token.trim() !== validToken)
           .map((token) => `Bearer ${token}`),
+        // HTTP Basic (RFC 7617): the valid credentials changed (never only by surrounding
+        // whitespace), base64 of arbitrary bytes (invalid UTF-8, no colon, control characters),
+        // and a user id and password made of arbitrary text.
+        mutation
+          .map((m) => mutate(validBasic, m))
+          .filter((credentials) => credentials.trim() !== validBasic)
+          .map((credentials) => `Basic ${credentials}`),
+        fc.uint8Array({ maxLength: 120 }).map((bytes) => `Basic ${Buffer.from(bytes).toString('base64')}`),
+        fc
+          .tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 60 }))
+          .map(([user, password]) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`),
         // The valid token under another scheme or separator.
         fc
           .constantFrom('Basic', 'Digest', 'Token', 'DPoP', 'MAC', 'Bearer:', 'Bearerx', 'Bearer\t', 'JWT', 'Bearer,')

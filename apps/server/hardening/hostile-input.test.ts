@@ -77,10 +77,12 @@ describe.each(FRAMEWORKS)('hostile input on %s', (framework) => {
     expect(res.body).not.toMatch(/\n\s+at /); // no stack trace
   }
 
-  it('control: a valid JWT, both API keys and an active opaque token are accepted', async () => {
+  it('control: a valid JWT, both API keys, both Basic users and an active opaque token are accepted', async () => {
     expect((await bearer(ledger.add(await provider.mint(server.resource)))).status).toBe(200);
     expect((await send([['X-API-Key', server.apiKeys[0]]])).status).toBe(200);
     expect((await send([['X-API-Key', server.apiKeys[1]]])).status).toBe(200);
+    for (const { authorization } of server.basicUsers)
+      expect((await send([['Authorization', authorization]])).status).toBe(200);
     const opaque = ledger.add(`opaque-${randomBytes(24).toString('hex')}`);
     provider.activeTokens.set(opaque, { aud: server.resource, exp: now() + 600, scope: 'mcp:tools' });
     expect((await bearer(opaque)).status).toBe(200);
@@ -281,6 +283,38 @@ describe.each(FRAMEWORKS)('hostile input on %s', (framework) => {
     // RFC 9110 allows only spaces between scheme and credentials: a tab is malformed, consistently.
     expectRefused(await send([['Authorization', `Bearer\t${token}`]]), 400);
     expectRefused(await send([['Authorization', `Bearer,${token}`]]), 400);
+  });
+
+  it('HTTP Basic (RFC 7617): both users accepted; guesses, unknown users and malformed credentials refused', async () => {
+    const [ada, zoe] = server.basicUsers;
+    expect((await send([['Authorization', ada.authorization]])).status).toBe(200);
+    expect((await send([['Authorization', zoe.authorization]])).status).toBe(200);
+    const basic = (bytes: string | Buffer) => `Basic ${Buffer.from(bytes).toString('base64')}`;
+    const wrongPassword = await send([['Authorization', basic(`${ada.user}:${ada.password.slice(0, -1)}0x`)]]);
+    const unknownUser = await send([['Authorization', basic(`mallory:${ada.password}`)]]);
+    // The password of one user under the other's id, the digest of a digest user as its password,
+    // and the user id in another case are all just wrong credentials.
+    const crossed = await send([['Authorization', basic(`${zoe.user}:${ada.password}`)]]);
+    const upperCase = await send([['Authorization', basic(`ADA:${ada.password}`)]]);
+    for (const res of [wrongPassword, unknownUser, crossed, upperCase]) {
+      expectRefused(res, 401, 'Could not validate credentials');
+      expect(res.headers['www-authenticate']).toMatch(/, Basic realm="[^"]+", charset="UTF-8"$/);
+      expect(res.body).toBe(wrongPassword.body); // one answer, whichever half was wrong
+    }
+    for (const malformed of [
+      'Basic',
+      `Basic ${ada.user}:${ada.password}`, // not encoded
+      `${ada.authorization.slice(0, -2)}`, // padding cut
+      `${ada.authorization}=`, // padding added
+      basic(Buffer.from([0x61, 0x3a, 0xc3, 0x28])), // invalid UTF-8
+      basic(`${ada.user}\u0000:${ada.password}`), // a control character
+      basic(ada.user), // no colon
+      `${ada.authorization}, ${zoe.authorization}`, // two headers joined
+    ]) {
+      expectRefused(await send([['Authorization', malformed]]), 400);
+    }
+    // An oversized header is refused before it is decoded.
+    expectRefused(await send([['Authorization', basic(`${ada.user}:${'p'.repeat(9000)}`)]]), 401);
   });
 
   it('an empty API key is no credential at all', async () => {

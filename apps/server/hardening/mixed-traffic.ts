@@ -99,6 +99,14 @@ export async function standardMix(
   );
   const wrongKeys = cycle(Array.from({ length: 50 }, () => ledger.add(`hk_${randomBytes(18).toString('base64url')}`)));
   const [plainKey, digestKey] = server.apiKeys;
+  const [plainUser, digestUser] = server.basicUsers;
+  const wrongPasswords = cycle(
+    Array.from({ length: 50 }, () =>
+      ledger.addAuthorization(
+        `Basic ${Buffer.from(`${plainUser.user}:${randomBytes(16).toString('hex')}`).toString('base64')}`,
+      ),
+    ),
+  );
   return [
     { name: 'valid JWT', valid: true, weight: 4, headers: () => ({ authorization: `Bearer ${validJwts()}` }) },
     { name: 'valid API key', valid: true, weight: 1, headers: () => ({ 'x-api-key': plainKey }) },
@@ -108,6 +116,14 @@ export async function standardMix(
       weight: 1,
       headers: () => ({ authorization: `Bearer ${digestKey}` }),
     },
+    { name: 'valid Basic user', valid: true, weight: 1, headers: () => ({ authorization: plainUser.authorization }) },
+    {
+      name: 'valid Basic user (sha256 entry)',
+      valid: true,
+      weight: 1,
+      headers: () => ({ authorization: digestUser.authorization }),
+    },
+    { name: 'wrong Basic password', valid: false, weight: 1, headers: () => ({ authorization: wrongPasswords() }) },
     { name: 'forged signature', valid: false, weight: 1, headers: () => ({ authorization: `Bearer ${forged()}` }) },
     { name: 'expired JWT', valid: false, weight: 1, headers: () => ({ authorization: `Bearer ${expired()}` }) },
     {
@@ -121,7 +137,7 @@ export async function standardMix(
       name: 'malformed Authorization',
       valid: false,
       weight: 1,
-      headers: () => ({ authorization: 'Basic Zm9vOmJhcg==' }),
+      headers: () => ({ authorization: 'Digest username="foo"' }),
     },
     { name: 'no credentials', valid: false, weight: 1, headers: () => ({}) },
   ];

@@ -33,12 +33,22 @@ export interface WardenUnderTest extends ServerProcess {
   resource: string;
   /** The two valid API keys: the first configured as is, the second as its SHA-256 digest. */
   apiKeys: [string, string];
+  /** The two HTTP Basic users (RFC 7617): the first with its password as is, the second as its SHA-256 digest. */
+  basicUsers: [BasicUser, BasicUser];
   /** The probe's last snapshot. */
   probe(): ProbeSnapshot | undefined;
   /** Resets the probe's histogram and peak RSS (SIGUSR2) and waits for the fresh snapshot. */
   resetProbe(): Promise<void>;
   /** POSTs `tools/list` to /mcp with these headers. */
   post(headers?: Record<string, string>, path?: string): Promise<Response>;
+}
+
+/** A configured HTTP Basic user. */
+export interface BasicUser {
+  user: string;
+  password: string;
+  /** `Basic <base64 of user:password>`, the Authorization value a client sends. */
+  authorization: string;
 }
 
 /** The servers and credentials of one test file, for the closing log check. */
@@ -62,6 +72,13 @@ export class HardeningContext {
       this.ledger.add(`hk_${randomBytes(18).toString('base64url')}`),
       this.ledger.add(`hk_${randomBytes(18).toString('base64url')}`),
     ];
+    const basicUsers = (['ada', 'zoë'] as const).map((user): BasicUser => {
+      const password = this.ledger.add(randomBytes(16).toString('hex'));
+      const authorization = this.ledger.addAuthorization(
+        `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`,
+      );
+      return { user, password, authorization };
+    }) as [BasicUser, BasicUser];
     this.ledger.add(INTROSPECTION_CLIENT.secret);
     const probeDirectory = mkdtempSync(join(tmpdir(), 'mcp-warden-probe-'));
     this.#probeDirectories.push(probeDirectory);
@@ -73,6 +90,7 @@ export class HardeningContext {
       MCP_RESOURCE_URL: resource,
       MCP_JWT_ISSUER: provider.issuer,
       MCP_API_KEYS: `${apiKeys[0]},sha256:${createHash('sha256').update(apiKeys[1]).digest('hex')}`,
+      MCP_BASIC_AUTH_USERS: `${basicUsers[0].user}:${basicUsers[0].password},${basicUsers[1].user}:sha256:${createHash('sha256').update(basicUsers[1].password).digest('hex')}`,
       MCP_OAUTH_INTROSPECTION_ENDPOINT: `${provider.issuer}/introspect`,
       MCP_OAUTH_CLIENT_ID: INTROSPECTION_CLIENT.id,
       MCP_OAUTH_CLIENT_SECRET: INTROSPECTION_CLIENT.secret,
@@ -98,6 +116,7 @@ export class HardeningContext {
       framework,
       resource,
       apiKeys,
+      basicUsers,
       probe,
       async resetProbe() {
         const before = probe()?.at ?? 0;
