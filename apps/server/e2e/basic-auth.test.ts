@@ -236,7 +236,7 @@ describe('start-up', () => {
   it('refuses a short password in clear, naming MCP_BASIC_AUTH_USERS and how to make a good one, never showing it', async () => {
     const { code, output } = await runUntilExit({ MCP_BASIC_AUTH_USERS: 'ada:tiny-secret', MCP_AUTH_REQUIRED: 'true' });
     expect(code).toBe(1);
-    expect(output).toContain('MCP_BASIC_AUTH_USERS: entry 1 (user "ada") has a 11-character password');
+    expect(output).toContain('MCP_BASIC_AUTH_USERS: entry 1 (user "ada") has a password of 11 characters');
     expect(output).toContain('openssl rand -hex 16');
     expect(output).toContain('user:sha256:<hex>');
     expect(output).not.toContain('tiny-secret');

@@ -57,7 +57,7 @@ describe('MCP_BASIC_AUTH_USERS / basicAuthUsers', () => {
     expect(error.issues).toHaveLength(1);
     const [issue] = error.issues;
     expect(issue!.variable).toBe('MCP_BASIC_AUTH_USERS');
-    expect(issue!.message).toContain('entry 1 (user "alice") has a 12-character password');
+    expect(issue!.message).toContain('entry 1 (user "alice") has a password of 12 characters');
     expect(issue!.message).toContain(`at least ${MIN_BASIC_PASSWORD_LENGTH}`);
     expect(issue!.message).toContain('openssl rand -hex 16');
     expect(issue!.message).toContain('user:sha256:<hex>');
@@ -65,12 +65,14 @@ describe('MCP_BASIC_AUTH_USERS / basicAuthUsers', () => {
     expect(error.message).not.toContain('hunter2');
     // Counted in characters, not bytes: 16 characters of "é" are 32 bytes and enough; 15 are not.
     expect(loadConfig({ MCP_BASIC_AUTH_USERS: `zoe:${'é'.repeat(16)}` }).basicAuthUsers).toHaveLength(1);
-    expect(() => loadConfig({ MCP_BASIC_AUTH_USERS: `zoe:${'é'.repeat(15)}` })).toThrow(/15-character/);
+    expect(() => loadConfig({ MCP_BASIC_AUTH_USERS: `zoe:${'é'.repeat(15)}` })).toThrow(/password of 15 characters/);
   });
 
   it('names the option in code', () => {
     const error = configError(() => defineConfig({ basicAuthUsers: [{ user: 'alice', password: 'short' }] }));
-    expect(error.issues).toEqual([{ variable: 'basicAuthUsers', message: expect.stringContaining('5-character') }]);
+    expect(error.issues).toEqual([
+      { variable: 'basicAuthUsers', message: expect.stringContaining('password of 5 characters') },
+    ]);
   });
 
   it('lists every problem at once: no colon, empty user, repeated user, bad digest, control characters', () => {

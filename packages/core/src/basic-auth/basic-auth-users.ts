@@ -140,7 +140,7 @@ export function basicAuthUsersField() {
         const length = [...password].length;
         if (length < MIN_BASIC_PASSWORD_LENGTH) {
           problems.push(
-            `has a ${length}-character password; a password sent with every request needs at least ${MIN_BASIC_PASSWORD_LENGTH} (NIST SP 800-63B-4 §3.1.1.2): ${HOW_TO_GENERATE}`,
+            `has a password of ${length} characters; a password sent with every request needs at least ${MIN_BASIC_PASSWORD_LENGTH} (NIST SP 800-63B-4 §3.1.1.2): ${HOW_TO_GENERATE}`,
           );
         }
       } else if (!SHA256_HEX.test(entry.passwordSha256 ?? '')) {
