@@ -62,9 +62,10 @@ export function isResolvedConfig(value: unknown): value is WardenConfig {
 }
 
 /**
- * Reads the configuration from environment variables: `env`, or `process.env` when called without
- * an argument. On Cloudflare Workers pass the Worker's bindings (`loadConfig(env)`): there
- * `process.env` is missing or holds only what the compatibility flags put in it.
+ * Reads the configuration from environment variables: `env` (any object whose `MCP_*` properties
+ * are strings: `process.env`, `Deno.env.toObject()`, a Worker's `env`), or `process.env` when
+ * called without an argument. On Cloudflare Workers pass the Worker's bindings (`loadConfig(env)`):
+ * there `process.env` is missing or holds only what the compatibility flags put in it.
  *
  * @throws {ConfigError} listing every problem, each with the variable name and what to do; also
  * when called without an argument where there is no `process.env` to read, or on Cloudflare
@@ -75,12 +76,17 @@ export function isResolvedConfig(value: unknown): value is WardenConfig {
  * const authenticator = await createAuthenticator(config);
  * ```
  */
-export function loadConfig(env?: Record<string, string | undefined>): WardenConfig {
-  env ??= processEnvironment();
+export function loadConfig(env?: object): WardenConfig {
+  // `object`, not a string record: a Worker's `Env` from `wrangler types` is an interface, which
+  // TypeScript will not pass as a record. Only the MCP_* properties are read, and must be strings.
+  const variables = (env ?? processEnvironment()) as Record<string, unknown>;
   const input: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
+  for (const key of CONFIG_KEYS) input[key] = variables[CONFIG_ENV_VARIABLES[key]];
   const config = resolveConfig(input, 'env', []);
-  const written = CONFIG_KEYS.filter((key) => (env[CONFIG_ENV_VARIABLES[key]] ?? '').trim() !== '');
+  const written = CONFIG_KEYS.filter((key) => {
+    const value = variables[CONFIG_ENV_VARIABLES[key]];
+    return value !== undefined && (typeof value !== 'string' || value.trim() !== '');
+  });
   FROM_ENVIRONMENT.set(config, new Set(written));
   return config;
 }
