@@ -22,9 +22,12 @@ export function respondWithMetadata(metadata: MetadataRoutes, req: Request, res:
   const path = req.originalUrl.split('?', 1)[0] ?? '/';
   const loading = metadata.prepare?.(path);
   if (loading === undefined) return writeAnswer(metadata, req, res, path);
-  void loading.then(() => {
-    if (!writeAnswer(metadata, req, res, path)) res.status(404).end();
-  });
+  loading
+    .then(() => {
+      if (!writeAnswer(metadata, req, res, path)) res.status(404).end();
+    })
+    // Never an unhandled rejection: a response that cannot be written is dropped.
+    .catch(() => res.destroy());
   return true;
 }
 

@@ -187,7 +187,7 @@ describe('work that outlives a request goes to the runtime\'s waitUntil (docs/de
     try {
       const app = new Hono<WardenEnv>();
       app.all('/mcp', wardenAuth({ authenticator: jwtAuthenticator }), (c) =>
-        c.json({ caller: c.get('auth')?.subject }),
+        c.json({ caller: c.get('auth')?.extra?.subject }),
       );
       const handed: Promise<unknown>[] = [];
       const call = async (sub: string) =>
