@@ -109,6 +109,9 @@ export async function startServer(
     logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...settings } }, 'configuration');
     const authenticator = await createAuthenticator(config, { logger });
     const metadata = await createMetadataProvider(config, devIssuer ? { upstream: devIssuer.metadata() } : {});
+    // A Node process may do I/O at start-up: the provider's metadata is mirrored before the first
+    // client asks (within its time budget; a provider that is down is retried on later requests).
+    await metadata.prepare();
     const facts = { framework: settings.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
     const endpoint = createMcpEndpoint(() => createReferenceMcpServer(facts));
     const deps: ServerDeps = {

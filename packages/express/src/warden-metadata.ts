@@ -15,10 +15,24 @@ export interface WardenMetadataOptions {
 
 /**
  * Answers a request on one of the provider's well-known paths with the metadata package's own
- * answer (status, headers, body), and reports whether it did. Any other path is left alone.
+ * answer (status, headers, body), and reports whether it did (or will, once a document still being
+ * fetched, the provider's mirrored metadata, is in). Any other path is left alone.
  */
 export function respondWithMetadata(metadata: MetadataRoutes, req: Request, res: Response): boolean {
-  const answer = metadata.respond(req.method, req.originalUrl.split('?', 1)[0] ?? '/', req.headers.host);
+  const path = req.originalUrl.split('?', 1)[0] ?? '/';
+  const loading = metadata.prepare?.(path);
+  if (loading === undefined) return writeAnswer(metadata, req, res, path);
+  loading
+    .then(() => {
+      if (!writeAnswer(metadata, req, res, path)) res.status(404).end();
+    })
+    // Never an unhandled rejection: a response that cannot be written is dropped.
+    .catch(() => res.destroy());
+  return true;
+}
+
+function writeAnswer(metadata: MetadataRoutes, req: Request, res: Response, path: string): boolean {
+  const answer = metadata.respond(req.method, path, req.headers.host);
   if (answer === undefined) return false;
   res.status(answer.status);
   // setHeader, not res.set: Express would append "; charset=utf-8" to the Content-Type.

@@ -39,13 +39,18 @@ export function registerMetadataRoutes(instance: FastifyInstance, metadata: Meta
       exposeHeadRoute: false,
       config: { warden: false },
       handler(request, reply) {
-        const answer = metadata.respond(request.method, path, request.headers.host);
-        if (answer === undefined) return reply.callNotFound();
-        // A Buffer, not a string: Fastify would append "; charset=utf-8" to the Content-Type.
-        return reply
-          .code(answer.status)
-          .headers(answer.headers)
-          .send(answer.body === null ? undefined : Buffer.from(answer.body));
+        const send = () => {
+          const answer = metadata.respond(request.method, path, request.headers.host);
+          if (answer === undefined) return reply.callNotFound();
+          // A Buffer, not a string: Fastify would append "; charset=utf-8" to the Content-Type.
+          return reply
+            .code(answer.status)
+            .headers(answer.headers)
+            .send(answer.body === null ? undefined : Buffer.from(answer.body));
+        };
+        // A document still being fetched (the provider's mirrored metadata, fetched on first use).
+        const loading = metadata.prepare?.(path);
+        return loading === undefined ? send() : loading.then(send);
       },
     });
   }

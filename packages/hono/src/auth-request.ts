@@ -6,6 +6,7 @@
  */
 import { type AuthRequest, credentialHeader } from '@mcp-warden/core/adapter';
 import type { Context } from 'hono';
+import { waitUntilOf } from './wait-until.js';
 
 /** What `@hono/node-server` puts in `c.env`: the Node request. Other runtimes leave it undefined. */
 interface NodeBindings {
@@ -47,6 +48,15 @@ class HonoAuthRequest implements AuthRequest {
 
   get path(): string {
     return this.#c.req.path;
+  }
+
+  /**
+   * `c.executionCtx.waitUntil` on Cloudflare Workers (a no-op elsewhere): core hands it a key
+   * refresh that may outlive the request. Built when read, which core does only on the way to a
+   * key lookup, never for a cached token.
+   */
+  get waitUntil(): (promise: Promise<unknown>) => void {
+    return waitUntilOf(this.#c);
   }
 
   /** The Node socket's address under `@hono/node-server`; undefined on other runtimes (only used in logs). */

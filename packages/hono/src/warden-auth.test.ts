@@ -1,11 +1,13 @@
 // Hono-specific behaviour of wardenAuth: the body stays readable for the MCP handler, start-up
 // checks, and hono/cors. Shared behaviour lives in @mcp-warden/adapter-conformance.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Authenticator, createAuthenticator, loadConfig } from '@mcp-warden/core';
+import { createMetadataProvider } from '@mcp-warden/metadata';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WardenEnv, wardenAuth, wardenMetadata } from './index.js';
 
@@ -132,5 +134,103 @@ describe('after a middleware that already read the body', () => {
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('scope="mcp:deploy"');
+  });
+});
+
+describe('work that outlives a request goes to the runtime\'s waitUntil (docs/deploying.md, "Cloudflare Workers")', () => {
+  /** What Hono on Workers gets as `c.executionCtx`: here it only records what it is handed. */
+  function executionContext(handed: Promise<unknown>[]) {
+    return {
+      waitUntil: (promise: Promise<unknown>) => void handed.push(promise),
+      passThroughOnException() {},
+      props: {},
+    };
+  }
+
+  /** A provider on loopback: its metadata and a JWKS with one RS256 key. */
+  async function provider() {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+    let base = '';
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/jwks') return res.end(JSON.stringify({ keys: [jwk] }));
+      if (req.url === '/.well-known/openid-configuration') {
+        return res.end(
+          JSON.stringify({ issuer: base, authorization_endpoint: `${base}/authorize`, token_endpoint: `${base}/t` }),
+        );
+      }
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const mint = (sub: string) =>
+      new SignJWT({ sub })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(base)
+        .setAudience('http://localhost:8000/mcp')
+        .setExpirationTime('5m')
+        .sign(privateKey);
+    return { base, seen, mint };
+  }
+
+  it('hands a stale key set’s background refresh to c.executionCtx.waitUntil', async () => {
+    const idp = await provider();
+    const jwtAuthenticator = await createAuthenticator(
+      loadConfig({ MCP_AUTH_REQUIRED: 'true', MCP_JWT_ISSUER: idp.base, MCP_OAUTH_JWKS_URI: `${idp.base}/jwks` }),
+      { jwks: { maxAgeMs: 100 } },
+    );
+    try {
+      const app = new Hono<WardenEnv>();
+      app.all('/mcp', wardenAuth({ authenticator: jwtAuthenticator }), (c) =>
+        c.json({ caller: c.get('auth')?.extra?.subject }),
+      );
+      const handed: Promise<unknown>[] = [];
+      const call = async (sub: string) =>
+        app.request(
+          '/mcp',
+          { method: 'POST', headers: { authorization: `Bearer ${await idp.mint(sub)}` } },
+          {},
+          executionContext(handed),
+        );
+      expect((await call('first')).status).toBe(200);
+      expect(handed).toHaveLength(1); // the first fetch, awaited by the request, handed over as well
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect((await call('stale')).status).toBe(200);
+      expect(handed).toHaveLength(2);
+      await Promise.all(handed);
+      expect(idp.seen.filter((path) => path === '/jwks')).toHaveLength(2);
+      // Without an execution context (Node.js, Bun, Deno) nothing breaks.
+      expect((await app.request('/mcp', { method: 'POST' })).status).toBe(401);
+    } finally {
+      await jwtAuthenticator.close();
+    }
+  });
+
+  it('fetches the provider’s metadata on the first request for it, handing the fetch to waitUntil', async () => {
+    const idp = await provider();
+    const metadata = await createMetadataProvider(loadConfig({ MCP_OAUTH_SERVER_URL: idp.base }));
+    try {
+      const app = new Hono<WardenEnv>();
+      app.use(wardenAuth({ authenticator, metadata }));
+      expect(idp.seen).toEqual([]); // nothing at construction
+      const handed: Promise<unknown>[] = [];
+      const res = await app.request('/.well-known/oauth-authorization-server', {}, {}, executionContext(handed));
+      expect(res.status).toBe(200);
+      expect((await res.json()).token_endpoint).toBe(`${idp.base}/t`); // the provider's own document
+      expect(handed).toHaveLength(1);
+      const viaMetadata = new Hono();
+      viaMetadata.use(wardenMetadata({ metadata }));
+      expect((await (await viaMetadata.request('/.well-known/oauth-authorization-server')).json()).token_endpoint).toBe(
+        `${idp.base}/t`,
+      );
+      expect(idp.seen).toEqual(['/.well-known/openid-configuration']);
+    } finally {
+      metadata.close();
+    }
   });
 });

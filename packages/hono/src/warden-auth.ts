@@ -92,7 +92,7 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
     let result: AuthResult | undefined;
     try {
       const metadataResponse = metadata === undefined ? undefined : respondWithMetadata(metadata, c);
-      if (metadataResponse !== undefined) return metadataResponse;
+      if (metadataResponse !== undefined) return await metadataResponse;
       if (c.req.method === 'OPTIONS') {
         // a preflight never carries credentials: answered (or passed on) unauthenticated.
         if (cors) {

@@ -7,6 +7,7 @@
 import type { MetadataRoutes } from '@mcp-warden/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import { waitUntilOf } from './wait-until.js';
 
 /** Options for {@link wardenMetadata}. */
 export interface WardenMetadataOptions {
@@ -16,10 +17,20 @@ export interface WardenMetadataOptions {
 
 /**
  * The metadata package's own answer (status, headers, body) for a request on one of the
- * provider's well-known paths, or `undefined` for any other path.
+ * provider's well-known paths, or `undefined` for any other path. A promise when the answer waits
+ * for a document still being fetched (the provider's mirrored metadata, fetched on first use).
  */
-export function respondWithMetadata(metadata: MetadataRoutes, c: Context): Response | undefined {
-  const answer = metadata.respond(c.req.method, c.req.path, c.req.header('host'));
+export function respondWithMetadata(metadata: MetadataRoutes, c: Context): Response | Promise<Response> | undefined {
+  const path = c.req.path;
+  const loading = metadata.prepare?.(path, waitUntilOf(c));
+  if (loading !== undefined) {
+    return loading.then(() => writeAnswer(metadata, c, path) ?? c.notFound());
+  }
+  return writeAnswer(metadata, c, path);
+}
+
+function writeAnswer(metadata: MetadataRoutes, c: Context, path: string): Response | undefined {
+  const answer = metadata.respond(c.req.method, path, c.req.header('host'));
   if (answer === undefined) return undefined;
   return answer.body === null
     ? c.body(null, answer.status as StatusCode, answer.headers)
@@ -47,7 +58,7 @@ export function wardenMetadata(options: WardenMetadataOptions): MiddlewareHandle
   }
   return async function wardenMetadataMiddleware(c, next) {
     const response = respondWithMetadata(metadata, c);
-    if (response !== undefined) return response;
+    if (response !== undefined) return await response;
     await next();
   };
 }

@@ -24,7 +24,7 @@ async function provider(...args: Parameters<typeof createMetadataProvider>): Pro
 }
 const request = (path: string) => new Request(`http://127.0.0.1:8000${path}`);
 async function get(metadata: MetadataProvider, path: string): Promise<Response> {
-  const response = fetchAnswer(metadata, request(path));
+  const response = await fetchAnswer(metadata, request(path));
   if (response === undefined) throw new Error(`${path} was not handled`);
   return response;
 }
@@ -141,15 +141,19 @@ describe('createMetadataProvider: mirroring the provider (RFC 8414 §3 b)', () =
     });
   });
 
-  it('retries a bounded number of times, then keeps the configured document', async () => {
+  it('retries on later requests a bounded number of times, then keeps the configured document', async () => {
     const upstream = await server(() => new Response('down', { status: 503 }));
     const attempts = () => upstream.seen.filter((path) => path === '/.well-known/openid-configuration').length;
     const metadata = await provider(
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
       { retryAfterMs: 5, maxRetries: 2 },
     );
-    await vi.waitFor(() => expect(attempts()).toBe(3));
+    await vi.waitFor(async () => {
+      await get(metadata, ASM);
+      expect(attempts()).toBe(3);
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
+    await get(metadata, ASM);
     expect(attempts()).toBe(3);
 
     const response = await get(metadata, ASM);
@@ -172,7 +176,7 @@ describe('createMetadataProvider: mirroring the provider (RFC 8414 §3 b)', () =
     expect(upstream.seen.filter((path) => path === '/.well-known/openid-configuration')).toHaveLength(1);
   });
 
-  it('starts within the timeout when the provider never answers', async () => {
+  it('answers within the timeout when the provider never answers', async () => {
     const upstream = await server(() => new Promise<Response>(() => {}));
     const warnings: object[] = [];
     const metadata = await provider(
@@ -193,10 +197,13 @@ describe('createMetadataProvider: mirroring the provider (RFC 8414 §3 b)', () =
       loadConfig({ MCP_OAUTH_SERVER_URL: upstream.base, MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp' }),
       { retryAfterMs: 30 },
     );
+    const attempts = () => upstream.seen.filter((path) => path === '/.well-known/openid-configuration').length;
+    await get(metadata, ASM);
+    expect(attempts()).toBe(1);
     metadata.close();
-    const seen = upstream.seen.length;
     await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(upstream.seen.length).toBe(seen);
+    expect((await get(metadata, ASM)).status).toBe(200);
+    expect(attempts()).toBe(1);
   });
 
   it('never contacts the provider with discover: false', async () => {
@@ -221,6 +228,73 @@ describe('createMetadataProvider: mirroring the provider (RFC 8414 §3 b)', () =
     expect((await (await get(metadata, `${PRM}/mcp`)).json()).authorization_servers).toEqual([
       'http://localhost:8000/oidc',
     ]);
+  });
+});
+
+describe('createMetadataProvider: no I/O until a request (docs/deploying.md, "Cloudflare Workers")', () => {
+  const env = (base: string) =>
+    loadConfig({
+      MCP_OAUTH_SERVER_URL: base,
+      MCP_JWT_ISSUER: `${base}/`,
+      MCP_RESOURCE_URL: 'http://127.0.0.1:8000/mcp',
+    });
+
+  it('fetches nothing at construction; the first request for the document fetches it and is answered with it', async () => {
+    const upstream = await server();
+    upstream.setHandler(publishing(() => auth0Document(upstream.base)));
+    const metadata = await provider(env(upstream.base));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(upstream.seen).toEqual([]);
+    // The protected-resource metadata never waits for the provider.
+    expect(metadata.prepare(`${PRM}/mcp`)).toBeUndefined();
+    expect((await get(metadata, `${PRM}/mcp`)).status).toBe(200);
+    expect(upstream.seen).toEqual([]);
+    expect(await (await get(metadata, ASM)).json()).toEqual(auth0Document(upstream.base));
+    expect(upstream.seen).toEqual(['/.well-known/openid-configuration']);
+    expect(metadata.prepare(ASM)).toBeUndefined(); // mirrored: nothing left to wait for
+  });
+
+  it('hands the fetch to waitUntil, once for concurrent requests', async () => {
+    const upstream = await server();
+    upstream.setHandler(publishing(() => auth0Document(upstream.base)));
+    const metadata = await provider(env(upstream.base));
+    const handed: Promise<unknown>[] = [];
+    const waitUntil = (promise: Promise<unknown>) => handed.push(promise);
+    await Promise.all([metadata.prepare(ASM, waitUntil), metadata.prepare(ASM, waitUntil)]);
+    expect(handed).toHaveLength(1);
+    expect(upstream.seen).toEqual(['/.well-known/openid-configuration']);
+    expect(JSON.parse(metadata.respond('GET', ASM)!.body!)).toEqual(auth0Document(upstream.base));
+  });
+
+  it('respond() alone starts the fetch: a later request gets the mirrored document', async () => {
+    const upstream = await server();
+    upstream.setHandler(publishing(() => auth0Document(upstream.base)));
+    const metadata = await provider(env(upstream.base));
+    expect(JSON.parse(metadata.respond('GET', ASM)!.body!).token_endpoint).toBe(`${upstream.base}/token`);
+    await vi.waitFor(() =>
+      expect(JSON.parse(metadata.respond('GET', ASM)!.body!)).toEqual(auth0Document(upstream.base)),
+    );
+  });
+
+  it('abandons a fetch lost with its request and fetches again on a later one', async () => {
+    const upstream = await server();
+    upstream.setHandler(publishing(() => auth0Document(upstream.base)));
+    // A fetch that never settles and ignores its abort signal: what a runtime that stops a
+    // finished request's work leaves behind.
+    let dropping = true;
+    const fetchThatMayBeDropped: typeof fetch = (input, init) =>
+      dropping ? new Promise<Response>(() => {}) : fetch(input, init);
+    const metadata = await provider(env(upstream.base), { timeoutMs: 100, fetch: fetchThatMayBeDropped });
+    // The waiting request is answered with the configured document once the budget is spent.
+    expect((await (await get(metadata, ASM)).json()).token_endpoint).toBe(`${upstream.base}/token`);
+    dropping = false;
+    await vi.waitFor(
+      async () => expect(await (await get(metadata, ASM)).json()).toEqual(auth0Document(upstream.base)),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
   });
 });
 
@@ -348,7 +422,7 @@ describe('createMetadataProvider: loopback resources', () => {
       expect(resourceFor(host)).toBe('http://localhost:8000/mcp');
     }
     // A Fetch-API server passes on the Host header it received.
-    const response = fetchAnswer(metadata, new Request(`http://127.0.0.1:8000${PRM}`));
+    const response = await fetchAnswer(metadata, new Request(`http://127.0.0.1:8000${PRM}`));
     expect((await response!.json()).resource).toBe('http://127.0.0.1:8000/mcp');
   });
 
@@ -360,7 +434,7 @@ describe('createMetadataProvider: loopback resources', () => {
     for (const host of ['127.0.0.1:8000', 'localhost', 'evil.example', undefined]) {
       expect(JSON.parse(metadata.respond('GET', PRM, host)!.body!).resource).toBe('https://mcp.example.com/mcp');
     }
-    const response = fetchAnswer(metadata, new Request(`http://evil.example${PRM}`));
+    const response = await fetchAnswer(metadata, new Request(`http://evil.example${PRM}`));
     expect((await response!.json()).resource).toBe('https://mcp.example.com/mcp');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Everything a server needs to publish its discovery documents from one configuration: the
  * documents, their well-known paths, the upstream mirror and the `Request -> Response` handler
- * (RFC 9728, RFC 8414). Built once at start-up; per request it only looks up a path.
+ * (RFC 9728, RFC 8414). Built once at start-up, without any I/O or timer (so it may be built at a
+ * Worker's module top level); per request it only looks up a path, and the request for the
+ * authorization-server metadata fetches the provider's document when that is due.
  *
  * @module
  */
@@ -34,9 +36,12 @@ export interface MetadataProviderOptions {
   fetch?: typeof globalThis.fetch;
   /** Budget for each attempt to fetch the provider's metadata (default 5000 ms). */
   timeoutMs?: number;
-  /** Delay before retrying a failed fetch; doubles per retry, capped at 15 minutes (default 30000 ms). */
+  /**
+   * Delay before a request may retry a failed fetch; doubles per retry, capped at 15 minutes
+   * (default 30000 ms).
+   */
   retryAfterMs?: number;
-  /** Background retries after the start-up attempt (default 8). */
+  /** Retries after the first attempt (default 8); each is made by a request, once its delay has passed. */
   maxRetries?: number;
   /**
    * Fetch and mirror the provider's own metadata (default `true`). `false` serves the document
@@ -71,7 +76,17 @@ export interface MetadataProvider extends MetadataRoutes {
    * client used; for any other resource it is ignored.
    */
   respond(method: string, pathname: string, host?: string): HttpAnswer<string | null> | undefined;
-  /** Stops background retries. */
+  /**
+   * What to await before {@link respond} on `pathname`: on the authorization-server metadata
+   * path, while the provider's document is not mirrored yet and an attempt is due or in flight,
+   * that attempt (it never rejects, and is awaited at most `timeoutMs` plus a second); otherwise
+   * `undefined`. Call it without a path to fetch the provider's document now, e.g. at start-up on
+   * a server that may do I/O there. `waitUntil` (Cloudflare Workers' `executionCtx.waitUntil`)
+   * is handed the fetch, so it completes even if the request ends first. The adapters call it;
+   * {@link respond} alone starts a due attempt without waiting for it.
+   */
+  prepare(pathname?: string, waitUntil?: (promise: Promise<unknown>) => void): Promise<void> | undefined;
+  /** No fetch is started after this. */
   close(): void;
 }
 
@@ -84,7 +99,8 @@ const STABLE_CACHE = 'public, max-age=300';
 const MIRROR_CACHE = 'public, max-age=60';
 
 /**
- * Builds the discovery documents for a configuration and fetches the provider's metadata once.
+ * Builds the discovery documents for a configuration. Nothing is fetched here: the provider's
+ * metadata is fetched when its path is first requested (see {@link MetadataProvider.prepare}).
  *
  * - Protected-resource metadata (RFC 9728 §2, §3.1) at `/.well-known/oauth-protected-resource<path>`
  *   and at the root; `authorization_servers` holds the provider's exact issuer string, then every
@@ -110,7 +126,9 @@ const MIRROR_CACHE = 'public, max-age=60';
  *
  * const metadata = await createMetadataProvider(loadConfig(process.env));
  * // A Fetch-API server (Bun, Deno, a worker):
- * const answer = metadata.respond(request.method, new URL(request.url).pathname);
+ * const { pathname } = new URL(request.url);
+ * await metadata.prepare(pathname);
+ * const answer = metadata.respond(request.method, pathname);
  * if (answer !== undefined) return new Response(answer.body, answer);
  * ```
  */
@@ -143,7 +161,7 @@ export async function createMetadataProvider(
 
   let mirror: UpstreamMirror | undefined;
   if (upstream === undefined && issuer !== undefined && options.discover !== false) {
-    mirror = await mirrorUpstreamMetadata({
+    mirror = mirrorUpstreamMetadata({
       issuer,
       timeoutMs,
       retryAfterMs,
@@ -191,9 +209,18 @@ export async function createMetadataProvider(
       cacheControl: authorizationServerCache,
     },
   ];
+  const answer = createWellKnownResponder(routes);
   return {
     paths: Object.freeze(routes.map((route) => route.path)),
-    respond: createWellKnownResponder(routes),
+    respond(method, pathname, host) {
+      // A caller that does not await prepare() still gets the mirror going: this request is
+      // answered with what is in hand, a later one with the provider's document.
+      if (mirror !== undefined && pathname === AUTHORIZATION_SERVER_WELL_KNOWN) void mirror.load();
+      return answer(method, pathname, host);
+    },
+    prepare(pathname = AUTHORIZATION_SERVER_WELL_KNOWN, waitUntil) {
+      return mirror !== undefined && pathname === AUTHORIZATION_SERVER_WELL_KNOWN ? mirror.load(waitUntil) : undefined;
+    },
     close: () => mirror?.close(),
   };
 }

@@ -1,8 +1,13 @@
 /**
- * Mirroring the provider's own authorization-server metadata (RFC 8414 §3): fetched once at start-up and
- * served unchanged, so `issuer` and every endpoint are the provider's real ones. When the
- * provider cannot be reached, the caller serves its configured fallback and this retries in the
- * background a bounded number of times.
+ * Mirroring the provider's own authorization-server metadata (RFC 8414 §3): fetched on first use
+ * and served unchanged, so `issuer` and every endpoint are the provider's real ones. When the
+ * provider cannot be reached, the caller serves its configured fallback and a later request tries
+ * again, after a delay that doubles per failure, a bounded number of times.
+ *
+ * Nothing happens at construction and no timer is ever set: every fetch is started by a request
+ * for the document. A runtime that forbids I/O and timers outside a request (Cloudflare Workers,
+ * where an application is often built at module top level) or stops a request's work once its
+ * response is sent then behaves like any other (docs/deploying.md, "Cloudflare Workers").
  *
  * @module
  */
@@ -18,80 +23,132 @@ export interface UpstreamMirrorOptions {
   timeoutMs: number;
   /** Delay before the first retry; later retries double it, capped at 15 minutes. */
   retryAfterMs: number;
-  /** Retries after the start-up attempt before giving up (then the fallback stays). */
+  /** Retries after the first attempt before giving up (then the fallback stays). */
   maxRetries: number;
   logger?: Logger;
 }
 
-/** A running mirror. */
+/** The runtime's hook for work that may outlive the request. */
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+/** A mirror, fetched on demand. */
 export interface UpstreamMirror {
   /** The provider's document once fetched, otherwise `undefined`. */
   current(): Record<string, unknown> | undefined;
-  /** Whether a background retry is still scheduled. */
+  /** Whether another attempt will still be made: the fallback served meanwhile is provisional. */
   pending(): boolean;
-  /** Cancels any scheduled retry. */
+  /**
+   * Starts an attempt when one is due (none made yet, or the delay after a retryable failure has
+   * passed) and returns what to await: the attempt in flight, bounded by the time budget, or
+   * `undefined` when there is nothing to wait for. Never rejects. The attempt is handed to
+   * `waitUntil` when given.
+   */
+  load(waitUntil?: WaitUntil): Promise<void> | undefined;
+  /** No attempt is started after this. */
   close(): void;
 }
 
 const MAX_RETRY_DELAY_MS = 15 * 60 * 1000;
+/**
+ * Past its budget plus this, an attempt still unsettled is taken for lost with the request that
+ * started it (a runtime that drops a finished request's work) and a new one may start.
+ */
+const ABANDON_GRACE_MS = 1000;
 
 /**
- * Fetches the provider's metadata once (awaited, so the first request already sees it) and, on a
- * transient failure, schedules bounded retries with doubling delays. A failure that retrying
- * cannot fix (the provider answers 4xx, or its document names another issuer) stops at once: the
- * configured document is then the answer for the life of the process.
- *
- * Timers are unref'd so a pending retry never keeps a process alive.
+ * Builds the mirror. Nothing is fetched until {@link UpstreamMirror.load} is called. A failure
+ * that retrying cannot fix (the provider answers 4xx, or its document names another issuer) stops
+ * the attempts at once: the configured document is then the answer for the life of the process.
  *
  * @example
  * ```ts
- * const mirror = await mirrorUpstreamMetadata({ issuer, timeoutMs: 5000, retryAfterMs: 30_000, maxRetries: 8 });
+ * const mirror = mirrorUpstreamMetadata({ issuer, timeoutMs: 5000, retryAfterMs: 30_000, maxRetries: 8 });
+ * await mirror.load(); // on a request for the document
  * mirror.current(); // the provider's document, or undefined while unreachable
  * ```
  */
-export async function mirrorUpstreamMetadata(options: UpstreamMirrorOptions): Promise<UpstreamMirror> {
+export function mirrorUpstreamMetadata(options: UpstreamMirrorOptions): UpstreamMirror {
   let document: Record<string, unknown> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
-  let retries = 0;
+  let finalFailure = false;
+  let failures = 0;
+  let nextAttemptAt = 0;
+  let inflight: Promise<void> | undefined;
+  let inflightStartedAt = 0;
 
-  const attempt = async (): Promise<void> => {
-    timer = undefined;
+  const attempt = async (isCurrent: () => boolean): Promise<void> => {
     try {
       const fetched = await discoverAuthorizationServer(options.issuer, {
         ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
         timeoutMs: options.timeoutMs,
       });
+      if (closed || !isCurrent()) return;
       // Frozen: the same object is served (and its serialisation cached) for the process's life.
-      if (!closed) document = Object.freeze({ ...fetched });
+      document = Object.freeze({ ...fetched });
       options.logger?.info({ issuer: options.issuer }, 'mirroring the authorization server metadata');
     } catch (error) {
+      if (!isCurrent()) return;
       const retryable = isRetryable(error);
-      const willRetry = retryable && !closed && retries < options.maxRetries;
+      const willRetry = retryable && !closed && failures < options.maxRetries;
       options.logger?.warn(
         { issuer: options.issuer, reason: describe(error), willRetry },
         'authorization server metadata unavailable; serving the document built from the configuration, if any',
       );
-      if (willRetry) {
-        const delay = Math.min(options.retryAfterMs * 2 ** retries, MAX_RETRY_DELAY_MS);
-        retries += 1;
-        timer = setTimeout(() => void attempt(), delay);
-        (timer as { unref?: () => void }).unref?.();
-      }
+      if (willRetry) nextAttemptAt = Date.now() + Math.min(options.retryAfterMs * 2 ** failures, MAX_RETRY_DELAY_MS);
+      else finalFailure = true;
+      failures += 1;
     }
   };
 
-  await attempt();
+  const lost = (now: number): boolean => now - inflightStartedAt > options.timeoutMs + ABANDON_GRACE_MS;
+
+  /** The attempt in flight, or a new one when one is due. */
+  const start = (waitUntil: WaitUntil | undefined): Promise<void> | undefined => {
+    if (document !== undefined || closed || finalFailure) return undefined;
+    const now = Date.now();
+    if (inflight !== undefined && !lost(now)) return inflight;
+    if (now < nextAttemptAt) return undefined;
+    const current: Promise<void> = attempt(() => inflight === current).finally(() => {
+      if (inflight === current) inflight = undefined;
+    });
+    inflight = current;
+    inflightStartedAt = now;
+    waitUntil?.(current);
+    return current;
+  };
 
   return {
     current: () => document,
-    pending: () => timer !== undefined,
+    pending: () => document === undefined && !closed && !finalFailure,
+    load(waitUntil) {
+      const loading = start(waitUntil);
+      return loading === undefined
+        ? undefined
+        : withinBudget(loading, inflightStartedAt + options.timeoutMs + ABANDON_GRACE_MS);
+    },
     close: () => {
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
     },
   };
+}
+
+/**
+ * `loading`, or nothing more once `deadline` passes: the attempt may belong to a request that has
+ * ended, on a runtime that never settles (or refuses to share) that request's work. The timer is
+ * this request's own.
+ */
+async function withinBudget(loading: Promise<void>, deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      loading,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+    ]);
+  } catch {
+    // Only a runtime refusing another request's promise gets here: the fallback is served.
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Timeouts, network errors, 5xx, 408 and 429 may pass; anything else is the provider's answer. */

@@ -23,6 +23,14 @@ export interface MetadataRoutes {
    * and is ignored for any other resource.
    */
   respond(method: string, pathname: string, host?: string): HttpAnswer<string | null> | undefined;
+  /**
+   * What to await before {@link respond} on `pathname`: a promise while a document that path
+   * serves is still being fetched (the provider's mirrored metadata, fetched on first use, never
+   * at construction), `undefined` when `respond` can answer now. The promise never rejects and
+   * settles within the provider's time budget. `waitUntil` is the runtime's hook for work that may
+   * outlive the request (Cloudflare Workers' `ExecutionContext.waitUntil`), handed the fetch.
+   */
+  prepare?(pathname: string, waitUntil?: (promise: Promise<unknown>) => void): Promise<void> | undefined;
 }
 
 /**

@@ -58,6 +58,14 @@ export interface AuthRequest {
   clientAddress?: string;
   /** The parsed JSON body, when the framework has one: `tools/call` step-up scopes are read from it (MCP authorization, scope challenges). */
   body?: unknown;
+  /**
+   * The runtime's hook for work that may outlive this request, such as Cloudflare Workers'
+   * `ExecutionContext.waitUntil`: a key refresh this request starts in the background is handed
+   * to it, so a runtime that stops a request's work once the response is sent keeps the refresh
+   * (docs/deploying.md, "Cloudflare Workers"). Adapters fill it when the runtime offers one; on
+   * Node.js, Bun and Deno background work runs on anyway.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Per-route overrides of the configuration. */
@@ -102,8 +110,11 @@ export interface JwksClientOptions {
 export interface AuthenticatorOptions {
   /** The fetch used for JWKS, discovery and introspection (default: the global fetch). */
   fetch?: typeof globalThis.fetch;
-  /** Where diagnostics go (default: nowhere). */
-  logger?: Logger;
+  /**
+   * Where diagnostics go (default: nowhere). A logger without some of the levels (say, no
+   * `debug`) is accepted: the missing levels are dropped.
+   */
+  logger?: Partial<Logger>;
   /** Remote JWKS tuning. */
   jwks?: JwksClientOptions;
   /**

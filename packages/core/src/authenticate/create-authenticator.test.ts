@@ -569,6 +569,50 @@ describe('rejection logs', () => {
   });
 });
 
+describe('a logger with some levels missing (packages/core/README.md, "Logging")', () => {
+  it('works: JWTs and API keys are answered as with a full logger, the levels it has get their lines', async () => {
+    const infos: string[] = [];
+    // No debug, no warn: the debug lines of the JWT path are dropped, not thrown.
+    const logger = { info: (_: object, msg?: string) => infos.push(msg ?? ''), error() {} };
+    const authenticator = await createAuthenticator(base({ apiKeys: ['an-api-key-123'] }), { logger });
+    try {
+      const token = await mint(rsa.privateKey, 'RS256', { sub: 'alice' });
+      const jwt = await authenticator.authenticate({ method: 'POST', ...bearer(token) });
+      expect(jwt.outcome === 'authenticated' && jwt.authInfo.extra?.subject).toBe('alice');
+      const wrongAudience = await mint(rsa.privateKey, 'RS256', { aud: 'https://other.example.com' });
+      expect(rejected(await authenticator.authenticate({ method: 'POST', ...bearer(wrongAudience) })).status).toBe(401);
+      expect(infos).toEqual(['request rejected']);
+      const key = await authenticator.authenticate({ method: 'POST', apiKey: 'an-api-key-123' });
+      expect(key.outcome).toBe('authenticated');
+    } finally {
+      await authenticator.close();
+    }
+  });
+
+  it('calls the levels it has on the logger itself (console and pino need their this)', async () => {
+    const seen: string[] = [];
+    const logger = {
+      prefix: 'mine',
+      info(this: { prefix: string }, _fields: object, msg?: string) {
+        seen.push(`${this.prefix}: ${msg}`);
+      },
+    };
+    const authenticator = await createAuthenticator(base(), { logger });
+    try {
+      await authenticator.authenticate({ method: 'POST', ...bearer('not-a-jwt') });
+    } finally {
+      await authenticator.close();
+    }
+    expect(seen).toEqual(['mine: request rejected']);
+  });
+
+  it('refuses something that is not a logger at construction', async () => {
+    await expect(createAuthenticator(base(), { logger: 'console' as never })).rejects.toThrow(
+      'createAuthenticator: options.logger must be a logger object',
+    );
+  });
+});
+
 describe('a loopback resource is one resource under localhost, 127.0.0.1 and [::1]', () => {
   const LOOPBACK = 'http://localhost:8000/mcp';
 

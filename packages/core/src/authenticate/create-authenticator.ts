@@ -42,7 +42,8 @@ import { createIntrospectionEndpoint } from '../introspection/introspection-endp
 import { createIntrospectionVerifier } from '../introspection/introspection-verifier.js';
 import { createJwtIssuerRouter } from '../jwt/jwt-issuer-router.js';
 import type { VerifiedJwt } from '../jwt/jwt-verifier.js';
-import { type Logger, SILENT_LOGGER } from '../logging/logger.js';
+import type { WaitUntil } from '../jwt/static-jwt-keys.js';
+import { completeLogger, type Logger } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
 import { createAuthInfo } from './auth-info.js';
 import type {
@@ -114,7 +115,7 @@ export async function createAuthenticator(
   options: AuthenticatorOptions = {},
 ): Promise<Authenticator> {
   const config = defineConfig(input);
-  const logger = options.logger ?? SILENT_LOGGER;
+  const logger = completeLogger(options.logger, 'createAuthenticator');
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resourceUrl);
   // A loopback resource answers under the spelling the client used (loopback-resource.ts), so the
   // challenge sends it to metadata whose `resource` matches the URL it was given.
@@ -205,7 +206,7 @@ export async function createAuthenticator(
 
   // The routing decisions below are logged at debug level so an operator can see why a token went
   // where it did; the log never carries the token (docs/security.md), only which path it took and why.
-  async function verifyJwtUncached(token: string): Promise<AuthInfo> {
+  async function verifyJwtUncached(token: string, waitUntil: WaitUntil | undefined): Promise<AuthInfo> {
     if (!config.jwtEnabled) {
       const position = apiKeys ? await apiKeys.match(token) : 0;
       if (position !== 0) {
@@ -240,7 +241,7 @@ export async function createAuthenticator(
       );
     }
     logger.debug({ verifier: 'jwt' }, 'bearer token is JWT-shaped: JWT validation');
-    const verified: VerifiedJwt = await jwtRouter.verify(token);
+    const verified: VerifiedJwt = await jwtRouter.verify(token, waitUntil);
     cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
     return verified.authInfo;
   }
@@ -262,25 +263,28 @@ export async function createAuthenticator(
     return introspectUncached(token);
   }
 
-  /** A bearer token: cache hit, shared in-flight verification, or a fresh one. */
-  function verifyBearer(token: string): Promise<AuthInfo> {
+  /**
+   * A bearer token: cache hit, shared in-flight verification, or a fresh one. `waitUntil` is the
+   * request's (`AuthRequest.waitUntil`): a key fetch the verification starts is handed to it.
+   */
+  function verifyBearer(token: string, waitUntil?: WaitUntil): Promise<AuthInfo> {
     if (token.length > MAX_CREDENTIAL_LENGTH) return Promise.reject(oversizedCredential());
     const hit = cache.get(token, Date.now() / 1000);
     if (hit !== undefined) return Promise.resolve(hit);
-    return verifyUncachedBearer(token, jwtValidationOn && JWT_SHAPE.test(token));
+    return verifyUncachedBearer(token, jwtValidationOn && JWT_SHAPE.test(token), waitUntil);
   }
 
   /** A token the cache does not hold: joins the verification in flight for it, or starts one. */
-  function verifyUncachedBearer(token: string, jwtFirst: boolean): Promise<AuthInfo> {
+  function verifyUncachedBearer(token: string, jwtFirst: boolean, waitUntil: WaitUntil | undefined): Promise<AuthInfo> {
     const pending = inflight.get(token);
     if (pending !== undefined) return pending;
     let verification: Promise<AuthInfo>;
     if (jwtFirst) {
-      verification = verifyJwtFirst(token);
+      verification = verifyJwtFirst(token, waitUntil);
     } else {
       const isJwt = looksLikeJwt(token);
       if (!isJwt && !introspect) return verifyNonJwtWithoutIntrospection(token);
-      verification = (isJwt ? verifyJwtUncached(token) : verifyOpaqueUncached(token)).finally(() =>
+      verification = (isJwt ? verifyJwtUncached(token, waitUntil) : verifyOpaqueUncached(token)).finally(() =>
         inflight.delete(token),
       );
     }
@@ -303,10 +307,10 @@ export async function createAuthenticator(
    * when the token fails and its header is not a JOSE header is it an opaque credential after all;
    * jose reads the header before resolving any key, so that first attempt fetched nothing.
    */
-  async function verifyJwtFirst(token: string): Promise<AuthInfo> {
+  async function verifyJwtFirst(token: string, waitUntil: WaitUntil | undefined): Promise<AuthInfo> {
     try {
       logger.debug(JWT_ROUTE, 'bearer token is JWT-shaped: JWT validation');
-      const verified = await jwtRouter.verify(token);
+      const verified = await jwtRouter.verify(token, waitUntil);
       cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
       return verified.authInfo;
     } catch (error) {
@@ -369,8 +373,8 @@ export async function createAuthenticator(
       basic = parseBasicAuthorization(authorization);
     }
     try {
-      if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true);
-      else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token);
+      if (uncachedJwt !== undefined) authInfo = await verifyUncachedBearer(uncachedJwt, true, request.waitUntil);
+      else if (credentials.kind === 'bearer') authInfo = await verifyBearer(credentials.token, request.waitUntil);
       else if (basic?.kind === 'basic') authInfo = await verifyBasic(basic);
       else if (apiKey !== undefined) authInfo = await verifyApiKey(apiKey);
       else if (basic?.kind === 'malformed') return reject(malformedBasicAuthorization(basic.reason), needed, request);

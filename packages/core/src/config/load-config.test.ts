@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, isConfigError } from '../errors/config-error.js';
 import { CONFIG_ENV_VARIABLES } from './config-schema.js';
 import { expectedAudiences } from './expected-audiences.js';
@@ -111,6 +111,34 @@ describe('loadConfig defaults (docs/compatibility.md)', () => {
 
   it('has an environment variable for every option', () => {
     expect(Object.keys(CONFIG_ENV_VARIABLES).sort()).toEqual(Object.keys(loadConfig({})).sort());
+  });
+});
+
+describe('loadConfig() without an argument', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.unstubAllEnvs();
+  });
+
+  it('reads process.env on Node.js', () => {
+    vi.stubEnv('MCP_API_KEYS', 'from-process-env');
+    expect(loadConfig().apiKeys).toEqual(['from-process-env']);
+  });
+
+  it('refuses where there is no process.env, rather than serve the defaults (optional authentication)', () => {
+    vi.stubGlobal('process', undefined);
+    const problems = issuesOf(() => loadConfig());
+    vi.unstubAllGlobals();
+    expect(problems).toEqual([{ variable: 'env', message: expect.stringContaining('loadConfig(env)') }]);
+  });
+
+  it('refuses on Cloudflare Workers, where process.env depends on compatibility flags', () => {
+    vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
+    expect(issuesOf(() => loadConfig())).toEqual([
+      { variable: 'env', message: expect.stringContaining("pass the Worker's bindings, loadConfig(env)") },
+    ]);
+    // An environment passed explicitly is read as anywhere else.
+    expect(loadConfig({ MCP_API_KEYS: 'k' }).apiKeys).toEqual(['k']);
   });
 });
 

@@ -62,22 +62,55 @@ export function isResolvedConfig(value: unknown): value is WardenConfig {
 }
 
 /**
- * Reads the configuration from environment variables (default: `process.env`).
+ * Reads the configuration from environment variables: `env` (any object whose `MCP_*` properties
+ * are strings: `process.env`, `Deno.env.toObject()`, a Worker's `env`), or `process.env` when
+ * called without an argument. On Cloudflare Workers pass the Worker's bindings (`loadConfig(env)`):
+ * there `process.env` is missing or holds only what the compatibility flags put in it.
  *
- * @throws {ConfigError} listing every problem, each with the variable name and what to do.
+ * @throws {ConfigError} listing every problem, each with the variable name and what to do; also
+ * when called without an argument where there is no `process.env` to read, or on Cloudflare
+ * Workers (never the defaults instead: they let requests without credentials through).
  * @example
  * ```ts
  * const config = loadConfig(process.env);
  * const authenticator = await createAuthenticator(config);
  * ```
  */
-export function loadConfig(env: Record<string, string | undefined> = globalThis.process?.env ?? {}): WardenConfig {
+export function loadConfig(env?: object): WardenConfig {
+  // `object`, not a string record: a Worker's `Env` from `wrangler types` is an interface, which
+  // TypeScript will not pass as a record. Only the MCP_* properties are read, and must be strings.
+  const variables = (env ?? processEnvironment()) as Record<string, unknown>;
   const input: Record<string, unknown> = {};
-  for (const key of CONFIG_KEYS) input[key] = env[CONFIG_ENV_VARIABLES[key]];
+  for (const key of CONFIG_KEYS) input[key] = variables[CONFIG_ENV_VARIABLES[key]];
   const config = resolveConfig(input, 'env', []);
-  const written = CONFIG_KEYS.filter((key) => (env[CONFIG_ENV_VARIABLES[key]] ?? '').trim() !== '');
+  const written = CONFIG_KEYS.filter((key) => {
+    const value = variables[CONFIG_ENV_VARIABLES[key]];
+    return value !== undefined && (typeof value !== 'string' || value.trim() !== '');
+  });
   FROM_ENVIRONMENT.set(config, new Set(written));
   return config;
+}
+
+/**
+ * `process.env`, for `loadConfig()` without an argument. Refused where it is not the environment:
+ * absent (Workers without Node.js compatibility, browsers), or on Cloudflare Workers, where it is
+ * empty or filled depending on compatibility flags the library cannot see. Reading nothing would
+ * give the defaults, optional authentication with no credential configured: a server open to
+ * anyone.
+ */
+function processEnvironment(): Record<string, string | undefined> {
+  const env = (globalThis as { process?: { env?: unknown } }).process?.env;
+  const onWorkers =
+    (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === 'Cloudflare-Workers';
+  if (typeof env === 'object' && env !== null && !onWorkers) return env as Record<string, string | undefined>;
+  throw new ConfigError([
+    {
+      variable: 'env',
+      message: onWorkers
+        ? 'loadConfig() needs the environment on Cloudflare Workers: pass the Worker\'s bindings, loadConfig(env) (from the fetch handler\'s env, or `import { env } from "cloudflare:workers"`)'
+        : 'loadConfig() was called without an environment and this runtime has no process.env: pass the variables, loadConfig(env)',
+    },
+  ]);
 }
 
 /**

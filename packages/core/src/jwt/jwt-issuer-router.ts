@@ -26,20 +26,24 @@ import { COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
 import type { Logger } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
 import { buildKeyResolver } from './jwt-key-resolver.js';
-import { createJwtVerifier, type VerifiedJwt } from './jwt-verifier.js';
+import { createJwtVerifier, type VerifiedJwt, type VerifyJwt } from './jwt-verifier.js';
 import type { RemoteJwks } from './remote-jwks.js';
+import type { WaitUntil } from './static-jwt-keys.js';
 
 /** JWT validation routed by issuer. */
 export interface JwtIssuerRouter {
   /** Whether any issuer can verify JWTs (false: no key, secret, JWKS or issuer is configured). */
   readonly configured: boolean;
-  /** Verifies a JWT with its issuer's verifier. Throws AuthError (401, or 503 when keys are unavailable). */
-  verify(token: string): Promise<VerifiedJwt>;
+  /**
+   * Verifies a JWT with its issuer's verifier. Throws AuthError (401, or 503 when keys are
+   * unavailable). `waitUntil` receives any key fetch the call starts (`AuthRequest.waitUntil`).
+   */
+  verify(token: string, waitUntil?: WaitUntil): Promise<VerifiedJwt>;
   /** Releases every remote JWKS. */
   close(): void;
 }
 
-type Verify = (token: string) => Promise<VerifiedJwt>;
+type Verify = VerifyJwt;
 
 /** Unverified `iss` values are attacker-chosen: logged at most this long. */
 const MAX_LOGGED_ISSUER = 200;
@@ -152,8 +156,8 @@ export async function createJwtIssuerRouter(
   const only = issuerless ?? (verifiers.size === 1 ? verifiers.values().next().value : undefined);
   return {
     configured: issuerless !== undefined || trustedCount > 0,
-    verify(token: string): Promise<VerifiedJwt> {
-      if (only) return only(token);
+    verify(token: string, waitUntil?: WaitUntil): Promise<VerifiedJwt> {
+      if (only) return only(token, waitUntil);
       let iss: unknown;
       try {
         iss = decodeJwt(token).iss;
@@ -171,7 +175,7 @@ export async function createJwtIssuerRouter(
         );
       }
       logger.debug({ issuer: iss }, 'JWT routed to the verifier of its issuer');
-      return verify(token);
+      return verify(token, waitUntil);
     },
     close() {
       for (const remote of remotes) remote.close();

@@ -14,7 +14,13 @@ import type { Logger } from '../logging/logger.js';
 import { isSymmetricAlgorithm } from './jwt-algorithms.js';
 import { KeyFileError, readKeyFile } from './read-key-file.js';
 import { RemoteJwks } from './remote-jwks.js';
-import { importPublicKeys, type JwtKeyResolver, NoUsableKeyError, secretKeyResolver } from './static-jwt-keys.js';
+import {
+  importPublicKeys,
+  type JwtKeyResolver,
+  NoUsableKeyError,
+  secretKeyResolver,
+  type WaitUntil,
+} from './static-jwt-keys.js';
 
 /** Where one issuer's verification keys come from. */
 export interface JwtKeySource {
@@ -36,7 +42,7 @@ export interface JwtKeySource {
 export interface BuiltKeyResolver {
   resolveKey?: JwtKeyResolver;
   /** The key already chosen for an encoded protected header, when a remote JWKS remembers one. */
-  knownKey?: (encodedHeader: string) => CryptoKey | Uint8Array | undefined;
+  knownKey?: (encodedHeader: string, waitUntil?: WaitUntil) => CryptoKey | Uint8Array | undefined;
   remoteJwks?: RemoteJwks;
 }
 
@@ -82,13 +88,17 @@ export async function buildKeyResolver(
   }
 
   if (!secret && !asymmetric) return {};
-  const resolveKey: JwtKeyResolver = (header, token) => {
+  const resolveKey: JwtKeyResolver = (header, token, waitUntil) => {
     const resolver = isSymmetricAlgorithm(header.alg ?? '') ? secret : asymmetric;
     if (!resolver) throw new NoUsableKeyError(`no key configured for ${header.alg}`);
-    return resolver(header, token);
+    return resolver(header, token, waitUntil);
   };
   if (remoteJwks === undefined) return { resolveKey };
   // Only asymmetric headers ever reach the remote JWKS, so it never knows a key for an HS* header:
   // those keep going through resolveKey and the shared secret (RFC 8725 §3.1).
-  return { resolveKey, knownKey: (encodedHeader) => remoteJwks.knownKey(encodedHeader), remoteJwks };
+  return {
+    resolveKey,
+    knownKey: (encodedHeader, waitUntil) => remoteJwks.knownKey(encodedHeader, waitUntil),
+    remoteJwks,
+  };
 }

@@ -21,7 +21,7 @@ import {
 } from '../authenticate/token-claims.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
-import type { JwtKeyResolver } from './static-jwt-keys.js';
+import type { JwtKeyResolver, WaitUntil } from './static-jwt-keys.js';
 
 /** What {@link createJwtVerifier} needs. */
 export interface JwtVerifierOptions {
@@ -37,7 +37,7 @@ export interface JwtVerifierOptions {
    * The key `resolveKey` already chose for an encoded protected header, if known: handed to jose
    * directly, which spares it the resolver call (docs/performance.md).
    */
-  knownKey?: (encodedHeader: string) => CryptoKey | Uint8Array | undefined;
+  knownKey?: (encodedHeader: string, waitUntil?: WaitUntil) => CryptoKey | Uint8Array | undefined;
   /** Where scopes and the client id are read from (default: RFC 9068 §2.2's claims). */
   claims?: ClaimMapping;
 }
@@ -89,10 +89,16 @@ function normalizeTyp(typ: string): string {
 }
 
 /**
+ * Verifies one token; `waitUntil` is the request's hook for a key fetch that may outlive it
+ * (`AuthRequest.waitUntil`).
+ */
+export type VerifyJwt = (token: string, waitUntil?: WaitUntil) => Promise<VerifiedJwt>;
+
+/**
  * Builds the verify function. Throws {@link AuthError}s only: 401 `invalid_token` for anything
  * wrong with the token, or the resolver's own AuthError (503 when keys are unavailable).
  */
-export function createJwtVerifier(options: JwtVerifierOptions): (token: string) => Promise<VerifiedJwt> {
+export function createJwtVerifier(options: JwtVerifierOptions): VerifyJwt {
   const expected = new Set(options.audiences.map(normalizeAudience));
   const { issuer, clockTolerance, requireAtJwtType, resourceUrl, resolveKey, knownKey } = options;
   const claimMapping = options.claims ?? DEFAULT_CLAIM_MAPPING;
@@ -125,15 +131,18 @@ export function createJwtVerifier(options: JwtVerifierOptions): (token: string) 
     throw classifyJoseError(error);
   }
 
-  return async function verify(token: string): Promise<VerifiedJwt> {
+  return async function verify(token: string, waitUntil?: WaitUntil): Promise<VerifiedJwt> {
     if (!isCanonicalCompactJws(token)) {
       throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, new Error('non-canonical base64url'));
     }
     let result: JWTVerifyResult;
     try {
       const dot = token.indexOf('.');
-      const key = knownKey !== undefined && dot > 0 ? knownKey(token.slice(0, dot)) : undefined;
-      result = await jwtVerify(token, key ?? resolveKey, verifyOptions);
+      const key = knownKey !== undefined && dot > 0 ? knownKey(token.slice(0, dot), waitUntil) : undefined;
+      // A closure only when the key is not known yet and the request has a waitUntil to pass on.
+      const resolver: JwtKeyResolver | CryptoKey | Uint8Array =
+        key ?? (waitUntil === undefined ? resolveKey : (header, flattened) => resolveKey(header, flattened, waitUntil));
+      result = await jwtVerify(token, resolver, verifyOptions);
     } catch (error) {
       result = await afterFailure(token, error);
     }

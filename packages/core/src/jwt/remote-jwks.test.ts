@@ -280,6 +280,74 @@ describe('remote JWKS (docs/requirements.md, "Signing keys")', () => {
   });
 });
 
+describe('runtimes that drop a finished request\'s work (docs/deploying.md, "Cloudflare Workers")', () => {
+  it("hands the background refresh of a stale set to the request's waitUntil", async () => {
+    const auth = await start({ maxAgeMs: 100, cooldownMs: 10_000 });
+    expect((await check(auth, await tokenFor(a, { sub: 'x' }))).outcome).toBe('authenticated');
+    keys = [a.jwk, b.jwk];
+    await sleep(150);
+    const handed: Promise<unknown>[] = [];
+    const stale = await auth.authenticate({
+      method: 'POST',
+      authorization: `Bearer ${await tokenFor(a, { sub: 'y' })}`,
+      waitUntil: (promise) => handed.push(promise),
+    });
+    expect(stale.outcome).toBe('authenticated');
+    expect(handed).toHaveLength(1);
+    await handed[0];
+    expect(jwksRequests).toBe(2);
+    // The refreshed set is in place: the new key works without another fetch.
+    expect((await check(auth, await tokenFor(b))).outcome).toBe('authenticated');
+    expect(jwksRequests).toBe(2);
+  });
+
+  it('hands the first fetch to waitUntil as well, and never one it did not start', async () => {
+    const auth = await start();
+    const handed: Promise<unknown>[] = [];
+    const waitUntil = (promise: Promise<unknown>) => handed.push(promise);
+    const [first, second] = await Promise.all([
+      auth.authenticate({ method: 'POST', authorization: `Bearer ${await tokenFor(a, { sub: '1' })}`, waitUntil }),
+      auth.authenticate({ method: 'POST', authorization: `Bearer ${await tokenFor(a, { sub: '2' })}`, waitUntil }),
+    ]);
+    expect([first.outcome, second.outcome]).toEqual(['authenticated', 'authenticated']);
+    expect(handed).toHaveLength(1);
+    expect(jwksRequests).toBe(1);
+  });
+
+  it('abandons a refresh lost with its request: the waiting request gets 503, the next one fetches again', async () => {
+    // A fetch that never settles and ignores its abort signal: what a runtime leaves behind when
+    // it stops the work of a request that has answered.
+    let dropping = false;
+    let dropped = 0;
+    const fetchThatMayBeDropped: typeof fetch = (input, init) => {
+      if (!dropping) return fetch(input, init);
+      dropped++;
+      return new Promise<Response>(() => {});
+    };
+    authenticator = await createAuthenticator(
+      { resourceUrl: RESOURCE, jwtIssuer: ISSUER, oauthJwksUri: `${base}/jwks` },
+      { fetch: fetchThatMayBeDropped, jwks: { timeoutMs: 300, cooldownMs: 200, maxAgeMs: 100 } },
+    );
+    const auth = authenticator;
+    expect((await check(auth, await tokenFor(a, { sub: 'x' }))).outcome).toBe('authenticated');
+    keys = [a.jwk, b.jwk];
+    await sleep(150);
+    dropping = true;
+    // Stale: answered with the keys in hand; the background refresh it starts is lost.
+    expect((await check(auth, await tokenFor(a, { sub: 'y' }))).outcome).toBe('authenticated');
+    expect(dropped).toBe(1);
+    dropping = false;
+    // An unknown kid joins the lost refresh: a bounded wait, then 503 (its key may exist), not 401.
+    expectUnavailable(await check(auth, await tokenFor(b, { sub: 'waited' })));
+    // Past the budget the lost refresh is abandoned: the next request fetches again and succeeds.
+    await vi.waitFor(async () => expect((await check(auth, await tokenFor(b))).outcome).toBe('authenticated'), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(jwksRequests).toBe(2);
+  });
+});
+
 describe('remembered key choices (docs/performance.md)', () => {
   it('a token whose header names a remembered key still needs that key to have signed it', async () => {
     const auth = await start();

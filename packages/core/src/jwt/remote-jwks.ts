@@ -16,7 +16,15 @@
  *   not hammered at the request rate;
  * - without a configured JWKS URI, `jwks_uri` is discovered from the issuer;
  * - a fetch a token would cause (first use, unknown `kid`) first runs `checkBeforeFetch` on it, so
- *   a token another issuer minted is refused without a network call.
+ *   a token another issuer minted is refused without a network call;
+ * - a fetch is handed to the request's `waitUntil` when the runtime offers one (docs/deploying.md,
+ *   "Cloudflare Workers"): a runtime that stops a request's work once its response is sent would
+ *   otherwise drop the background refresh half-way, and every later request would join a fetch
+ *   that never ends;
+ * - no request waits on a fetch longer than its time budget (plus a grace period), whoever started it: a fetch
+ *   still unsettled past that is abandoned and the next request starts a new one, and a fetch
+ *   that cannot be awaited from this request (one tied to a request that has ended) counts as
+ *   failed, so the answer is 503, never a hang and never a 401.
  *
  * @module
  */
@@ -29,7 +37,7 @@ import { discoverAuthorizationServer } from '../http/discover-authorization-serv
 import { FetchJsonError, fetchJson } from '../http/fetch-json.js';
 import { isSecureEnoughUrl } from '../http/secure-url.js';
 import type { Logger } from '../logging/logger.js';
-import type { JwtKeyResolver } from './static-jwt-keys.js';
+import type { JwtKeyResolver, WaitUntil } from './static-jwt-keys.js';
 
 /** Options of {@link RemoteJwks}: where the keys are and how to fetch them. */
 export interface RemoteJwksOptions extends JwksClientOptions {
@@ -55,6 +63,12 @@ const MAX_KEYS = 100;
 const MAX_FAILURE_BACKOFF_MS = 5000;
 /** Distinct protected headers whose key choice is remembered: a provider's tokens use a handful. */
 const MAX_REMEMBERED_HEADERS = 64;
+/**
+ * Past its time budget plus this, a fetch still in flight is taken for lost (its request ended and
+ * the runtime dropped it) rather than slow: on runtimes that keep it, the budget's own abort has
+ * settled it by then.
+ */
+const ABANDON_GRACE_MS = 1000;
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
 
@@ -72,6 +86,8 @@ export class RemoteJwks {
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #lastFailure: unknown;
   #inflight: Promise<void> | undefined;
+  /** When the fetch in flight started: past its budget and the grace period it is abandoned. */
+  #inflightStartedAt = 0;
   /**
    * Encoded protected header (a compact JWS's first segment) → the key jose's local set chose for
    * it; cleared with every new key set. jose selects a key from the protected header alone (`alg`,
@@ -104,10 +120,10 @@ export class RemoteJwks {
    * chose for this protected header in the current key set is returned as is, without a promise:
    * resolving it again cost a few microseconds per uncached token (docs/performance.md).
    */
-  readonly getKey: JwtKeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
-    const chosen = this.knownKey(token.protected);
+  readonly getKey: JwtKeyResolver = (header: JWTHeaderParameters, token: FlattenedJWSInput, waitUntil?: WaitUntil) => {
+    const chosen = this.knownKey(token.protected, waitUntil);
     if (chosen !== undefined) return chosen;
-    return this.#resolve(header, token);
+    return this.#resolve(header, token, waitUntil);
   };
 
   /**
@@ -115,11 +131,11 @@ export class RemoteJwks {
    * from the current key set; `undefined` when none was (then go through {@link getKey}). A
    * verifier that has it hands jose the key itself: a resolver function costs jose an `await` and
    * more per token, about 2% of an RS256 verification (docs/performance.md). Starts the background refresh of
-   * a key set past its maximum age, as {@link getKey} does.
+   * a key set past its maximum age, as {@link getKey} does, and hands it to `waitUntil` when given.
    */
-  knownKey(encodedHeader: string | undefined): CryptoKey | Uint8Array | undefined {
+  knownKey(encodedHeader: string | undefined, waitUntil?: WaitUntil): CryptoKey | Uint8Array | undefined {
     if (this.#keys === undefined || encodedHeader === undefined) return undefined;
-    this.#refreshIfStale();
+    this.#refreshIfStale(waitUntil);
     return this.#chosen.get(encodedHeader);
   }
 
@@ -128,19 +144,23 @@ export class RemoteJwks {
    * until the new set lands (a periodic refresh made every request arriving meanwhile wait for the
    * provider). An unknown `kid` still waits for a refresh, below.
    */
-  #refreshIfStale(): void {
+  #refreshIfStale(waitUntil: WaitUntil | undefined): void {
     const now = Date.now();
     if (
       now - this.#fetchedAt >= this.#options.maxAgeMs &&
-      this.#inflight === undefined &&
+      (this.#inflight === undefined || this.#isLost(now)) &&
       // After a failed refresh, the back-off; after a good one, nothing to wait for.
       (this.#lastFailure === undefined || now - this.#lastAttemptAt >= this.#failureBackoffMs())
     ) {
-      void this.#refresh(); // never rejects; on failure the last good keys stay in place
+      void this.#refresh(waitUntil); // never rejects; on failure the last good keys stay in place
     }
   }
 
-  async #resolve(header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | Uint8Array> {
+  async #resolve(
+    header: JWTHeaderParameters,
+    token: FlattenedJWSInput,
+    waitUntil: WaitUntil | undefined,
+  ): Promise<CryptoKey | Uint8Array> {
     const now = Date.now();
     if (this.#keys === undefined) {
       this.#checkBeforeFetch?.(token);
@@ -148,7 +168,7 @@ export class RemoteJwks {
       if (this.#inflight === undefined && now - this.#lastAttemptAt < this.#failureBackoffMs()) {
         throw this.#unavailable(now);
       }
-      await this.#refresh();
+      await this.#awaitRefresh(waitUntil);
       if (this.#keys === undefined) throw this.#unavailable(Date.now());
     }
 
@@ -165,7 +185,7 @@ export class RemoteJwks {
       // already in flight is joined rather than counted against the window.
       if (this.#inflight === undefined && Date.now() - this.#lastAttemptAt < this.#options.cooldownMs) throw error;
       const before = this.#fetchedAt;
-      await this.#refresh();
+      await this.#awaitRefresh(waitUntil);
       if (this.#fetchedAt === before) throw this.#unavailable(Date.now());
       return this.#keys!(header, token);
     }
@@ -197,16 +217,49 @@ export class RemoteJwks {
     return verifierUnavailable(Math.max(1, Math.ceil(waitMs / 1000)), this.#lastFailure);
   }
 
-  /** One fetch in flight: every caller awaits the same promise. Never rejects. */
-  #refresh(): Promise<void> {
+  /**
+   * One fetch in flight: every caller joins the same promise. Never rejects. A new fetch is handed
+   * to `waitUntil`, so a runtime that ends a request's work with its response keeps this one.
+   */
+  #refresh(waitUntil?: WaitUntil): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    this.#inflight ??= this.#load().finally(() => {
-      this.#inflight = undefined;
+    if (this.#inflight !== undefined && !this.#isLost(Date.now())) return this.#inflight;
+    const attempt: Promise<void> = this.#load(() => this.#inflight === attempt).finally(() => {
+      if (this.#inflight === attempt) this.#inflight = undefined;
     });
-    return this.#inflight;
+    this.#inflight = attempt;
+    this.#inflightStartedAt = this.#lastAttemptAt;
+    waitUntil?.(attempt);
+    return attempt;
   }
 
-  async #load(): Promise<void> {
+  /** Whether the fetch in flight has outlived its budget and the grace period: lost with its request. */
+  #isLost(now: number): boolean {
+    return now - this.#inflightStartedAt > this.#options.timeoutMs + ABANDON_GRACE_MS;
+  }
+
+  /**
+   * Waits for the fetch in flight (starting one if none is), at most until its budget and the grace
+   * period are spent. The fetch may belong to another request: on a runtime that drops a finished
+   * request's work it may never settle, or refuse to be awaited from here. Both end the wait; the
+   * caller then finds no new keys and answers 503.
+   */
+  async #awaitRefresh(waitUntil: WaitUntil | undefined): Promise<void> {
+    const refresh = this.#refresh(waitUntil);
+    const waitMs = this.#inflightStartedAt + this.#options.timeoutMs + ABANDON_GRACE_MS - Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([refresh, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, waitMs))))]);
+    } catch (error) {
+      // Only the runtime refusing a promise of another request gets here (the fetch itself never rejects).
+      this.#logger?.warn({ cause: describeCause(error) }, 'JWKS refresh could not be awaited from this request');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `isCurrent`: false once this fetch was abandoned for a newer one, which alone may then change the keys. */
+  async #load(isCurrent: () => boolean): Promise<void> {
     this.#lastAttemptAt = Date.now();
     // One budget for discovery and the key fetch together: a request waiting on this load must
     // never wait longer than `timeoutMs` (docs/security.md), however slowly each step answers.
@@ -223,18 +276,16 @@ export class RemoteJwks {
         fetch: this.#fetch,
       });
       const keys = usableKeys(body);
-      if (this.#closed) return;
+      if (this.#closed || !isCurrent()) return;
       this.#keys = createLocalJWKSet({ keys });
       this.#chosen.clear();
       this.#fetchedAt = Date.now();
       this.#lastFailure = undefined;
       this.#logger?.debug({ keys: keys.length }, 'JWKS fetched');
     } catch (error) {
+      if (!isCurrent()) return;
       this.#lastFailure = error;
-      this.#logger?.warn(
-        { cause: error instanceof Error ? `${error.name}: ${error.message}` : String(error), keptKeys: !!this.#keys },
-        'JWKS refresh failed',
-      );
+      this.#logger?.warn({ cause: describeCause(error), keptKeys: !!this.#keys }, 'JWKS refresh failed');
     }
   }
 
@@ -252,6 +303,11 @@ export class RemoteJwks {
     this.#jwksUri = uri;
     return uri;
   }
+}
+
+/** Error name and message for a log line; fetch and JWKS failures carry no key or token material. */
+function describeCause(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**

@@ -20,10 +20,17 @@ import { ConfigError } from '../errors/config-error.js';
 import { isSymmetricAlgorithm } from './jwt-algorithms.js';
 import { type KeyMaterial, parseKeyMaterial } from './key-material.js';
 
-/** Resolves the verification key for a token's protected header (alg already allowlisted by jose). */
+/** The runtime's hook for work that may outlive the request (see `AuthRequest.waitUntil`). */
+export type WaitUntil = (promise: Promise<unknown>) => void;
+
+/**
+ * Resolves the verification key for a token's protected header (alg already allowlisted by jose).
+ * `waitUntil`, when the request has one, receives any key fetch the call starts.
+ */
 export type JwtKeyResolver = (
   header: JWTHeaderParameters,
   token: FlattenedJWSInput,
+  waitUntil?: WaitUntil,
 ) => Promise<CryptoKey | Uint8Array> | CryptoKey | Uint8Array;
 
 /** Thrown by a resolver when no configured key can verify the token's algorithm. */
