@@ -14,7 +14,7 @@ export function libraryBuild(overrides: Options = {}): Options {
     // In watch mode every package rebuilds at once: cleaning would delete a dependency's dist
     // while a dependent (the reference server) is loading it.
     clean: !process.argv.includes('--watch'),
-    target: 'node20',
+    target: 'node22',
     platform: 'node',
     splitting: false,
     treeshake: true,

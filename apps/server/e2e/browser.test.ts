@@ -10,6 +10,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePageScript, type PageOrigin, startPageOrigin } from './browser/page-origin.js';
 import type { PageChecks, Wire } from './browser/page-script.js';
+import { clientCredentialsToken, issuerFromBanner } from './embedded-issuer.js';
 import { FRAMEWORKS, type ServerProcess, startServerProcess } from './server-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -100,32 +101,6 @@ function browserSaid(): string {
   return `browser console:\n${consoleMessages.slice(-10).join('\n')}`;
 }
 
-async function clientCredentialsToken(issuer: string, mcpUrl: string): Promise<string> {
-  const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
-  const registration = await fetch(metadata.registration_endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_name: 'browser test service',
-      grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      scope: 'mcp:tools',
-    }),
-  });
-  expect(registration.status).toBe(201);
-  const { client_id, client_secret } = await registration.json();
-  const res = await fetch(metadata.token_endpoint, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client_id}:${client_secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'mcp:tools', resource: mcpUrl }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()).access_token;
-}
-
 describe.each(FRAMEWORKS)('a web MCP client on another origin, server on %s', (framework) => {
   let server: ServerProcess;
   let mcpUrl: string;
@@ -134,10 +109,8 @@ describe.each(FRAMEWORKS)('a web MCP client on another origin, server on %s', (f
   beforeAll(async () => {
     // Zero configuration: the embedded development issuer, authentication required.
     server = await startServerProcess({ env: { MCP_HTTP_FRAMEWORK: framework }, timeoutMs: 60_000 });
-    const issuer = /OAuth issuer\s+(\S+)/.exec(server.output())?.[1];
-    if (issuer === undefined) throw new Error(`no issuer in the banner:\n${server.output()}`);
     mcpUrl = `http://localhost:${server.port}/mcp`;
-    token = await clientCredentialsToken(issuer, mcpUrl);
+    token = await clientCredentialsToken(issuerFromBanner(server.output()), mcpUrl, 'mcp:tools');
   });
   afterAll(() => server?.stop());
 

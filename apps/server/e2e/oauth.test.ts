@@ -17,6 +17,7 @@ import {
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientCredentialsToken, issuerFromBanner, registerClientCredentialsClient } from './embedded-issuer.js';
 import { FRAMEWORKS, type ServerProcess, startServerProcess, toolsCall } from './server-process.js';
 
 const REDIRECT_URL = 'http://127.0.0.1:9/oauth/callback';
@@ -73,43 +74,6 @@ class TestOAuthClient implements OAuthClientProvider {
 
 function textOf(result: unknown): string {
   return (result as { content: { type: string; text: string }[] }).content[0]!.text;
-}
-
-function issuerFromBanner(output: string): string {
-  const match = /OAuth issuer\s+(\S+)/.exec(output);
-  if (!match) throw new Error(`no issuer in the banner:\n${output}`);
-  return match[1]!;
-}
-
-async function registerClientCredentialsClient(issuer: string, scope: string) {
-  const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
-  const res = await fetch(metadata.registration_endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      client_name: 'e2e machine client',
-      grant_types: ['client_credentials'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      scope,
-    }),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { client_id: string; client_secret: string };
-}
-
-async function clientCredentialsToken(issuer: string, mcpUrl: string, scope: string): Promise<string> {
-  const { client_id, client_secret } = await registerClientCredentialsClient(issuer, 'mcp:tools mcp:admin');
-  const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
-  const res = await fetch(metadata.token_endpoint, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client_id}:${client_secret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: mcpUrl }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()).access_token;
 }
 
 describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (framework) => {

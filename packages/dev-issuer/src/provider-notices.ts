@@ -1,9 +1,9 @@
 /**
- * oidc-provider prints development notices straight to the console (at import on Node.js 20, and
- * when built with development defaults). The development issuer is development-only by design, so
- * these notices are noise in an application's output; they are routed to the issuer's logger at
- * debug level instead. Only lines oidc-provider itself writes are captured; anything else printed
- * meanwhile passes through untouched.
+ * oidc-provider prints development notices straight to the console (at import on a Node.js release
+ * that is not an LTS line it supports, and when built with development defaults). The development
+ * issuer is development-only by design, so these notices are noise in an application's output;
+ * they are routed to the issuer's logger at debug level instead. Only lines oidc-provider itself
+ * writes are captured; anything else printed meanwhile passes through untouched.
  *
  * @module
  */
