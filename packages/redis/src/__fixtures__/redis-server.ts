@@ -1,0 +1,155 @@
+/**
+ * A real `redis-server` (Debian's `redis-server` package; `.ci/run` installs it) for tests: one
+ * process of the test's own on a free loopback port, without persistence, stopped by the test.
+ * It can be killed and started again on the same port to play an outage. Shared with the
+ * reference server's end-to-end tests (apps/server/e2e).
+ *
+ * @module
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+
+export interface RedisServerOptions {
+  /** A fixed port (default: a free one). */
+  port?: number;
+  /** Started with `--requirepass` when given: the URL then carries it. */
+  password?: string;
+  /** How long to wait for the server to accept connections (default 20 s). */
+  startTimeoutMs?: number;
+}
+
+export interface RedisServer {
+  /** `redis://[:password@]127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  /** Everything the server printed. */
+  output(): string;
+  /** Kills the process at once (SIGKILL): an outage, not a shutdown. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing is answered. */
+  freeze(): void;
+  /** Lets a frozen process go on (SIGCONT). */
+  thaw(): void;
+  /** Stops it for good. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The server binary: `redis-server`, or what `REDIS_SERVER_BINARY` names (`valkey-server`). */
+export const REDIS_SERVER_BINARY = process.env.REDIS_SERVER_BINARY ?? 'redis-server';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves once something accepts TCP connections on the port and answers PING with PONG (or NOAUTH). */
+async function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+    });
+  });
+}
+
+/**
+ * Starts a `redis-server` on 127.0.0.1 and waits until it answers.
+ *
+ * @example
+ * ```ts
+ * const redis = await startRedisServer();
+ * const store = createRedisStore({ url: redis.url });
+ * // …
+ * await store.close();
+ * await redis.stop();
+ * ```
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const startTimeoutMs = options.startTimeoutMs ?? 20_000;
+  let output = '';
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+
+  async function launch(): Promise<void> {
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    if (options.password !== undefined) args.push('--requirepass', options.password);
+    const started = spawn(REDIS_SERVER_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    started.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    started.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    let gone = false;
+    const failedToSpawn = new Promise<Error>((resolve) =>
+      started.once('error', (error) => {
+        gone = true;
+        resolve(error);
+      }),
+    );
+    exited = new Promise<void>((resolve) =>
+      started.once('exit', () => {
+        gone = true;
+        resolve();
+      }),
+    );
+    const deadline = Date.now() + startTimeoutMs;
+    while (Date.now() < deadline) {
+      if (gone) {
+        const error = await Promise.race([failedToSpawn, new Promise<undefined>((r) => setTimeout(r, 10))]);
+        throw new Error(
+          error === undefined
+            ? `redis-server exited before answering on port ${port}:\n${output}`
+            : `could not start ${REDIS_SERVER_BINARY} (${error.message}); install Debian's redis-server (.ci/run does)`,
+        );
+      }
+      if (await answersPing(port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    started.kill('SIGKILL');
+    throw new Error(`redis-server did not answer on port ${port} within ${startTimeoutMs} ms:\n${output}`);
+  }
+
+  async function kill(): Promise<void> {
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  await launch();
+  const credentials = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
+  return {
+    url: `redis://${credentials}127.0.0.1:${port}`,
+    port,
+    output: () => output,
+    kill,
+    async restart() {
+      await kill();
+      await launch();
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
+    },
+    stop: kill,
+  };
+}
