@@ -43,9 +43,10 @@ module.exports = {
     {
       name: 'apps-use-published-entry-points',
       severity: 'error',
-      comment: 'The reference server and the benchmarks use the packages as users do.',
+      comment:
+        "The reference server and the benchmarks use the packages as users do. A package's test fixtures (a real redis-server for tests) may be shared with the end-to-end tests: they are never published.",
       from: { path: '^(apps/[^/]+|bench)/' },
-      to: { path: '^packages/[^/]+/src/' },
+      to: { path: '^packages/[^/]+/src/', pathNot: '^packages/[^/]+/src/__fixtures__/' },
     },
   ],
   options: {
