@@ -33,6 +33,7 @@ export type RedisStoreErrorCode =
  */
 export class RedisStoreError extends Error {
   override name = 'RedisStoreError';
+  /** What went wrong, stable across versions: switch on it rather than on the message. */
   readonly code: RedisStoreErrorCode;
 
   constructor(code: RedisStoreErrorCode, message: string, options?: { cause?: unknown }) {

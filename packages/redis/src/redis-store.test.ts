@@ -4,7 +4,7 @@
 import type { Logger } from '@mcp-warden/core';
 import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type RedisServer, startRedisServer } from './__fixtures__/redis-server.js';
+import { type RedisServer, startRedisServer, TEST_TLS_CERTIFICATE } from './__fixtures__/redis-server.js';
 import { createRedisStore, type RedisStore } from './redis-store.js';
 import { RedisStoreError } from './redis-store-error.js';
 import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
@@ -141,6 +141,21 @@ describe('with a running Redis', () => {
     expect(logger.text()).toContain(`redis://127.0.0.1:${redis.port}`);
     expect(logger.text()).not.toContain(password);
     expect(secured.location).not.toContain(password);
+  });
+
+  it('speaks TLS to a rediss:// URL, trusting the certificate authority it is given, and refuses one it cannot verify', async () => {
+    const redis = await server({ tls: true });
+    expect(redis.url.startsWith('rediss://')).toBe(true);
+    const secure = store({ url: redis.url, tls: { ca: TEST_TLS_CERTIFICATE } });
+    expect(await secure.ready(20_000)).toBe(true);
+    expect(await secure.setIfAbsent('over-tls', 'v', 60_000)).toBe(true);
+    expect(await secure.get('over-tls')).toBe('v');
+
+    const logger = recordingLogger();
+    const untrusted = store({ url: redis.url, logger });
+    expect(await untrusted.ready(1000)).toBe(false);
+    expect((await rejection(untrusted.get('over-tls'))).code).toBe('ERR_STORE_UNAVAILABLE');
+    await vi.waitFor(() => expect(logger.text()).toMatch(/self.signed certificate/i), { timeout: 20_000 });
   });
 
   it('closes idempotently; commands after close fail with ERR_STORE_CLOSED', async () => {

@@ -27,6 +27,7 @@ import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
  * `redis` or `@redis/client`, v4 on) has it.
  */
 export interface RedisCommandClient {
+  /** Sends one command (`['SET', key, value, 'PX', ms, 'NX']`) and resolves with its reply. */
   sendCommand(args: string[], options?: object): Promise<unknown>;
 }
 

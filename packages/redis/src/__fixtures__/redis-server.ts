@@ -7,7 +7,10 @@
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 
 export interface RedisServerOptions {
   /** A fixed port (default: a free one). */
@@ -16,10 +19,18 @@ export interface RedisServerOptions {
   password?: string;
   /** How long to wait for the server to accept connections (default 20 s). */
   startTimeoutMs?: number;
+  /**
+   * Serve TLS only (`rediss://`), with the self-signed certificate for 127.0.0.1 beside this file
+   * ({@link TEST_TLS_CERTIFICATE}); clients are not asked for a certificate.
+   */
+  tls?: boolean;
 }
 
+/** The self-signed certificate a `tls: true` server presents: what a client gives as `ca`. */
+export const TEST_TLS_CERTIFICATE = readFileSync(join(import.meta.dirname, 'tls-test-cert.pem'), 'utf8');
+
 export interface RedisServer {
-  /** `redis://[:password@]127.0.0.1:PORT` */
+  /** `redis://[:password@]127.0.0.1:PORT` (`rediss://` with `tls`) */
   readonly url: string;
   readonly port: number;
   /** Everything the server printed. */
@@ -47,10 +58,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resolves once something accepts TCP connections on the port and answers PING with PONG (or NOAUTH). */
-async function answersPing(port: number): Promise<boolean> {
+/** Resolves once something accepts connections on the port and answers PING with PONG (or NOAUTH). */
+async function answersPing(port: number, tls: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = tls
+      ? connectTls({ host: '127.0.0.1', port, ca: TEST_TLS_CERTIFICATE })
+      : createConnection({ host: '127.0.0.1', port });
     let reply = '';
     const done = (ok: boolean) => {
       socket.destroy();
@@ -58,7 +71,7 @@ async function answersPing(port: number): Promise<boolean> {
     };
     socket.setTimeout(1000, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once(tls ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
       if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
@@ -86,7 +99,14 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let exited: Promise<void> = Promise.resolve();
 
   async function launch(): Promise<void> {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = options.tls
+      ? [
+          ...['--port', '0', '--tls-port', String(port), '--tls-auth-clients', 'no'],
+          ...['--tls-cert-file', join(import.meta.dirname, 'tls-test-cert.pem')],
+          ...['--tls-key-file', join(import.meta.dirname, 'tls-test-key.pem')],
+        ]
+      : ['--port', String(port)];
+    args.push('--bind', '127.0.0.1', '--save', '', '--appendonly', 'no');
     if (options.password !== undefined) args.push('--requirepass', options.password);
     const started = spawn(REDIS_SERVER_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
@@ -119,7 +139,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
             : `could not start ${REDIS_SERVER_BINARY} (${error.message}); install Debian's redis-server (.ci/run does)`,
         );
       }
-      if (await answersPing(port)) return;
+      if (await answersPing(port, options.tls === true)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     started.kill('SIGKILL');
@@ -136,7 +156,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   await launch();
   const credentials = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
   return {
-    url: `redis://${credentials}127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${credentials}127.0.0.1:${port}`,
     port,
     output: () => output,
     kill,
