@@ -33,6 +33,16 @@ module.exports = {
       to: { path: '^packages/core/', pathNot: '^packages/core/dist/adapter\\.' },
     },
     {
+      name: 'redis-store-knows-no-web-framework',
+      severity: 'error',
+      comment:
+        'The Redis store serves an authenticator under any framework: it knows none, and of core only the main entry (the SharedStore and Logger types).',
+      from: { path: '^packages/redis/src/', pathNot: TESTS },
+      to: {
+        path: '(^|/)node_modules/(express|fastify|fastify-plugin|hono|@hono/node-server)/|^(express|fastify|fastify-plugin|hono|@hono/node-server)(/|$)|^(http|https|http2)$|^packages/core/dist/adapter\\.',
+      },
+    },
+    {
       name: 'no-reaching-into-another-package',
       severity: 'error',
       comment:
