@@ -99,11 +99,16 @@ function callsFor(bearer: string): number {
 }
 
 describe('two instances sharing Redis', () => {
-  it('name Redis at start-up by host and port, never with its password', () => {
+  it('name Redis at start-up by host and port, never with its password', async () => {
+    await vi.waitFor(
+      () => {
+        for (const instance of [a, b]) expect(instance.output()).toContain('Redis connected');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     for (const instance of [a, b]) {
       const output = instance.output();
       expect(output).toContain(`in Redis at redis://127.0.0.1:${cluster.redis.port}`);
-      expect(output).toContain('Redis connected');
       expect(output).not.toContain(REDIS_PASSWORD);
     }
   });
@@ -130,9 +135,18 @@ describe('two instances sharing Redis', () => {
     const another = await token();
     await whoami(a, another);
     await whoami(b, another);
+    // Log lines may reach the pipe a moment after the answers.
+    await vi.waitFor(
+      () => {
+        for (const instance of [a, b]) {
+          expect(instance.output()).toContain('Redis unreachable');
+          expect(instance.output()).toContain('shared store unavailable');
+        }
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     for (const instance of [a, b]) {
       const output = instance.output();
-      expect(output).toContain('Redis unreachable');
       expect(output.split('shared store unavailable: introspecting without the shared cache')).toHaveLength(2);
       expect(output).not.toContain(REDIS_PASSWORD);
       expect(output).not.toContain(bearer);
@@ -149,7 +163,12 @@ describe('two instances sharing Redis', () => {
     await whoami(b, afterOutage);
     await whoami(a, afterOutage);
     expect(callsFor(afterOutage)).toBe(1);
-    for (const instance of [a, b]) expect(instance.output()).toContain('shared store available again');
+    await vi.waitFor(
+      () => {
+        for (const instance of [a, b]) expect(instance.output()).toContain('shared store available again');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
   });
 });
 

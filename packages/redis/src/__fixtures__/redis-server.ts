@@ -50,12 +50,29 @@ export interface RedisServer {
 /** The server binary: `redis-server`, or what `REDIS_SERVER_BINARY` names (`valkey-server`). */
 export const REDIS_SERVER_BINARY = process.env.REDIS_SERVER_BINARY ?? 'redis-server';
 
-async function freePort(): Promise<number> {
+/**
+ * Below Linux's ephemeral range (32768–60999) and below the ports the reference server's tests pick
+ * (apps/server/e2e/server-process.ts): a port from the ephemeral range could be taken by an
+ * outgoing connection of a test running alongside while Redis is down, and a restart on it fail.
+ */
+const STABLE_PORTS = { min: 12_000, max: 20_000 };
+
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return listening;
+}
+
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = STABLE_PORTS.min + Math.floor(Math.random() * (STABLE_PORTS.max - STABLE_PORTS.min));
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port for redis-server');
 }
 
 /** Resolves once something accepts connections on the port and answers PING with PONG (or NOAUTH). */
