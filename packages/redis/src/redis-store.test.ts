@@ -158,6 +158,20 @@ describe('with a running Redis', () => {
     await vi.waitFor(() => expect(logger.text()).toMatch(/self.signed certificate/i), { timeout: 20_000 });
   });
 
+  it('a wrong password: not ready, commands fail, one warning naming the cause and never the password, no crash', async () => {
+    const redis = await server({ password: 'the-right-one' });
+    const logger = recordingLogger();
+    const url = redis.url.replace('the-right-one', 'a-wrong-one');
+    const refused = store({ url, logger, maxReconnectDelayMs: 200 });
+    expect(await refused.ready(1500)).toBe(false);
+    expect((await rejection(refused.get('k'))).code).toBe('ERR_STORE_UNAVAILABLE');
+    await vi.waitFor(() => expect(logger.lines.filter((line) => line.level === 'warn')).toHaveLength(1), {
+      timeout: 20_000,
+    });
+    expect(logger.text()).toMatch(/WRONGPASS|invalid.*password/i);
+    expect(logger.text()).not.toContain('a-wrong-one');
+  });
+
   it('closes idempotently; commands after close fail with ERR_STORE_CLOSED', async () => {
     const redis = await server();
     const closing = createRedisStore({ url: redis.url });
