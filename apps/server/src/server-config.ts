@@ -75,6 +75,8 @@ export const serverSettingsSchema = z.object({
   redisUrl: redisUrlField(),
   /** `MCP_REDIS_KEY_PREFIX` (default `mcp-warden:`): put before every key, one per protected resource. */
   redisKeyPrefix: configFields.text().transform((prefix) => prefix ?? DEFAULT_REDIS_KEY_PREFIX),
+  /** `MCP_REDIS_TIMEOUT` seconds (default 1): the longest one Redis command may take before it counts as failed. */
+  redisTimeout: configFields.number(1, 0.01, 60, false),
 });
 
 /** The server's own settings, defaults applied. */
@@ -92,6 +94,7 @@ export const SERVER_ENV_VARIABLES: Readonly<Record<keyof ServerSettings, string>
   keepAliveTimeout: 'MCP_KEEP_ALIVE_TIMEOUT',
   redisUrl: 'MCP_REDIS_URL',
   redisKeyPrefix: 'MCP_REDIS_KEY_PREFIX',
+  redisTimeout: 'MCP_REDIS_TIMEOUT',
 });
 
 /** Everything the server runs with. */

@@ -157,7 +157,12 @@ export async function startServer(
  * not shared and whatever must be shared to be safe is refused (503).
  */
 async function connectRedis(settings: ServerSettings, logger: Logger): Promise<RedisStore> {
-  const store = createRedisStore({ url: settings.redisUrl!, keyPrefix: settings.redisKeyPrefix, logger });
+  const store = createRedisStore({
+    url: settings.redisUrl!,
+    keyPrefix: settings.redisKeyPrefix,
+    commandTimeoutMs: Math.round(settings.redisTimeout * 1000),
+    logger,
+  });
   logger.info(
     { redis: store.location, keyPrefix: settings.redisKeyPrefix },
     `shared state (introspection answers, DPoP replay protection) in Redis at ${store.location}`,

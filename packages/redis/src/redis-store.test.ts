@@ -43,8 +43,9 @@ async function server(options?: Parameters<typeof startRedisServer>[0]): Promise
   return redis;
 }
 
+/** A store closed after the test; commands bounded generously unless the test is about the bound (a loaded machine is slow). */
 function store(options: Parameters<typeof createRedisStore>[0]): RedisStore {
-  const created = createRedisStore(options);
+  const created = createRedisStore({ commandTimeoutMs: 10_000, ...options });
   cleanup.push(() => created.close());
   return created;
 }
@@ -187,7 +188,7 @@ describe('when Redis goes away', () => {
   it('killed mid-run: commands fail at once, one warning, no crash; back on the same port, the store works again', async () => {
     const redis = await server();
     const logger = recordingLogger();
-    const outage = store({ url: redis.url, logger, commandTimeoutMs: 1000, maxReconnectDelayMs: 200 });
+    const outage = store({ url: redis.url, logger, maxReconnectDelayMs: 200 });
     expect(await outage.ready()).toBe(true);
     expect(await outage.setIfAbsent('before', 'v', 60_000)).toBe(true);
 
@@ -240,6 +241,24 @@ describe('when Redis goes away', () => {
       timeout: 20_000,
       interval: 100,
     });
+  });
+
+  it('frozen under load: at most maxPendingCommands wait (each until its timeout), the others fail at once', async () => {
+    const redis = await server();
+    const hung = store({ url: redis.url, commandTimeoutMs: 2000, maxPendingCommands: 5 });
+    expect(await hung.ready()).toBe(true);
+    redis.freeze();
+    try {
+      const errors = await Promise.all(Array.from({ length: 12 }, (_, i) => rejection(hung.get(`k${i}`))));
+      const codes = errors.map((error) => error.code);
+      expect(codes.filter((code) => code === 'ERR_STORE_TIMEOUT')).toHaveLength(5);
+      expect(codes.filter((code) => code === 'ERR_STORE_UNAVAILABLE')).toHaveLength(7);
+      expect(errors.find((error) => error.code === 'ERR_STORE_UNAVAILABLE')!.message).toContain(
+        'has 5 commands waiting already (maxPendingCommands)',
+      );
+    } finally {
+      redis.thaw();
+    }
   });
 
   it('not there at start: ready() says so, commands fail, and it connects once Redis starts', async () => {

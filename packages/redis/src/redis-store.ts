@@ -7,7 +7,7 @@
  *   timeout stops counting once a command is written, so a server that accepted the connection
  *   and then hangs would hold it forever);
  * - while disconnected, commands are refused at once instead of queued (no offline queue), and at
- *   most `maxPendingCommands` wait for replies;
+ *   most `maxPendingCommands` wait for a reply: past that, they fail at once too;
  * - a lost connection is retried for ever, with exponential back-off and jitter up to
  *   `maxReconnectDelayMs`, and reported once per outage, never thrown: the client's `error`
  *   events always have a listener, so an outage never crashes the process;
@@ -54,7 +54,10 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
   /** The longest wait between two reconnection attempts (default 5000 ms; `url` only). */
   maxReconnectDelayMs?: number;
-  /** Commands waiting for a reply at most; more fail at once (default 1000; `url` only). */
+  /**
+   * Commands waiting to be written or answered at most; more fail at once (default 10,000;
+   * `url` only). Bounds the memory a Redis that stopped answering can hold on to.
+   */
   maxPendingCommands?: number;
   /** TLS options for a `rediss://` URL, such as `ca` for a private certificate authority. */
   tls?: ConnectionOptions;
@@ -80,7 +83,7 @@ const DEFAULTS = {
   commandTimeoutMs: 1000,
   connectTimeoutMs: 5000,
   maxReconnectDelayMs: 5000,
-  maxPendingCommands: 1000,
+  maxPendingCommands: 10_000,
 };
 const FIRST_RECONNECT_DELAY_MS = 50;
 
@@ -209,8 +212,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         cause: error,
       });
     }
-    const reason = error instanceof ClientClosedError ? 'not connected' : 'unavailable';
-    return new RedisStoreError('ERR_STORE_UNAVAILABLE', `${command} failed: Redis at ${location} is ${reason}`, {
+    const reason =
+      error instanceof Error && error.message === 'The queue is full'
+        ? `has ${maxPendingCommands} commands waiting already (maxPendingCommands)`
+        : error instanceof ClientClosedError
+          ? 'is not connected'
+          : 'is unavailable';
+    return new RedisStoreError('ERR_STORE_UNAVAILABLE', `${command} failed: Redis at ${location} ${reason}`, {
       cause: error,
     });
   }

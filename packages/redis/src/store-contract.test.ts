@@ -20,7 +20,8 @@ afterAll(async () => {
 /** Each test gets a store of its own over the same server: a fresh key prefix, nothing shared by accident. */
 let prefixes = 0;
 async function redisStore(): Promise<SharedStore> {
-  const store = createRedisStore({ url: redis.url, keyPrefix: `contract-${++prefixes}:` });
+  // A generous bound: the contract is about answers, and a loaded test machine may be slow to give them.
+  const store = createRedisStore({ url: redis.url, keyPrefix: `contract-${++prefixes}:`, commandTimeoutMs: 10_000 });
   redisStores.push(store);
   expect(await store.ready(20_000)).toBe(true);
   return store;
