@@ -33,6 +33,16 @@ module.exports = {
       to: { path: '^packages/core/', pathNot: '^packages/core/dist/adapter\\.' },
     },
     {
+      name: 'redis-store-knows-no-web-framework',
+      severity: 'error',
+      comment:
+        'The Redis store serves an authenticator under any framework: it knows none, and of core only the main entry (the SharedStore and Logger types).',
+      from: { path: '^packages/redis/src/', pathNot: TESTS },
+      to: {
+        path: '(^|/)node_modules/(express|fastify|fastify-plugin|hono|@hono/node-server)/|^(express|fastify|fastify-plugin|hono|@hono/node-server)(/|$)|^(http|https|http2)$|^packages/core/dist/adapter\\.',
+      },
+    },
+    {
       name: 'no-reaching-into-another-package',
       severity: 'error',
       comment:
@@ -43,9 +53,10 @@ module.exports = {
     {
       name: 'apps-use-published-entry-points',
       severity: 'error',
-      comment: 'The reference server and the benchmarks use the packages as users do.',
+      comment:
+        "The reference server and the benchmarks use the packages as users do. A package's test fixtures (a real redis-server for tests) may be shared with the end-to-end tests: they are never published.",
       from: { path: '^(apps/[^/]+|bench)/' },
-      to: { path: '^packages/[^/]+/src/' },
+      to: { path: '^packages/[^/]+/src/', pathNot: '^packages/[^/]+/src/__fixtures__/' },
     },
   ],
   options: {

@@ -94,10 +94,11 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     }),
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start within time:\n${output}`)),
-      options.timeoutMs ?? 20_000,
-    );
+    const timer = setTimeout(() => {
+      // Not left running once the test has given up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within time:\n${output}`));
+    }, options.timeoutMs ?? 20_000);
     const check = () => {
       if (/listening on http:\/\//.test(output)) {
         clearTimeout(timer);

@@ -25,8 +25,33 @@ describe('loadServerConfig', () => {
       headersTimeout: 10,
       requestTimeout: 30,
       keepAliveTimeout: 5,
+      redisUrl: undefined,
+      redisKeyPrefix: 'mcp-warden:',
+      redisTimeout: 1,
     });
     expect(warden.resourceUrl).toBe('http://localhost:8000/mcp');
+  });
+
+  it('reads MCP_REDIS_URL (redis:// or rediss://) and MCP_REDIS_KEY_PREFIX (docs/scaling.md)', () => {
+    expect(
+      loadServerConfig({
+        MCP_REDIS_URL: ' rediss://app:pw@cache.example.com:6380/1 ',
+        MCP_REDIS_KEY_PREFIX: 'prod:',
+        MCP_REDIS_TIMEOUT: '0.25',
+      }).settings,
+    ).toMatchObject({
+      redisUrl: 'rediss://app:pw@cache.example.com:6380/1',
+      redisKeyPrefix: 'prod:',
+      redisTimeout: 0.25,
+    });
+    expect(issuesOf(() => loadServerConfig({ MCP_REDIS_TIMEOUT: '0' })).map((issue) => issue.variable)).toEqual([
+      'MCP_REDIS_TIMEOUT',
+    ]);
+    for (const bad of ['cache.example.com:6379', 'https://:pw@cache.example.com', 'redis://cache/db']) {
+      const issues = issuesOf(() => loadServerConfig({ MCP_REDIS_URL: bad }));
+      expect(issues.map((issue) => issue.variable)).toEqual(['MCP_REDIS_URL']);
+      expect(JSON.stringify(issues)).not.toContain('pw');
+    }
   });
 
   it('derives the resource URL from PORT, and the expected audience from the resource URL (RFC 8707 §2)', () => {

@@ -1,7 +1,8 @@
 /**
  * The reference server's configuration: mcp-warden's own (`loadConfig` of `@mcp-warden/core`)
  * extended with the settings only this server has (where it listens, which framework serves it,
- * how much it logs, whether the development issuer starts, how long it waits for a request). Every problem of both is listed in
+ * how much it logs, whether the development issuer starts, how long it waits for a request, where
+ * shared state lives). Every problem of both is listed in
  * one `ConfigError`, each under the environment variable the user wrote.
  *
  * @module
@@ -14,6 +15,7 @@ import {
   loadConfig,
   type WardenConfig,
 } from '@mcp-warden/core';
+import { redisUrlProblem } from '@mcp-warden/redis';
 import { z } from 'zod';
 
 /** The web frameworks `MCP_HTTP_FRAMEWORK` may name. */
@@ -24,6 +26,20 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 
 /** Default HTTP port (`PORT`). */
 export const DEFAULT_PORT = 8000;
+
+/** Default of `MCP_REDIS_KEY_PREFIX`. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'mcp-warden:';
+
+/** A `redis://` or `rediss://` URL (docs/scaling.md); the message never repeats the value, which may hold a password. */
+function redisUrlField() {
+  return configFields.text().transform((value, ctx): string | undefined => {
+    if (value === undefined) return undefined;
+    const problem = redisUrlProblem(value);
+    if (problem === undefined) return value;
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  });
+}
 
 /** The server's own settings, parsed with core's field rules (booleans, numbers, one-of lists). */
 export const serverSettingsSchema = z.object({
@@ -52,6 +68,15 @@ export const serverSettingsSchema = z.object({
    * for the next request (Node's `keepAliveTimeout`).
    */
   keepAliveTimeout: configFields.number(5, 0.1, 600, false),
+  /**
+   * `MCP_REDIS_URL`: keep the state every instance must share (DPoP proof identifiers and nonces,
+   * introspection answers) in this Redis or Valkey (docs/scaling.md). Unset: in this process's memory.
+   */
+  redisUrl: redisUrlField(),
+  /** `MCP_REDIS_KEY_PREFIX` (default `mcp-warden:`): put before every key, one per protected resource. */
+  redisKeyPrefix: configFields.text().transform((prefix) => prefix ?? DEFAULT_REDIS_KEY_PREFIX),
+  /** `MCP_REDIS_TIMEOUT` seconds (default 1): the longest one Redis command may take before it counts as failed. */
+  redisTimeout: configFields.number(1, 0.01, 60, false),
 });
 
 /** The server's own settings, defaults applied. */
@@ -67,6 +92,9 @@ export const SERVER_ENV_VARIABLES: Readonly<Record<keyof ServerSettings, string>
   headersTimeout: 'MCP_HEADERS_TIMEOUT',
   requestTimeout: 'MCP_REQUEST_TIMEOUT',
   keepAliveTimeout: 'MCP_KEEP_ALIVE_TIMEOUT',
+  redisUrl: 'MCP_REDIS_URL',
+  redisKeyPrefix: 'MCP_REDIS_KEY_PREFIX',
+  redisTimeout: 'MCP_REDIS_TIMEOUT',
 });
 
 /** Everything the server runs with. */

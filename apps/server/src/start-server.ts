@@ -1,6 +1,7 @@
 /**
  * Starts the reference server from a configuration: the auth plan, the embedded issuer when
- * planned, the authenticator, the metadata documents, then the chosen framework.
+ * planned, the shared store (Redis with `MCP_REDIS_URL`), the authenticator, the metadata
+ * documents, then the chosen framework.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import {
 } from '@mcp-warden/core';
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { createMetadataProvider } from '@mcp-warden/metadata';
+import { createRedisStore, type RedisStore, redactRedisUrl } from '@mcp-warden/redis';
 import type { Logger } from 'pino';
 import { planAuth } from './auth-plan.js';
 import { createRebindingGuard } from './dns-rebinding.js';
@@ -105,9 +107,15 @@ export async function startServer(
     ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, settings, logger));
   }
 
+  let store: RedisStore | undefined;
   try {
-    logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...settings } }, 'configuration');
-    const authenticator = await createAuthenticator(config, { logger });
+    const shown = {
+      ...settings,
+      redisUrl: settings.redisUrl === undefined ? undefined : redactRedisUrl(settings.redisUrl),
+    };
+    logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...shown } }, 'configuration');
+    if (settings.redisUrl !== undefined) store = await connectRedis(settings, logger);
+    const authenticator = await createAuthenticator(config, { logger, ...(store ? { store } : {}) });
     const metadata = await createMetadataProvider(config, devIssuer ? { upstream: devIssuer.metadata() } : {});
     // A Node process may do I/O at start-up: the provider's metadata is mirrored before the first
     // client asks (within its time budget; a provider that is down is retried on later requests).
@@ -135,11 +143,39 @@ export async function startServer(
         await endpoint.close();
         metadata.close();
         await authenticator.close();
+        await store?.close();
         await devIssuer?.close();
       },
     };
   } catch (error) {
+    await store?.close();
     await devIssuer?.close();
     throw error;
   }
+}
+
+/**
+ * The Redis store of `MCP_REDIS_URL` (docs/scaling.md). Start-up waits for the first connection
+ * (at most the connect timeout) so the first requests already share their state; a Redis that is
+ * not reachable yet does not keep the server from starting: until it is, introspection answers are
+ * not shared and whatever must be shared to be safe is refused (503).
+ */
+async function connectRedis(settings: ServerSettings, logger: Logger): Promise<RedisStore> {
+  const store = createRedisStore({
+    url: settings.redisUrl!,
+    keyPrefix: settings.redisKeyPrefix,
+    commandTimeoutMs: Math.round(settings.redisTimeout * 1000),
+    logger,
+  });
+  logger.info(
+    { redis: store.location, keyPrefix: settings.redisKeyPrefix },
+    `shared state (introspection answers, DPoP replay protection) in Redis at ${store.location}`,
+  );
+  if (!(await store.ready())) {
+    logger.warn(
+      { redis: store.location, setting: 'MCP_REDIS_URL' },
+      `Redis at ${store.location} is not reachable yet: starting anyway and reconnecting in the background`,
+    );
+  }
+  return store;
 }

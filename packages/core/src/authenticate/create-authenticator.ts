@@ -40,6 +40,7 @@ import {
 } from '../errors/auth-failures.js';
 import { createIntrospectionEndpoint } from '../introspection/introspection-endpoint.js';
 import { createIntrospectionVerifier } from '../introspection/introspection-verifier.js';
+import { withSharedIntrospectionCache } from '../introspection/shared-introspection-cache.js';
 import { createJwtIssuerRouter } from '../jwt/jwt-issuer-router.js';
 import type { VerifiedJwt } from '../jwt/jwt-verifier.js';
 import type { WaitUntil } from '../jwt/static-jwt-keys.js';
@@ -539,7 +540,8 @@ function describeCause(cause: unknown): string | undefined {
 /**
  * The introspection verifier of the configuration (RFC 7662), or undefined without
  * `MCP_OAUTH_INTROSPECTION_ENDPOINT`. With `discover`, the endpoint comes from the metadata of
- * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use.
+ * `MCP_JWT_ISSUER` (else `MCP_OAUTH_SERVER_URL`) on first use. With a shared store, its answers
+ * are shared by every instance (shared-introspection-cache.ts).
  */
 function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions, logger: Logger) {
   if (config.oauthIntrospectionEndpoint === undefined) return undefined;
@@ -553,7 +555,7 @@ function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions,
     timeoutMs,
     fetch: options.fetch,
   });
-  return createIntrospectionVerifier({
+  const introspect = createIntrospectionVerifier({
     endpoint,
     clientId: config.oauthClientId,
     clientSecret: config.oauthClientSecret,
@@ -568,4 +570,7 @@ function buildIntrospection(config: WardenConfig, options: AuthenticatorOptions,
     fetch: options.fetch,
     logger,
   });
+  // Several instances sharing a store make one introspection call per token between them.
+  if (options.store === undefined) return introspect;
+  return withSharedIntrospectionCache(introspect, { store: options.store, resourceUrl: config.resourceUrl, logger });
 }
