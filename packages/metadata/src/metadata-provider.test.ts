@@ -284,7 +284,11 @@ describe('createMetadataProvider: no I/O until a request (docs/deploying.md, "Cl
     let dropping = true;
     const fetchThatMayBeDropped: typeof fetch = (input, init) =>
       dropping ? new Promise<Response>(() => {}) : fetch(input, init);
-    const metadata = await provider(env(upstream.base), { timeoutMs: 100, fetch: fetchThatMayBeDropped });
+    const metadata = await provider(env(upstream.base), {
+      timeoutMs: 1000,
+      retryAfterMs: 50,
+      fetch: fetchThatMayBeDropped,
+    });
     // The waiting request is answered with the configured document once the budget is spent.
     expect((await (await get(metadata, ASM)).json()).token_endpoint).toBe(`${upstream.base}/token`);
     dropping = false;
