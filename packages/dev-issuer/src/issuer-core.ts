@@ -11,9 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
-import type { Account, AdapterFactory, ClientMetadata, Configuration, JWK } from 'oidc-provider';
+import type { AdapterFactory, JWK } from 'oidc-provider';
 import { withLoopbackClientMetadataDocuments } from './client-metadata-document.js';
 import { sendJsonError } from './http-response.js';
+import type { IssuerProfile } from './issuer-profile.js';
 import { type DevIssuerLogger, log } from './logger.js';
 import { MemoryStore } from './memory-adapter.js';
 import type { ResolvedDevIssuerOptions } from './options.js';
@@ -21,23 +22,7 @@ import { providerConfiguration } from './provider-configuration.js';
 import { answerUnknownRoutesWithJson, attachLogging } from './provider-logging.js';
 import { loadOidcProvider, withProviderNoticesRouted } from './provider-notices.js';
 
-/** What an authorization server built on the core decides for itself. */
-export interface IssuerProfile {
-  /** Shown in error pages. Default `Development issuer`. */
-  name?: string;
-  /** Where oidc-provider sends the browser for sign-in and consent: `<prefix><uid>`. Default `/interaction/`. */
-  interactionPrefix?: string;
-  /** oidc-provider's `routes` (endpoint paths). Default: oidc-provider's own. */
-  routes?: Configuration['routes'];
-  /** Looks an account up by its `sub`. Default: the development user only. */
-  findAccount?: (sub: string) => Promise<Account | undefined>;
-  /** Claims added to access tokens issued for a signed-in account (RFC 9068 §2.2 allows more). */
-  extraAccessTokenClaims?: (accountId: string) => Promise<Record<string, unknown> | undefined>;
-  /** Clients registered at start. Default: the development client and the configured ones. */
-  clients?: ClientMetadata[];
-  /** Offer the client credentials grant. Default `true`. */
-  clientCredentials?: boolean;
-}
+export type { IssuerProfile };
 
 /** Inputs of {@link createIssuerCore}. */
 export interface IssuerCoreInput {

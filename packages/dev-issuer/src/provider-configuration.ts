@@ -17,7 +17,7 @@ import type {
   errors as OidcErrors,
 } from 'oidc-provider';
 import { escapeHtml } from './html.js';
-import type { IssuerProfile } from './issuer-core.js';
+import type { IssuerProfile } from './issuer-profile.js';
 import { log } from './logger.js';
 import type { ResolvedDevIssuerOptions } from './options.js';
 import { SIGNING_ALGORITHM } from './signing-key.js';
