@@ -30,6 +30,12 @@ import { isAllowed } from './allowlist.js';
 import { renderConsentPage } from './consent-page.js';
 import { consentToken, deriveServerKeys, sameString } from './secrets.js';
 import type { AuthorizationServerSettings } from './settings.js';
+import {
+  loadOrCreateSigningKeys,
+  MAX_PUBLISHED_KEYS,
+  type PrivateSigningKey,
+  writeSigningKeys,
+} from './signing-keys-file.js';
 import { createUpstream, type UpstreamChecks } from './upstream.js';
 
 /** Options of {@link createAuthorizationServer}. */
@@ -48,6 +54,12 @@ export interface AuthorizationServerOptions {
   adapter?: (model: string) => Adapter;
   /** Private signing keys, the one to sign with first. Default: one generated at start. */
   signingKeys?: (JWK & { kid: string })[];
+  /**
+   * A file holding the signing keys (a private JWKS): created with a new key when absent, read
+   * otherwise, and rewritten by {@link AuthorizationServer.rotateKeys}. Ignored with `signingKeys`.
+   * Default: `settings.signingKeysFile` (`MCP_AUTH_SERVER_KEYS_FILE`).
+   */
+  signingKeysFile?: string;
   /** pino-compatible logger; never receives tokens or secrets. */
   logger?: DevIssuerLogger;
 }
@@ -88,7 +100,10 @@ export interface AuthorizationServer {
    * in through this server (another issuer, an API key) or the token is gone.
    */
   upstreamToken(caller: CallerInfo | undefined): Promise<UpstreamAccessToken | undefined>;
-  /** Signs later tokens with a new key; previous keys stay published so issued tokens still verify. */
+  /**
+   * Signs later tokens with a new key; previous keys stay published (up to four) so issued tokens
+   * still verify. With `signingKeysFile`, the file is rewritten, new key first.
+   */
   rotateKeys(): Promise<void>;
 }
 
@@ -100,7 +115,6 @@ const INTERACTION_PATH = /^\/oauth\/interaction\/([A-Za-z0-9_-]+)(\/confirm|\/up
 const STATE_COOKIE = 'mcp_warden_upstream_state';
 // An upstream sign-in (password, second factor, consent at the provider) gets ten minutes.
 const UPSTREAM_REQUEST_TTL_SECONDS = 600;
-const MAX_PUBLISHED_KEYS = 5;
 // Refresh an upstream token this long before it expires, so a tool call does not race its expiry.
 const REFRESH_MARGIN_SECONDS = 60;
 
@@ -182,7 +196,18 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     ...(logger ? { logger } : {}),
   });
-  let keys = options.signingKeys ?? [await generateSigningKey()];
+  let keys = options.signingKeys;
+  const keysFile = options.signingKeysFile ?? settings.signingKeysFile;
+  if (keys === undefined && keysFile !== undefined) {
+    const loaded = await loadOrCreateSigningKeys(keysFile);
+    keys = loaded.keys;
+    log(
+      'info',
+      { file: keysFile, kids: keys.map((key) => key.kid) },
+      loaded.created ? 'signing key generated and saved' : 'signing keys read',
+    );
+  }
+  keys ??= [await generateSigningKey()];
 
   const claimsOf = (identity: AccountIdentity): Record<string, unknown> => ({
     idp: identity.provider,
@@ -482,8 +507,10 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     },
     async rotateKeys() {
       const key = await generateSigningKey();
-      keys = [key, ...keys].slice(0, MAX_PUBLISHED_KEYS);
-      core.setKeys(keys);
+      const next = [key, ...(keys as PrivateSigningKey[])].slice(0, MAX_PUBLISHED_KEYS);
+      if (keysFile !== undefined && options.signingKeys === undefined) writeSigningKeys(keysFile, next);
+      core.setKeys(next);
+      keys = next;
       if (secure) core.provider().proxy = true;
       log('info', { kid: key.kid }, 'signing key rotated');
     },

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type AllowList, parseAllowList } from './allowlist.js';
 
 /** The upstream providers the server can hand sign-in to. */
@@ -37,6 +38,8 @@ export interface AuthorizationServerSettings {
    * sessions are lost at restart, and several instances cannot share them).
    */
   secret: string | undefined;
+  /** `MCP_AUTH_SERVER_KEYS_FILE`: where the signing keys live (created on first start). Unset: generated per process. */
+  signingKeysFile: string | undefined;
 }
 
 /** One problem, under the variable the user wrote. */
@@ -58,6 +61,7 @@ export const AUTHORIZATION_SERVER_ENV_VARIABLES = [
   'MCP_ALLOWED_USERS',
   'MCP_AUTH_SERVER_SECRET',
   'MCP_AUTH_SERVER_SECRET_FILE',
+  'MCP_AUTH_SERVER_KEYS_FILE',
 ] as const;
 
 const GOOGLE_ISSUER = 'https://accounts.google.com';
@@ -203,6 +207,11 @@ export function loadAuthorizationServerSettings(env: Record<string, string | und
     );
   }
 
+  const signingKeysFile = read('MCP_AUTH_SERVER_KEYS_FILE');
+  if (signingKeysFile !== undefined && !existsSync(dirname(resolve(signingKeysFile)))) {
+    problem('MCP_AUTH_SERVER_KEYS_FILE', 'names a file in a directory that does not exist');
+  }
+
   if (issues.length > 0 || provider === undefined || !clientId || !clientSecret || !allowedUsers) {
     return { settings: undefined, issues };
   }
@@ -220,6 +229,7 @@ export function loadAuthorizationServerSettings(env: Record<string, string | und
       },
       allowedUsers,
       secret,
+      signingKeysFile,
     },
     issues,
   };
