@@ -4,9 +4,11 @@
 // OpenID provider. Headless Chromium plays the user (upstream sign-in, then the consent page);
 // the official MCP SDK client does discovery, dynamic registration, code + PKCE and refresh.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import {
   Client,
@@ -18,6 +20,7 @@ import {
 import { decodeJwt } from 'jose';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisServer, startRedisServer } from '../../../packages/redis/src/__fixtures__/redis-server.js';
 import { type FakeGitHub, startFakeGitHub } from './federation/fake-github.js';
 import { REDIRECT_URL, TestOAuthClient } from './oauth-test-client.js';
 import { FRAMEWORKS, freePort, runUntilExit, type ServerProcess, startServerProcess } from './server-process.js';
@@ -438,6 +441,116 @@ describe('sign-in through an OpenID provider (a second oidc-provider)', () => {
         sub: 'oidc|alice-0001',
         aud: mcpUrl,
       });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** A round-robin HTTP load balancer in front of `targets`: each request goes to the next one. */
+async function roundRobin(targets: number[]): Promise<{ port: number; served: number[]; close(): Promise<void> }> {
+  const served = targets.map(() => 0);
+  let next = 0;
+  const server = createServer((req, res) => {
+    const index = next++ % targets.length;
+    served[index]! += 1;
+    const upstream = request(
+      { host: '127.0.0.1', port: targets[index], method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    served,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('two instances on one Redis behind a load balancer serve one user', () => {
+  let redis: RedisServer;
+  let github: FakeGitHub;
+  let balancer: Awaited<ReturnType<typeof roundRobin>>;
+  const instances: ServerProcess[] = [];
+  let mcpUrl: string;
+  let issuer: string;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    github = await startFakeGitHub([
+      { id: 583231, login: 'octocat', name: 'The Octocat', email: 'octocat@example.com', orgs: [] },
+    ]);
+    const ports = [await freePort(), await freePort()];
+    balancer = await roundRobin(ports);
+    issuer = `http://localhost:${balancer.port}`;
+    mcpUrl = `${issuer}/mcp`;
+    const keysFile = join(mkdtempSync(join(tmpdir(), 'federation-keys-')), 'signing-keys.json');
+    // One after the other: the first creates the signing keys file, the second reads it.
+    for (const [index, port] of ports.entries()) {
+      instances.push(
+        await startServerProcess({
+          timeoutMs: 60_000,
+          env: {
+            PORT: String(port),
+            MCP_HTTP_FRAMEWORK: FRAMEWORKS[index]!,
+            MCP_RESOURCE_URL: mcpUrl,
+            MCP_REDIS_URL: redis.url,
+            MCP_UPSTREAM_PROVIDER: 'github',
+            MCP_UPSTREAM_CLIENT_ID: github.clientId,
+            MCP_UPSTREAM_CLIENT_SECRET: github.clientSecret,
+            MCP_UPSTREAM_AUTHORIZATION_ENDPOINT: github.authorizationEndpoint,
+            MCP_UPSTREAM_TOKEN_ENDPOINT: github.tokenEndpoint,
+            MCP_UPSTREAM_USERINFO_ENDPOINT: github.userApi,
+            MCP_ALLOWED_USERS: 'octocat',
+            MCP_AUTH_SERVER_SECRET: SECRET,
+            MCP_AUTH_SERVER_KEYS_FILE: keysFile,
+          },
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.stop();
+    await balancer?.close();
+    await github?.close();
+    await redis?.kill();
+  });
+
+  it('registration, sign-in, consent, code, refresh and the upstream token work whichever instance answers', async () => {
+    const { context, page, callbacks } = await userBrowser();
+    try {
+      const { client, provider } = await connectThroughBrowser(mcpUrl, page, callbacks, async (at) => {
+        await at.getByRole('button', { name: 'Sign in as octocat' }).click();
+      });
+      for (let call = 0; call < 4; call++) {
+        const whoami = JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} })));
+        expect(whoami).toMatchObject({ subject: 'github|583231', upstream: { login: 'octocat' } });
+        const profile = JSON.parse(toolText(await client.callTool({ name: 'upstream_profile', arguments: {} })));
+        expect(profile.profile.login).toBe('octocat');
+      }
+      await client.close();
+      const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
+      const refreshed = await refreshAuthorization(issuer, {
+        metadata,
+        clientInformation: provider.clientInformation()!,
+        refreshToken: provider.tokens()!.refresh_token!,
+        resource: new URL(mcpUrl),
+      });
+      expect(decodeJwt(refreshed.access_token)).toMatchObject({ sub: 'github|583231', aud: mcpUrl });
+      // Both instances took part, in every step of the flow.
+      expect(balancer.served.every((count) => count >= 5)).toBe(true);
     } finally {
       await context.close();
     }

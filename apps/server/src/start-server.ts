@@ -16,7 +16,7 @@ import {
 } from '@mcp-warden/core';
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { createMetadataProvider } from '@mcp-warden/metadata';
-import { createRedisStore, type RedisStore, redactRedisUrl } from '@mcp-warden/redis';
+import { createOidcProviderAdapter, createRedisStore, type RedisStore, redactRedisUrl } from '@mcp-warden/redis';
 import type { Logger } from 'pino';
 import { planAuth } from './auth-plan.js';
 import { createRebindingGuard } from './dns-rebinding.js';
@@ -81,6 +81,7 @@ async function startAuthorizationServer(
   config: WardenConfig,
   serverConfig: ServerConfig,
   logger: Logger,
+  store: RedisStore | undefined,
 ): Promise<{ config: WardenConfig; authorizationServer: AuthorizationServer }> {
   const issuer = new URL(config.resourceUrl).origin;
   const scopes = config.scopesSupported.length > 0 ? config.scopesSupported : DEV_SCOPES;
@@ -90,6 +91,15 @@ async function startAuthorizationServer(
     scopes,
     settings: serverConfig.authorizationServer!,
     logger,
+    // With MCP_REDIS_URL every instance shares clients, sign-ins, sessions, grants, tokens and the
+    // sealed upstream tokens (docs/scaling.md); otherwise they live in this process.
+    ...(store
+      ? {
+          adapter: createOidcProviderAdapter(store, {
+            keyPrefix: `${serverConfig.settings.redisKeyPrefix}oidc:`,
+          }) as unknown as NonNullable<Parameters<typeof createAuthorizationServer>[0]['adapter']>,
+        }
+      : {}),
   });
   logger.info(
     { issuer, upstream: authorizationServer.provider, callback: authorizationServer.callbackUrl },
@@ -146,25 +156,27 @@ export async function startServer(
   let config = initial;
   let devIssuer: DevIssuer | undefined;
   let authorizationServer: AuthorizationServer | undefined;
+  let store: RedisStore | undefined;
   if (plan.mode === 'embedded-issuer') {
     ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, settings, logger));
   } else if (plan.mode === 'authorization-server') {
+    if (settings.redisUrl !== undefined) store = await connectRedis(settings, logger);
     try {
-      ({ config, authorizationServer } = await startAuthorizationServer(initial, serverConfig, logger));
+      ({ config, authorizationServer } = await startAuthorizationServer(initial, serverConfig, logger, store));
     } catch (error) {
+      await store?.close();
       // The upstream OpenID provider's metadata could not be discovered, for instance.
       throw new StartupError(`the authorization server could not start: ${(error as Error)?.message ?? String(error)}`);
     }
   }
 
-  let store: RedisStore | undefined;
   try {
     const shown = {
       ...settings,
       redisUrl: settings.redisUrl === undefined ? undefined : redactRedisUrl(settings.redisUrl),
     };
     logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...shown } }, 'configuration');
-    if (settings.redisUrl !== undefined) store = await connectRedis(settings, logger);
+    if (settings.redisUrl !== undefined) store ??= await connectRedis(settings, logger);
     const authenticator = await createAuthenticator(config, { logger, ...(store ? { store } : {}) });
     const served = devIssuer?.metadata() ?? authorizationServer?.metadata();
     const metadata = await createMetadataProvider(config, served ? { upstream: served } : {});
