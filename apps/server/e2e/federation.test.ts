@@ -447,6 +447,58 @@ describe('sign-in through an OpenID provider (a second oidc-provider)', () => {
   });
 });
 
+describe('an expiring upstream token (GitHub App user tokens)', () => {
+  let github: FakeGitHub;
+  let server: ServerProcess;
+  let mcpUrl: string;
+
+  beforeAll(async () => {
+    github = await startFakeGitHub(
+      [{ id: 583231, login: 'octocat', name: 'The Octocat', email: 'octocat@example.com', orgs: [] }],
+      { expiring: true },
+    );
+    const port = await freePort();
+    mcpUrl = `http://localhost:${port}/mcp`;
+    server = await startServerProcess({
+      timeoutMs: 60_000,
+      env: {
+        PORT: String(port),
+        MCP_UPSTREAM_PROVIDER: 'github',
+        MCP_UPSTREAM_CLIENT_ID: github.clientId,
+        MCP_UPSTREAM_CLIENT_SECRET: github.clientSecret,
+        MCP_UPSTREAM_AUTHORIZATION_ENDPOINT: github.authorizationEndpoint,
+        MCP_UPSTREAM_TOKEN_ENDPOINT: github.tokenEndpoint,
+        MCP_UPSTREAM_USERINFO_ENDPOINT: github.userApi,
+        MCP_ALLOWED_USERS: 'octocat',
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await github?.close();
+  });
+
+  it('is refreshed server-side before a tool uses it, and the new one is kept', async () => {
+    const { context, page, callbacks } = await userBrowser();
+    try {
+      const { client } = await connectThroughBrowser(mcpUrl, page, callbacks, async (at) => {
+        await at.getByRole('button', { name: 'Sign in as octocat' }).click();
+      });
+      expect(github.refreshes).toBe(0);
+      for (let call = 1; call <= 2; call++) {
+        const profile = JSON.parse(toolText(await client.callTool({ name: 'upstream_profile', arguments: {} })));
+        expect(profile.profile.login).toBe('octocat');
+        // Each refresh used the refresh token the previous one returned (rotation), none was refused.
+        expect(github.refreshes).toBe(call);
+      }
+      expect(github.refusals).toBe(0);
+      await client.close();
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 /** A round-robin HTTP load balancer in front of `targets`: each request goes to the next one. */
 async function roundRobin(targets: number[]): Promise<{ port: number; served: number[]; close(): Promise<void> }> {
   const served = targets.map(() => 0);

@@ -36,7 +36,7 @@ import {
   type PrivateSigningKey,
   writeSigningKeys,
 } from './signing-keys-file.js';
-import { createUpstream, type UpstreamChecks } from './upstream.js';
+import { createUpstream, type UpstreamChecks, type UpstreamTokens } from './upstream.js';
 
 /** Options of {@link createAuthorizationServer}. */
 export interface AuthorizationServerOptions {
@@ -467,6 +467,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   if (secure) core.provider().proxy = true;
 
   const metadata = await ownMetadata(core, issuer);
+  const refreshes = new Map<string, Promise<UpstreamTokens>>();
 
   return {
     issuer,
@@ -487,10 +488,23 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
       if (!tokens) return undefined;
       const now = Math.floor(Date.now() / 1000);
       if (tokens.expiresAt !== undefined && tokens.expiresAt - REFRESH_MARGIN_SECONDS <= now) {
-        if (!tokens.refreshToken) return undefined;
+        const refreshToken = tokens.refreshToken;
+        if (!refreshToken) return undefined;
+        // One refresh per account at a time in this process: providers that rotate refresh tokens
+        // refuse the second use of one, which would lose the account's upstream token.
+        let refreshing = refreshes.get(sub);
+        if (refreshing === undefined) {
+          refreshing = upstream
+            .refresh(refreshToken)
+            .then(async (fresh) => {
+              await accounts.updateTokens(sub, fresh);
+              return fresh;
+            })
+            .finally(() => refreshes.delete(sub));
+          refreshes.set(sub, refreshing);
+        }
         try {
-          tokens = await upstream.refresh(tokens.refreshToken);
-          await accounts.updateTokens(sub, tokens);
+          tokens = await refreshing;
         } catch (error) {
           log('warn', { sub, reason: (error as Error)?.message?.slice(0, 200) }, 'upstream token refresh failed');
           return undefined;

@@ -30,6 +30,8 @@ export interface FakeGitHub {
   issuedTokens: string[];
   /** How many token requests were refused (wrong secret, PKCE, code reuse). */
   refusals: number;
+  /** How many refresh token grants it answered. */
+  refreshes: number;
   close(): Promise<void>;
 }
 
@@ -51,13 +53,36 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-export async function startFakeGitHub(users: FakeGitHubUser[]): Promise<FakeGitHub> {
+/**
+ * `expiring`: tokens as a GitHub App's user tokens are, with `expires_in` and a refresh token
+ * (here 30 s, below the server's refresh margin, so every use refreshes first).
+ */
+export async function startFakeGitHub(
+  users: FakeGitHubUser[],
+  options: { expiring?: boolean } = {},
+): Promise<FakeGitHub> {
   const clientId = 'Iv1.fakegithubapp';
   const clientSecret = randomBytes(20).toString('hex');
   const pending = new Map<string, PendingAuthorization>();
   const codes = new Map<string, PendingAuthorization & { login: string }>();
   const tokens = new Map<string, FakeGitHubUser>();
-  const state = { issuedTokens: [] as string[], refusals: 0 };
+  const state = { issuedTokens: [] as string[], refusals: 0, refreshes: 0 };
+  const refreshTokens = new Map<string, FakeGitHubUser>();
+  const issue = (res: ServerResponse, user: FakeGitHubUser, scope: string) => {
+    const accessToken = `gho_${randomBytes(18).toString('hex')}`;
+    tokens.set(accessToken, user);
+    state.issuedTokens.push(accessToken);
+    if (!options.expiring) return json(res, 200, { access_token: accessToken, token_type: 'bearer', scope });
+    const refreshToken = `ghr_${randomBytes(18).toString('hex')}`;
+    refreshTokens.set(refreshToken, user);
+    return json(res, 200, {
+      access_token: accessToken,
+      token_type: 'bearer',
+      scope,
+      expires_in: 30,
+      refresh_token: refreshToken,
+    });
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -97,6 +122,16 @@ export async function startFakeGitHub(users: FakeGitHubUser[]): Promise<FakeGitH
     }
     if (req.method === 'POST' && url.pathname === '/login/oauth/access_token') {
       const form = await readBody(req);
+      if (form.get('grant_type') === 'refresh_token') {
+        const owner = refreshTokens.get(form.get('refresh_token') ?? '');
+        refreshTokens.delete(form.get('refresh_token') ?? '');
+        if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret || !owner) {
+          state.refusals += 1;
+          return json(res, 400, { error: 'bad_refresh_token' });
+        }
+        state.refreshes += 1;
+        return issue(res, owner, 'read:user');
+      }
       const code = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
@@ -115,10 +150,7 @@ export async function startFakeGitHub(users: FakeGitHubUser[]): Promise<FakeGitH
       }
       const user = users.find((candidate) => candidate.login === code.login);
       if (!user) return json(res, 400, { error: 'bad_verification_code' });
-      const accessToken = `gho_${randomBytes(18).toString('hex')}`;
-      tokens.set(accessToken, user);
-      state.issuedTokens.push(accessToken);
-      return json(res, 200, { access_token: accessToken, token_type: 'bearer', scope: code.scope.replace(/ /g, ',') });
+      return issue(res, user, code.scope.replace(/ /g, ','));
     }
     const authorization = req.headers.authorization ?? '';
     const user = tokens.get(authorization.replace(/^(Bearer|token) /i, ''));
@@ -158,6 +190,9 @@ export async function startFakeGitHub(users: FakeGitHubUser[]): Promise<FakeGitH
     },
     get refusals() {
       return state.refusals;
+    },
+    get refreshes() {
+      return state.refreshes;
     },
     close: () =>
       new Promise<void>((resolve) => {
