@@ -1,4 +1,4 @@
-// Issue 7: the suite runs the harness once, in quick mode on a subset of the variants, so the
+// The suite runs the harness once, in quick mode on a subset of the variants, so the
 // benchmark keeps working. It checks the shape of the results only: no speed assertions.
 import { expect, it } from 'vitest';
 import { defaultOptions } from './bench-options.js';
