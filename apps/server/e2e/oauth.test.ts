@@ -8,69 +8,13 @@ import { completeAuthorization } from '@mcp-warden/dev-issuer';
 import {
   Client,
   ClientCredentialsProvider,
-  type OAuthClientInformationMixed,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type OAuthTokens,
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentialsToken, issuerFromBanner, registerClientCredentialsClient } from './embedded-issuer.js';
+import { REDIRECT_URL, TestOAuthClient } from './oauth-test-client.js';
 import { FRAMEWORKS, type ServerProcess, startServerProcess, toolsCall } from './server-process.js';
-
-const REDIRECT_URL = 'http://127.0.0.1:9/oauth/callback';
-
-/** An interactive OAuth client as an app would write it, minus the browser: the test plays the user. */
-class TestOAuthClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  #client: OAuthClientInformationMixed | undefined;
-  #tokens: OAuthTokens | undefined;
-  #verifier = '';
-  #discovery: OAuthDiscoveryState | undefined;
-
-  get redirectUrl() {
-    return REDIRECT_URL;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'mcp-warden e2e',
-      redirect_uris: [REDIRECT_URL],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.#client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.#client = info;
-  }
-  tokens() {
-    return this.#tokens;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.#tokens = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.#verifier = verifier;
-  }
-  codeVerifier() {
-    return this.#verifier;
-  }
-  // SEP-2352: the client binds the callback to the authorization server it discovered.
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.#discovery = state;
-  }
-  discoveryState() {
-    return this.#discovery;
-  }
-}
 
 function textOf(result: unknown): string {
   return (result as { content: { type: string; text: string }[] }).content[0]!.text;
