@@ -141,15 +141,15 @@ describe.each(FRAMEWORKS)('DPoP with the official MCP client on %s (RFC 9449)', 
     // The server asked for a nonce once (RFC 9449 §9), and the client answered it.
     const challenge = wire.find((seen) => seen.status === 401 && seen.proof !== null);
     expect(challenge?.wwwAuthenticate).toMatch(
-      /^DPoP algs="[^"]+", resource_metadata="[^"]+", scope="mcp:tools", error="use_dpop_nonce"/,
+      /^Bearer resource_metadata="[^"]+", scope="mcp:tools", DPoP algs="[^"]+", resource_metadata="[^"]+", scope="mcp:tools", error="use_dpop_nonce"/,
     );
     expect(challenge?.nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
     nonce = challenge!.nonce!;
-    // admin_info needs mcp:admin: the 403 step-up challenge comes in the DPoP scheme, and the
+    // admin_info needs mcp:admin: the 403 step-up error comes in the DPoP challenge, and the
     // client's second token is bound to the same key.
     const stepUp = wire.find((seen) => seen.status === 403);
     expect(stepUp?.wwwAuthenticate).toMatch(
-      /^DPoP algs="[^"]+", resource_metadata="[^"]+", scope="mcp:tools mcp:admin", error="insufficient_scope"/,
+      /^Bearer resource_metadata="[^"]+", scope="mcp:tools mcp:admin", DPoP algs="[^"]+", resource_metadata="[^"]+", scope="mcp:tools mcp:admin", error="insufficient_scope"/,
     );
     // Every authenticated request carried the DPoP scheme, a token bound to the session's key and
     // a proof of its own for that very token.
@@ -208,8 +208,12 @@ describe.each(FRAMEWORKS)('DPoP with the official MCP client on %s (RFC 9449)', 
     scheme = 'DPoP',
   ) {
     expect(result.status, result.text).toBe(401);
-    expect(result.challenge.startsWith(`${scheme} `), result.challenge).toBe(true);
-    expect(result.challenge).toContain(`error="${error}"`);
+    // Bearer always comes first; the error is in the challenge of the scheme the request used, and
+    // only there (a client reading the first `error=` of the field gets it).
+    const challenges = result.challenge.split(/, (?=(?:Bearer|DPoP|Basic) )/);
+    expect(challenges[0]?.startsWith('Bearer '), result.challenge).toBe(true);
+    expect(challenges.find((challenge) => challenge.startsWith(`${scheme} `))).toContain(`error="${error}"`);
+    expect(challenges.filter((challenge) => challenge.includes('error=')).length, result.challenge).toBe(1);
     expect(result.challenge).toContain(`resource_metadata="${prmUrl}"`);
     const body = JSON.parse(result.text);
     expect(body.error).toBe(error);

@@ -178,7 +178,7 @@ export async function createAuthenticator(
   const ownStore: SharedStore | undefined =
     dpopAccepted && options.store === undefined ? createMemoryStore() : undefined;
   const dpop: DpopChecker | undefined = dpopAccepted
-    ? createDpopChecker(config, options.store ?? (ownStore as SharedStore))
+    ? createDpopChecker(config, options.store ?? (ownStore as SharedStore), logger)
     : undefined;
   const bearerNeedsDpop = dpopAccepted && config.dpopRequired;
   if (config.authEnabled && config.dpopRequired && !dpopAccepted) {

@@ -106,13 +106,13 @@ describe('a DPoP-bound token with a valid proof', () => {
     authenticated(await auth.authenticate(request));
   });
 
-  it('checks the scopes as for Bearer: 403 with the DPoP challenge first', async () => {
+  it('checks the scopes as for Bearer: 403, the error in the DPoP challenge after Bearer', async () => {
     const auth = await start({ requiredScopes: ['mcp:admin'] });
     const token = await boundToken(client);
     const result = rejected(await auth.authenticate(await dpopRequest(token, client)));
     expect(result.status).toBe(403);
     expect(result.headers['WWW-Authenticate']).toBe(
-      `DPoP algs="${ALGS}", resource_metadata="${PRM}", scope="mcp:admin", error="insufficient_scope", error_description="${result.body.error_description}", Bearer resource_metadata="${PRM}", scope="mcp:admin"`,
+      `Bearer resource_metadata="${PRM}", scope="mcp:admin", DPoP algs="${ALGS}", resource_metadata="${PRM}", scope="mcp:admin", error="insufficient_scope", error_description="${result.body.error_description}"`,
     );
   });
 });
@@ -171,7 +171,7 @@ describe('refusals, each with its challenge and a JSON body', () => {
     const result = rejected(await auth.authenticate(await request(token)));
     expect([result.status, result.error.code, result.body.error]).toEqual([401, code, 'invalid_dpop_proof']);
     expect(result.headers['WWW-Authenticate']).toBe(
-      `DPoP algs="${ALGS}", resource_metadata="${PRM}", error="invalid_dpop_proof", error_description="${result.body.error_description}", Bearer resource_metadata="${PRM}"`,
+      `Bearer resource_metadata="${PRM}", DPoP algs="${ALGS}", resource_metadata="${PRM}", error="invalid_dpop_proof", error_description="${result.body.error_description}"`,
     );
     expect(JSON.stringify(result.body)).not.toContain(token);
   });
@@ -228,7 +228,7 @@ describe('refusals, each with its challenge and a JSON body', () => {
       'invalid_token',
     ]);
     expect(result.headers['WWW-Authenticate']).toMatch(
-      /^DPoP algs="[^"]+", resource_metadata="[^"]+", error="invalid_token"/,
+      /^Bearer resource_metadata="[^"]+", DPoP algs="[^"]+", resource_metadata="[^"]+", error="invalid_token"/,
     );
   });
 
@@ -239,7 +239,7 @@ describe('refusals, each with its challenge and a JSON body', () => {
     const result = rejected(await auth.authenticate(await dpopRequest(token, client)));
     expect([result.status, result.error.code]).toEqual([401, 'ERR_CREDENTIALS_INVALID']);
     expect(result.headers['WWW-Authenticate']).toMatch(
-      /^DPoP algs="[^"]+", resource_metadata="[^"]+", error="invalid_token"/,
+      /^Bearer resource_metadata="[^"]+", DPoP algs="[^"]+", resource_metadata="[^"]+", error="invalid_token"/,
     );
   });
 
@@ -283,6 +283,22 @@ describe('challenges while DPoP is accepted (RFC 9449 §7.1, RFC 9728 §5.1)', (
     expect(rejected(await auth.authenticate({ method: 'POST', authorization: `Bearer ${token}` })).error.code).toBe(
       'ERR_DPOP_BOUND_TOKEN_AS_BEARER',
     );
+  });
+
+  it('with Basic users: Bearer, then DPoP, then Basic last; a failed proof errs in the DPoP challenge alone', async () => {
+    const auth = await start({ basicAuthUsers: ['alice:alice-password-0123456789'] });
+    const basic = `Basic realm="${RESOURCE}", charset="UTF-8"`;
+    expect(rejected(await auth.authenticate({ method: 'POST' })).headers['WWW-Authenticate']).toBe(
+      `Bearer resource_metadata="${PRM}", DPoP algs="${ALGS}", resource_metadata="${PRM}", ${basic}`,
+    );
+    const token = await boundToken(client);
+    const stolen = rejected(await auth.authenticate(await dpopRequest(token, thief)));
+    expect(stolen.headers['WWW-Authenticate']).toBe(
+      `Bearer resource_metadata="${PRM}", DPoP algs="${ALGS}", resource_metadata="${PRM}", error="invalid_dpop_proof", error_description="${stolen.body.error_description}", ${basic}`,
+    );
+    authenticated(await auth.authenticate(await dpopRequest(token, client)));
+    const alice = `Basic ${Buffer.from('alice:alice-password-0123456789').toString('base64')}`;
+    expect(authenticated(await auth.authenticate({ method: 'POST', authorization: alice })).clientId).toBe('alice');
   });
 
   it('API keys only: no DPoP challenge (nothing could verify a DPoP-bound token)', async () => {
@@ -346,7 +362,7 @@ describe('server nonces (RFC 9449 §9)', () => {
       { error: 'use_dpop_nonce', error_description: 'Resource server requires nonce in DPoP proof' },
     ]);
     expect(first.headers['WWW-Authenticate']).toMatch(
-      /^DPoP algs="[^"]+", resource_metadata="[^"]+", error="use_dpop_nonce"/,
+      /^Bearer resource_metadata="[^"]+", DPoP algs="[^"]+", resource_metadata="[^"]+", error="use_dpop_nonce"/,
     );
     const nonce = first.headers['DPoP-Nonce'];
     expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -428,6 +444,32 @@ describe('replay across instances (RFC 9449 §11.1)', () => {
     expect(rejected(await withNonces.authenticate(await dpopRequest(await boundToken(client), client))).status).toBe(
       503,
     );
+  });
+});
+
+describe('a store that fails, then recovers', () => {
+  it('says so once at warn level (never per request, never a credential), and once more when it answers again', async () => {
+    const memory = createMemoryStore();
+    let down = true;
+    const refused = () => Promise.reject(new Error('connection refused'));
+    const flaky: SharedStore = {
+      setIfAbsent: (...args) => (down ? refused() : memory.setIfAbsent(...args)),
+      get: (...args) => (down ? refused() : memory.get(...args)),
+      set: (...args) => (down ? refused() : memory.set(...args)),
+    };
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const auth = await start({}, flaky, logger as unknown as Logger);
+    const token = await boundToken(client);
+    for (let i = 0; i < 3; i++) {
+      expect(rejected(await auth.authenticate(await dpopRequest(token, client))).status).toBe(503);
+    }
+    const storeWarnings = logger.warn.mock.calls.filter(([, message]) => String(message).includes('shared store'));
+    expect(storeWarnings).toHaveLength(1);
+    expect(storeWarnings[0]![1]).toContain('DPoP requests are answered 503');
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(token);
+    down = false;
+    authenticated(await auth.authenticate(await dpopRequest(token, client)));
+    expect(logger.info).toHaveBeenCalledWith({}, 'shared store available again: DPoP proofs are checked again');
   });
 });
 

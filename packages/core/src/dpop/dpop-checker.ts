@@ -16,6 +16,7 @@ import type { WwwAuthenticateParams } from '../challenge/www-authenticate.js';
 import type { WardenConfig } from '../config/config-schema.js';
 import { isLoopbackResource, resourceUrlForHost } from '../config/loopback-resource.js';
 import { isAuthError } from '../errors/auth-error.js';
+import type { Logger } from '../logging/logger.js';
 import type { SharedStore } from '../store/shared-store.js';
 import { buildDpopChallenges } from './dpop-challenge.js';
 import {
@@ -28,6 +29,9 @@ import {
 import { createDpopNonces, type DpopNonces } from './dpop-nonces.js';
 import { createDpopProofVerifier, type VerifiedDpopProof } from './dpop-proof.js';
 import { rememberProof } from './dpop-replay.js';
+
+/** A failing store is reported once per window: incidents, not requests (as for introspection answers). */
+const WARN_INTERVAL_MS = 30_000;
 
 /** The DPoP checks of one authenticator. */
 export interface DpopChecker {
@@ -42,7 +46,9 @@ export interface DpopChecker {
 }
 
 /**
- * Builds the DPoP checks from the configuration and the store shared by every instance.
+ * Builds the DPoP checks from the configuration and the store shared by every instance. With a
+ * `logger`, a store that fails is reported at warn level once per incident (and its recovery at
+ * info level), never per request: each request it fails is answered 503 (docs/scaling.md).
  *
  * @example
  * ```ts
@@ -51,7 +57,7 @@ export interface DpopChecker {
  * await dpop.confirm(proof, await verifyToken(token));
  * ```
  */
-export function createDpopChecker(config: WardenConfig, store: SharedStore): DpopChecker {
+export function createDpopChecker(config: WardenConfig, store: SharedStore, logger?: Logger): DpopChecker {
   const windowSeconds = config.dpopIatWindow;
   const algorithms = Object.freeze([...config.dpopAlgorithms]);
   const verifyProof = createDpopProofVerifier({ algorithms, iatWindowSeconds: windowSeconds });
@@ -71,14 +77,35 @@ export function createDpopChecker(config: WardenConfig, store: SharedStore): Dpo
     return `${origin}${path}`;
   }
 
+  let lastWarnAt = Number.NEGATIVE_INFINITY;
+  let failing = false;
+
+  function storeFailed(error: unknown): void {
+    failing = true;
+    const now = Date.now();
+    if (now - lastWarnAt < WARN_INTERVAL_MS) return;
+    lastWarnAt = now;
+    logger?.warn(
+      { cause: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+      'shared store unavailable: DPoP requests are answered 503 until it is back (a proof is never accepted without the replay check)',
+    );
+  }
+
   /** Store failures fail closed (RFC 9449 §11.1): a 503, never a pass. */
   async function fromStore<T>(work: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await work();
+      result = await work();
     } catch (error) {
       if (isAuthError(error)) throw error;
+      storeFailed(error);
       throw dpopStoreUnavailable(error);
     }
+    if (failing) {
+      failing = false;
+      logger?.info({}, 'shared store available again: DPoP proofs are checked again');
+    }
+    return result;
   }
 
   return {
