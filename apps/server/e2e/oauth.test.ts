@@ -44,8 +44,10 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(res.status).toBe(401);
+    // Bearer first, then DPoP with its algorithms (RFC 9449 §7.1), both naming the metadata.
+    const prmUrl = `http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`;
     expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+      `Bearer resource_metadata="${prmUrl}", scope="mcp:tools", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${prmUrl}", scope="mcp:tools"`,
     );
     const prm = await (await fetch(`http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`)).json();
     expect(prm).toMatchObject({ resource: mcpUrl, authorization_servers: [issuer] });
@@ -120,8 +122,9 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
 
     const narrow = await post(await clientCredentialsToken(issuer, mcpUrl, 'mcp:tools'));
     expect(narrow.status).toBe(403);
+    const prmUrl = `http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`;
     expect(narrow.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="The access token does not grant the scope this operation requires"`,
+      `Bearer resource_metadata="${prmUrl}", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="The access token does not grant the scope this operation requires", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${prmUrl}", scope="mcp:tools mcp:admin"`,
     );
     expect((await narrow.json()).error).toBe('insufficient_scope');
 

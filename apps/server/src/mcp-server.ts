@@ -22,6 +22,8 @@ export interface CallerIdentity {
   scopes: string[];
   issuer: string | null;
   expiresAt: number | null;
+  /** The key a DPoP-bound token is bound to (`cnf.jkt`, RFC 9449 §6); null for an unbound token. */
+  dpopJkt: string | null;
 }
 
 /** Facts `admin_info` reports about the running server. */
@@ -42,6 +44,7 @@ function callerIdentity(authInfo: AuthInfo | undefined): CallerIdentity {
     scopes: authInfo?.scopes ?? [],
     issuer: text(extra.issuer),
     expiresAt: authInfo?.expiresAt ?? null,
+    dpopJkt: text((extra.cnf as { jkt?: unknown } | undefined)?.jkt),
   };
 }
 
@@ -62,7 +65,8 @@ export function createReferenceMcpServer(facts: ServerFacts): McpServer {
     'whoami',
     {
       title: 'Who am I',
-      description: 'Shows the identity this server received for the caller: method, subject, client, scopes, issuer.',
+      description:
+        'Shows the identity this server received for the caller: method, subject, client, scopes, issuer, and the DPoP key its token is bound to.',
       inputSchema: z.object({}),
       annotations: { readOnlyHint: true },
     },
