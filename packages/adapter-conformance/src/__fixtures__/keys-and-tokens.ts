@@ -156,6 +156,8 @@ export async function createFixtures(): Promise<Fixtures> {
         password,
         basicAuthorization(user, password).slice('Basic '.length),
       ]),
+      // The DPoP private keys: one case sends a proof whose header carries the private key.
+      ...[client, thief].map(({ privateJwk }) => String(privateJwk.d)),
     ],
   };
 }
