@@ -7,7 +7,7 @@ import { FRAMEWORKS, type Framework } from './servers/server-config.js';
 import { BENCH_ALGORITHMS, type BenchAlgorithm } from './tokens.js';
 
 /** Sections of a run. */
-export const SECTIONS = ['http', 'micro', 'cold-start', 'memory'] as const;
+export const SECTIONS = ['http', 'micro', 'dpop', 'cold-start', 'memory'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Everything a run can be told. */
@@ -27,6 +27,9 @@ export interface BenchOptions {
   microTokens: number;
   microRounds: number;
   microConcurrency: number;
+  /** DPoP micro benchmark: requests per pass, and rounds. */
+  dpopRequests: number;
+  dpopRounds: number;
   coldStartRequests: number;
   /** Unknown-`kid` cool-down given to the cold-start servers; undefined keeps the default (30 s). */
   coldStartCooldownMs?: number;
@@ -60,6 +63,8 @@ export function defaultOptions(mode: 'full' | 'quick', log: (line: string) => vo
     microTokens: quick ? 300 : 3000,
     microRounds: quick ? 1 : 11,
     microConcurrency: 32,
+    dpopRequests: quick ? 200 : 1000,
+    dpopRounds: quick ? 1 : 7,
     coldStartRequests: 1000,
     ...(quick ? { coldStartCooldownMs: 1000 } : {}),
     memoryRequests: quick ? 20_000 : 1_000_000,

@@ -8,6 +8,7 @@ import type { ColdStartResult } from './cold-start.js';
 import type { ProfileDelta, ProfileSummary } from './cpu-profile.js';
 import type { MachineDescription } from './machine.js';
 import type { MemoryResult } from './memory-growth.js';
+import type { DpopMicroResult } from './micro/dpop-micro-config.js';
 import type { MicroResult } from './micro/micro-config.js';
 import type { Framework } from './servers/server-config.js';
 import type { VariantSample } from './variant-run.js';
@@ -95,6 +96,8 @@ export interface BenchReport {
   note?: string;
   variants: VariantReport[];
   micro: MicroResult[];
+  /** What a DPoP proof adds per request (absent in reports written before the section existed). */
+  dpop?: DpopMicroResult[];
   coldStart: ColdStartResult[];
   memory: MemoryResult[];
   targets: TargetResult[];

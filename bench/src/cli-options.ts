@@ -30,7 +30,7 @@ export const USAGE = `Usage: pnpm bench [--quick] [options]
   --only <regex>          HTTP variant ids to run, e.g. "^hono/" or "rs256-repeated"
   --frameworks <list>     express,fastify,hono
   --algorithms <list>     RS256,ES256,EdDSA
-  --skip <list>           sections to skip: http,micro,cold-start,memory
+  --skip <list>           sections to skip: http,micro,dpop,cold-start,memory
   --rounds <n>            rounds of every HTTP variant
   --duration <seconds>    measured seconds per HTTP run
   --connections <n>       autocannon connections

@@ -1,4 +1,4 @@
-// Issue 7: the suite runs the harness once, in quick mode on a subset of the variants, so the
+// The suite runs the harness once, in quick mode on a subset of the variants, so the
 // benchmark keeps working. It checks the shape of the results only: no speed assertions.
 import { expect, it } from 'vitest';
 import { defaultOptions } from './bench-options.js';
@@ -6,9 +6,9 @@ import { runBenchmark } from './harness.js';
 import { renderResults } from './results-markdown.js';
 
 const SUBSET =
-  /^hono\/(bare|api-key|rs256-repeated|rs256-repeated-no-cors|rs256-distinct|missing|hono-jwk-repeated)$|^mcp-hono\//;
+  /^hono\/(bare|api-key|rs256-repeated|rs256-repeated-no-cors|dpop-repeated|rs256-distinct|missing|hono-jwk-repeated)$|^mcp-hono\//;
 
-it('runs every selected variant, the micro benchmark, cold start and memory, and renders RESULTS.md', {
+it('runs every selected variant, the micro benchmarks, cold start and memory, and renders RESULTS.md', {
   timeout: 240_000,
 }, async () => {
   const lines: string[] = [];
@@ -29,6 +29,7 @@ it('runs every selected variant, the micro benchmark, cold start and memory, and
     [
       'hono/api-key',
       'hono/bare',
+      'hono/dpop-repeated',
       'hono/hono-jwk-repeated',
       'hono/missing',
       'hono/rs256-distinct',
@@ -59,6 +60,14 @@ it('runs every selected variant, the micro benchmark, cold start and memory, and
     expect(Number.isFinite(figure) && figure > 0).toBe(true);
   }
 
+  expect(report.dpop?.map((d) => d.alg)).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
+  for (const d of report.dpop ?? []) {
+    for (const figure of [d.bearerCpuUs, d.dpopCpuUs, d.joseCpuUs, d.dpopPerSecond]) {
+      expect(Number.isFinite(figure) && figure > 0, `${d.alg}: ${figure}`).toBe(true);
+    }
+    expect(Number.isFinite(d.addedCpuUs)).toBe(true);
+  }
+
   expect(report.coldStart.map((c) => `${c.framework}/${c.scenario}`)).toEqual(['hono/cold', 'hono/rotation']);
   for (const cold of report.coldStart) {
     const answered = Object.values(cold.statuses).reduce((sum, n) => sum + n, 0);
@@ -83,10 +92,14 @@ it('runs every selected variant, the micro benchmark, cold start and memory, and
     '## Targets',
     '## HTTP throughput',
     '## Verification pipeline',
+    '## DPoP: what a proof costs per request',
     '## Cold start',
     '## Memory',
   ]) {
     expect(markdown).toContain(heading);
   }
   expect(markdown).toContain('| JWT RS256, one repeated token | mcp-warden |');
+  expect(markdown).toContain(
+    '| DPoP: one repeated RS256 token bound to a key, a fresh ES256 proof per request | mcp-warden |',
+  );
 });

@@ -9,12 +9,14 @@
 import { type BenchOptions, TOKEN_CACHE_ENTRIES } from './bench-options.js';
 import type { BenchReport, RunSettingsReport } from './bench-report.js';
 import { runColdStart } from './cold-start.js';
+import { createDpopClientKey, PROOF_ALGORITHMS, signProofPool } from './dpop-proofs.js';
 import { runHttpRounds } from './http-rounds.js';
 import { startJwksServer } from './jwks-server.js';
 import { currentLoad, describeMachine } from './machine.js';
 import { type MemoryResult, runMemoryGrowth } from './memory-growth.js';
+import type { DpopMicroConfig, DpopMicroResult } from './micro/dpop-micro-config.js';
 import type { MicroResult } from './micro/micro-config.js';
-import { runMicroBenchmark } from './micro-run.js';
+import { runDpopMicroBenchmark, runMicroBenchmark } from './micro-run.js';
 import { profileMisses } from './miss-profiles.js';
 import { evaluateTargets } from './targets.js';
 import {
@@ -62,10 +64,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         log(`signed ${poolSize} distinct ${alg} tokens in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       }
     }
+    const dpopKey = await createDpopClientKey();
     const tokens: TokenSource = {
       repeated: await signAccessToken(keys.byAlg.RS256, { issuer: jwks.issuer }),
       pools,
       cacheEntries: TOKEN_CACHE_ENTRIES,
+      dpop: { token: await signAccessToken(keys.byAlg.RS256, { issuer: jwks.issuer, jkt: dpopKey.jkt }), key: dpopKey },
     };
 
     const variants = options.sections.includes('http') ? await runHttpRounds(options, context, tokens, failures) : [];
@@ -89,6 +93,16 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         micro = await runMicroBenchmark(microInput());
       } catch (error) {
         failures.push(`micro benchmark: ${(error as Error).message}`);
+      }
+    }
+
+    let dpop: DpopMicroResult[] = [];
+    if (options.sections.includes('dpop')) {
+      log('DPoP micro benchmark: a fresh proof per request next to the repeated Bearer token');
+      try {
+        dpop = await runDpopMicroBenchmark(await dpopMicroInput(options, jwks.issuer, context, keys, tokens.repeated));
+      } catch (error) {
+        failures.push(`DPoP micro benchmark: ${(error as Error).message}`);
       }
     }
 
@@ -141,6 +155,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       ...(options.note === undefined ? {} : { note: options.note }),
       variants,
       micro,
+      dpop,
       coldStart,
       memory,
       targets,
@@ -150,6 +165,38 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   } finally {
     await jwks.close();
   }
+}
+
+/** For every proof algorithm: a client key, a token bound to it, and proofs for every request of the section. */
+async function dpopMicroInput(
+  options: BenchOptions,
+  issuer: string,
+  context: VariantContext,
+  keys: Keys,
+  bearerToken: string,
+): Promise<Omit<DpopMicroConfig, 'resultFile'>> {
+  const proofs: DpopMicroConfig['proofs'] = [];
+  for (const alg of PROOF_ALGORITHMS) {
+    const key = await createDpopClientKey(alg);
+    const token = await signAccessToken(keys.byAlg.RS256, { issuer, jkt: key.jkt });
+    const t = performance.now();
+    const pool = await signProofPool(
+      key,
+      { htm: 'POST', htu: AUDIENCE, accessToken: token },
+      options.dpopRounds * options.dpopRequests + 1,
+    );
+    options.log(`signed ${pool.length} ${alg} DPoP proofs in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    proofs.push({ alg, token, proofs: pool });
+  }
+  return {
+    issuer,
+    audience: AUDIENCE,
+    jwksUri: context.jwksUri,
+    bearerToken,
+    rounds: options.dpopRounds,
+    requests: options.dpopRequests,
+    proofs,
+  };
 }
 
 function settingsOf(options: BenchOptions, poolSize: number): RunSettingsReport {

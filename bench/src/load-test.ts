@@ -15,8 +15,11 @@ export interface LoadSpec {
   headers: Record<string, string>;
   method?: 'GET' | 'POST';
   body?: string;
-  /** A fresh `Authorization` value for every request (distinct tokens); otherwise `headers` as is. */
-  nextAuthorization?: () => string;
+  /**
+   * Headers that change on every request (distinct tokens' `Authorization`, DPoP proofs), set on
+   * top of `headers`.
+   */
+  nextHeaders?: () => Record<string, string>;
   connections: number;
   durationSeconds: number;
   /** Stop after this many responses (the distinct-token pool must not wrap into cache hits). */
@@ -44,7 +47,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadSample> {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   const unexpected: Record<string, number> = {};
-  const next = spec.nextAuthorization;
+  const next = spec.nextHeaders;
   const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -61,7 +64,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadSample> {
           requests: [
             {
               setupRequest(req) {
-                req.headers.authorization = next();
+                Object.assign(req.headers, next());
                 return req;
               },
             },

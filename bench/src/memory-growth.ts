@@ -46,7 +46,7 @@ export async function runMemoryGrowth(
     const load = {
       url,
       headers: {},
-      nextAuthorization,
+      nextHeaders: () => ({ authorization: nextAuthorization() }),
       connections: options.connections,
       durationSeconds: 0,
       expectedStatus: 401,

@@ -38,6 +38,8 @@ export interface TokenOptions {
   typ?: string;
   /** Lifetime in seconds (default two hours: longer than any run). */
   lifetimeSeconds?: number;
+  /** Binds the token to a DPoP key: its RFC 7638 thumbprint (`cnf.jkt`, RFC 9449 §6.1). */
+  jkt?: string;
 }
 
 /** A signed access token for {@link AUDIENCE}. */
@@ -47,6 +49,7 @@ export function signAccessToken(key: SigningKey, options: TokenOptions): Promise
     client_id: 'bench-client',
     scope: 'mcp:tools',
     ...(options.jti === undefined ? {} : { jti: options.jti }),
+    ...(options.jkt === undefined ? {} : { cnf: { jkt: options.jkt } }),
   })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: options.typ ?? 'at+jwt' })
     .setIssuer(options.issuer)

@@ -6,6 +6,7 @@
  */
 
 import { APPS_SERVER_MAIN, assertBuilt, builtScript } from './bench-paths.js';
+import { type DpopClientKey, signProofPool } from './dpop-proofs.js';
 import { type LoadSample, type LoadSpec, runLoad } from './load-test.js';
 import { freePort, type RunningServer, startServerProcess } from './server-process.js';
 import { SERVER_CONFIG_ENV, type ServerConfig } from './servers/server-config.js';
@@ -20,6 +21,8 @@ export interface TokenSource {
   pools: Partial<Record<BenchAlgorithm, string[]>>;
   /** The verified-token cache size of the servers; pools no larger than it must not wrap. */
   cacheEntries: number;
+  /** The repeated RS256 token bound to `key` (`cnf.jkt`), for the DPoP variants. */
+  dpop: { token: string; key: DpopClientKey };
 }
 
 /** How long and how hard. */
@@ -81,13 +84,20 @@ async function startFor(variant: Variant, context: VariantContext, settings: Run
   });
 }
 
+/**
+ * Proofs for a DPoP run: more than a run can use at the throughput DPoP reaches here, made just
+ * before it so their `iat` is fresh; each request takes the next one, so none is ever replayed.
+ */
+const DPOP_PROOFS_PER_SECOND = 12_000;
+
 /** Headers, body and the per-request credential of a variant. */
 function requestShape(
   variant: Variant,
   tokens: TokenSource,
+  proofs: readonly string[] | undefined,
 ): Omit<LoadSpec, 'url' | 'connections' | 'durationSeconds'> {
   const headers: Record<string, string> = {};
-  let nextAuthorization: (() => string) | undefined;
+  let nextHeaders: (() => Record<string, string>) | undefined;
   let maxRequests: number | undefined;
   const credential = variant.credential;
   if (credential.kind === 'api-key') headers['x-api-key'] = BENCH_API_KEY;
@@ -100,10 +110,17 @@ function requestShape(
     const pool = tokens.pools[credential.alg];
     if (pool === undefined || pool.length === 0) throw new Error(`no ${credential.alg} token pool`);
     let index = 0;
-    nextAuthorization = () => `Bearer ${pool[index++ % pool.length]}`;
+    nextHeaders = () => ({ authorization: `Bearer ${pool[index++ % pool.length]}` });
     // A pool larger than the cache can cycle: a FIFO cache of N entries never holds a token again
     // N+1 insertions later. A smaller pool must not wrap at all.
     if (pool.length <= tokens.cacheEntries) maxRequests = pool.length;
+  }
+  if (credential.kind === 'dpop') {
+    if (proofs === undefined) throw new Error('no DPoP proofs');
+    headers.authorization = `DPoP ${tokens.dpop.token}`;
+    let index = 0;
+    nextHeaders = () => ({ dpop: proofs[index++]! });
+    maxRequests = proofs.length;
   }
   if (variant.mcp) {
     headers['content-type'] = 'application/json';
@@ -113,15 +130,14 @@ function requestShape(
     headers,
     expectedStatus: variant.expectedStatus,
     ...(variant.mcp ? { method: 'POST' as const, body: WHOAMI_CALL } : {}),
-    ...(nextAuthorization === undefined ? {} : { nextAuthorization }),
+    ...(nextHeaders === undefined ? {} : { nextHeaders }),
     ...(maxRequests === undefined ? {} : { maxRequests }),
   };
 }
 
 /** One request, checked, before any load: a variant answering wrongly fails loudly. */
 async function checkAnswer(url: string, shape: ReturnType<typeof requestShape>): Promise<number> {
-  const headers = { ...shape.headers };
-  if (shape.nextAuthorization) headers.authorization = shape.nextAuthorization();
+  const headers = { ...shape.headers, ...shape.nextHeaders?.() };
   const response = await fetch(url, {
     method: shape.method ?? 'GET',
     headers,
@@ -141,10 +157,18 @@ export async function runVariantOnce(
   tokens: TokenSource,
   settings: RunSettings,
 ): Promise<VariantSample> {
+  const proofs =
+    variant.credential.kind === 'dpop'
+      ? await signProofPool(
+          tokens.dpop.key,
+          { htm: 'GET', htu: AUDIENCE, accessToken: tokens.dpop.token },
+          Math.ceil(DPOP_PROOFS_PER_SECOND * (settings.warmupSeconds + settings.durationSeconds)) + 1,
+        )
+      : undefined;
   const server = await startFor(variant, context, settings);
   try {
     const url = `${server.origin}/mcp`;
-    const shape = requestShape(variant, tokens);
+    const shape = requestShape(variant, tokens, proofs);
     let used = await checkAnswer(url, shape);
     const budget = (n: number | undefined) => (n === undefined ? undefined : Math.max(1, n - used));
     if (settings.warmupSeconds > 0) {

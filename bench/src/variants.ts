@@ -23,7 +23,9 @@ export interface VariantContext {
 export type Credential =
   | { kind: 'none' }
   | { kind: 'api-key' }
-  | { kind: 'token'; alg: BenchAlgorithm; distinct: boolean };
+  | { kind: 'token'; alg: BenchAlgorithm; distinct: boolean }
+  /** The repeated RS256 token, bound to a DPoP key, with a fresh ES256 proof on every request (RFC 9449). */
+  | { kind: 'dpop' };
 
 /** How the server under test is started. */
 export type ServerTarget =
@@ -42,6 +44,8 @@ export type Scenario =
   | 'es256-distinct'
   | 'eddsa-distinct'
   | 'missing'
+  | 'dpop-repeated'
+  | 'dpop-repeated-no-cors'
   | 'mcp-no-auth'
   | 'mcp-rs256-repeated';
 
@@ -76,6 +80,9 @@ export const SCENARIO_LABELS: Record<Scenario, string> = {
   'es256-distinct': 'JWT ES256, distinct tokens',
   'eddsa-distinct': 'JWT EdDSA, distinct tokens',
   missing: 'no credentials (401)',
+  'dpop-repeated': 'DPoP: one repeated RS256 token bound to a key, a fresh ES256 proof per request',
+  'dpop-repeated-no-cors':
+    'DPoP: one repeated RS256 token bound to a key, a fresh ES256 proof per request, `cors: false`',
   'mcp-no-auth': 'MCP tools/call whoami, auth disabled',
   'mcp-rs256-repeated': 'MCP tools/call whoami, JWT RS256 repeated',
 };
@@ -240,6 +247,22 @@ function frameworkVariants(framework: Framework): Variant[] {
     },
     {
       ...base,
+      id: `${framework}/dpop-repeated`,
+      library: 'mcp-warden',
+      scenario: 'dpop-repeated',
+      credential: { kind: 'dpop' },
+      target: { kind: 'bench', guard: warden('RS256') },
+    },
+    {
+      ...base,
+      id: `${framework}/dpop-repeated-no-cors`,
+      library: 'mcp-warden',
+      scenario: 'dpop-repeated-no-cors',
+      credential: { kind: 'dpop' },
+      target: { kind: 'bench', guard: warden('RS256', false) },
+    },
+    {
+      ...base,
       id: `${framework}/missing`,
       library: 'mcp-warden',
       scenario: 'missing',
@@ -255,6 +278,8 @@ function frameworkVariants(framework: Framework): Variant[] {
     'rs256-repeated',
     'reference',
     'rs256-repeated-no-cors',
+    'dpop-repeated',
+    'dpop-repeated-no-cors',
     'api-key',
     'missing',
     'rs256-distinct',

@@ -183,11 +183,12 @@ describe.each(FRAMEWORKS)('OAuth and HTTP Basic side by side on %s', (framework)
     issuer = match[1]!;
   });
 
-  it('the 401 offers Bearer (with resource_metadata and scope) first and Basic beside it', async () => {
+  it('the 401 offers Bearer (with resource_metadata and scope) first, then DPoP, then Basic', async () => {
     const res = await curlWhoami(`http://localhost:${server.port}/mcp`);
     expect(res.status).toBe(401);
+    const prmUrl = `http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`;
     expect(res.headers['www-authenticate']).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools", Basic realm="http://localhost:${server.port}/mcp", charset="UTF-8"`,
+      `Bearer resource_metadata="${prmUrl}", scope="mcp:tools", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${prmUrl}", scope="mcp:tools", Basic realm="http://localhost:${server.port}/mcp", charset="UTF-8"`,
     );
   });
 

@@ -119,8 +119,9 @@ describe.each(FRAMEWORKS)('a web MCP client on another origin, server on %s', (f
       const outcome = await inPage('anonymousCall', mcpUrl, wire);
       expect(outcome.error, browserSaid()).toBeUndefined();
       expect(outcome.status).toBe(401);
+      const prmUrl = `http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`;
       expect(outcome.wwwAuthenticate).toBe(
-        `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+        `Bearer resource_metadata="${prmUrl}", scope="mcp:tools", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${prmUrl}", scope="mcp:tools"`,
       );
       expect(outcome.body).toMatchObject({ error: 'invalid_token' });
     });

@@ -8,69 +8,13 @@ import { completeAuthorization } from '@mcp-warden/dev-issuer';
 import {
   Client,
   ClientCredentialsProvider,
-  type OAuthClientInformationMixed,
-  type OAuthClientMetadata,
-  type OAuthClientProvider,
-  type OAuthDiscoveryState,
-  type OAuthTokens,
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentialsToken, issuerFromBanner, registerClientCredentialsClient } from './embedded-issuer.js';
+import { REDIRECT_URL, TestOAuthClient } from './oauth-test-client.js';
 import { FRAMEWORKS, type ServerProcess, startServerProcess, toolsCall } from './server-process.js';
-
-const REDIRECT_URL = 'http://127.0.0.1:9/oauth/callback';
-
-/** An interactive OAuth client as an app would write it, minus the browser: the test plays the user. */
-class TestOAuthClient implements OAuthClientProvider {
-  authorizationUrl: URL | undefined;
-  #client: OAuthClientInformationMixed | undefined;
-  #tokens: OAuthTokens | undefined;
-  #verifier = '';
-  #discovery: OAuthDiscoveryState | undefined;
-
-  get redirectUrl() {
-    return REDIRECT_URL;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'mcp-warden e2e',
-      redirect_uris: [REDIRECT_URL],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.#client;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.#client = info;
-  }
-  tokens() {
-    return this.#tokens;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.#tokens = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.#verifier = verifier;
-  }
-  codeVerifier() {
-    return this.#verifier;
-  }
-  // SEP-2352: the client binds the callback to the authorization server it discovered.
-  saveDiscoveryState(state: OAuthDiscoveryState) {
-    this.#discovery = state;
-  }
-  discoveryState() {
-    return this.#discovery;
-  }
-}
 
 function textOf(result: unknown): string {
   return (result as { content: { type: string; text: string }[] }).content[0]!.text;
@@ -100,8 +44,10 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(res.status).toBe(401);
+    // Bearer first, then DPoP with its algorithms (RFC 9449 §7.1), both naming the metadata.
+    const prmUrl = `http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`;
     expect(res.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+      `Bearer resource_metadata="${prmUrl}", scope="mcp:tools", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${prmUrl}", scope="mcp:tools"`,
     );
     const prm = await (await fetch(`http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`)).json();
     expect(prm).toMatchObject({ resource: mcpUrl, authorization_servers: [issuer] });
@@ -176,8 +122,9 @@ describe.each(FRAMEWORKS)('zero-config server with the embedded issuer on %s', (
 
     const narrow = await post(await clientCredentialsToken(issuer, mcpUrl, 'mcp:tools'));
     expect(narrow.status).toBe(403);
+    const prmUrl = `http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp`;
     expect(narrow.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="http://localhost:${server.port}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="The access token does not grant the scope this operation requires"`,
+      `Bearer resource_metadata="${prmUrl}", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="The access token does not grant the scope this operation requires", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${prmUrl}", scope="mcp:tools mcp:admin"`,
     );
     expect((await narrow.json()).error).toBe('insufficient_scope');
 

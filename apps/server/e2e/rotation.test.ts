@@ -1,4 +1,4 @@
-// Issue 6, test 5: the authorization server rotates its signing key; tokens signed with the new
+// Key rotation: the authorization server rotates its signing key; tokens signed with the new
 // key are accepted after one JWKS refresh (docs/requirements.md, "Signing keys"), with no restart, on every framework.
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { decodeProtectedHeader } from 'jose';

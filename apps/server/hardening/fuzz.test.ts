@@ -1,4 +1,4 @@
-// Issue 8, "Fuzzing": fast-check generates credential headers (arbitrary bytes, token68 strings,
+// Fuzzing (docs/security.md): fast-check generates credential headers (arbitrary bytes, token68 strings,
 // JWT-shaped tokens with hostile headers and claims, mutations of a valid token and a valid API
 // key, mutations of valid HTTP Basic credentials and base64 of arbitrary bytes, other schemes,
 // repeated headers) and sends each, byte for byte, to the real server on each

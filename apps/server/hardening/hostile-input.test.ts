@@ -1,4 +1,4 @@
-// Issue 8, "Hostile input": every named attack against the real server process on every framework.
+// Hostile input (docs/security.md): every named attack against the real server process on every framework.
 // Expected of each: a 400/401 (431 for a header Node will not read) with a JSON error, answered
 // without waiting on any timeout, nothing accepted, and (checked at the end of the file) nothing
 // written to the logs in clear. MCP authorization, "Token Handling"; RFC 8707 §2; RFC 8725 §3.1; RFC 7519 §4.1.4; docs/requirements.md, "Signing keys"; docs/security.md.

@@ -1,6 +1,6 @@
-// Issue 8, "Load" (and the fault "provider down in the middle of a load run"): mixed traffic at 100
+// Load (docs/security.md; and the fault "provider down in the middle of a load run"): mixed traffic at 100
 // concurrent connections against the real server on each framework. `pnpm test` runs 5 s per run;
-// `pnpm --filter @mcp-warden/server test:hardening` runs the issue's 60 s and records the figures
+// `pnpm --filter @mcp-warden/server test:hardening` runs the full 60 s and records the figures
 // (docs/security.md). Nothing here asserts a speed: only that nothing valid was refused or lost,
 // nothing invalid accepted, no 5xx, and the server's memory stayed under a ceiling.
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 8, "Faults": the identity provider (discovery, JWKS, introspection) fails in every way the
+// Provider faults (docs/security.md): the identity provider (discovery, JWKS, introspection) fails in every way the
 // issue names while the real server runs on each framework. Core's defaults are what is tested:
 // a 5 s fetch budget, an unknown-kid refresh at most once per 30 s, a 5 s back-off after a failed
 // first fetch (docs/requirements.md, "Signing keys"; RFC 7662 §2.2). "Provider down in the middle of a load run" lives in load.test.ts, so

@@ -23,6 +23,8 @@ export interface CallerIdentity {
   scopes: string[];
   issuer: string | null;
   expiresAt: number | null;
+  /** The key a DPoP-bound token is bound to (`cnf.jkt`, RFC 9449 §6); null for an unbound token. */
+  dpopJkt: string | null;
   /** Who signed in at the upstream provider (tokens of the federating authorization server). */
   upstream: { idp: string; login: string | null; email: string | null; name: string | null } | null;
 }
@@ -51,6 +53,7 @@ function callerIdentity(authInfo: AuthInfo | undefined): CallerIdentity {
     scopes: authInfo?.scopes ?? [],
     issuer: text(extra.issuer),
     expiresAt: authInfo?.expiresAt ?? null,
+    dpopJkt: text((extra.cnf as { jkt?: unknown } | undefined)?.jkt),
     upstream: upstreamIdentity(extra.claims),
   };
 }
@@ -83,7 +86,8 @@ export function createReferenceMcpServer(facts: ServerFacts, deps: ReferenceTool
     'whoami',
     {
       title: 'Who am I',
-      description: 'Shows the identity this server received for the caller: method, subject, client, scopes, issuer.',
+      description:
+        'Shows the identity this server received for the caller: method, subject, client, scopes, issuer, and the DPoP key its token is bound to.',
       inputSchema: z.object({}),
       annotations: { readOnlyHint: true },
     },

@@ -12,25 +12,33 @@ import {
   BASIC_DIGEST_USER,
   BASIC_USER,
   basicAuthorization,
+  DPOP_ALGS,
+  dpopProof,
   type Fixtures,
   ISSUER,
+  type ProofOptions,
   RESOURCE_URL,
   SCOPES_SUPPORTED,
 } from './__fixtures__/keys-and-tokens.js';
-import type { CaseRequest } from './http-exchange.js';
+import type { CaseRequest, ObservedResponse } from './http-exchange.js';
 import { type ScenarioName, SMALL_BODY_LIMIT } from './scenarios.js';
 
 /** What a client must observe. Unset fields are not checked (the cross-adapter comparison still is). */
 export interface Expectation {
   status: number;
   /** On a 200 from a route: the `AuthInfo` the handler saw (partial match), `null` when anonymous. */
-  auth?: Record<string, unknown> | null;
+  auth?: Record<string, unknown> | null | ((fx: Fixtures) => Record<string, unknown>);
   /** On a rejection: the JSON body's `error`. */
   error?: string;
   /** On a rejection: the exact `error_description`, where docs/compatibility.md or docs/architecture.md promises one. */
   description?: string;
-  /** `WWW-Authenticate` parameters besides `resource_metadata` (always checked): `null` = absent. */
+  /**
+   * Parameters besides `resource_metadata` (always checked) of the challenge answering the request:
+   * the `DPoP` one when the request used that scheme, else the first. `null` = absent.
+   */
   challenge?: { error?: string | null; scope?: string | null };
+  /** The challenge schemes in order (default: the scenario's, `challengeSchemes` in scenarios.ts). */
+  schemes?: string[];
   /** Exact header values (`RegExp` to match, `null` = absent). Names lower-case. */
   headers?: Record<string, string | RegExp | null>;
   /** Header lists (comma-separated) that must contain these entries, case-insensitively. */
@@ -48,7 +56,14 @@ export interface ConformanceCase {
   /** docs/architecture.md table rows (`table: ...`) and docs/requirements.md sections (`challenges`). */
   covers: string[];
   scenario: ScenarioName;
-  request: (fx: Fixtures) => CaseRequest;
+  /**
+   * The request whose answer is checked. `send` delivers earlier requests to the same application
+   * first, for cases about a sequence (a replayed proof, a nonce obtained from a challenge).
+   */
+  request: (
+    fx: Fixtures,
+    send: (request: CaseRequest) => Promise<ObservedResponse>,
+  ) => CaseRequest | Promise<CaseRequest>;
   expect: Expectation;
 }
 
@@ -72,6 +87,7 @@ const PRM_DOCUMENT = {
   authorization_servers: [ISSUER],
   bearer_methods_supported: ['header'],
   scopes_supported: SCOPES_SUPPORTED,
+  dpop_signing_alg_values_supported: DPOP_ALGS.split(' '),
 };
 /** Every request header of every MCP revision (2025-03-26 to 2026-07-28) and credential kind. */
 const MCP_REQUEST_HEADERS = [
@@ -116,6 +132,25 @@ const ADA = basicAuth(BASIC_USER.user, BASIC_USER.password);
 /** A Basic user carries every configured scope, as an API key does. */
 const ADA_CALLER = { clientId: 'ada', scopes: SCOPES_SUPPORTED, extra: { method: 'basic', subject: 'ada' } };
 const MALFORMED_BASIC = 'The Authorization header must be "Basic <base64 of user-id:password>" (RFC 7617)';
+
+/** `Authorization: DPoP <token>` and a fresh proof by the client's key (RFC 9449 §7.1). */
+async function withProof(
+  fx: Fixtures,
+  proof: Partial<ProofOptions> & { key?: 'client' | 'thief' } = {},
+  path = '/mcp',
+  token = fx.tokens.dpopBound,
+): Promise<CaseRequest> {
+  const key = fx.dpop[proof.key ?? 'client'];
+  const header = await dpopProof(key, { token, path: path.split('?')[0], ...proof });
+  return post(path, [
+    ['Authorization', `DPoP ${token}`],
+    ['DPoP', header],
+  ]);
+}
+const DPOP_CALLER = (fx: Fixtures) => ({
+  clientId: 'client-dpop',
+  extra: { method: 'jwt', cnf: { jkt: fx.dpop.client.jkt } },
+});
 
 export const CASES: ConformanceCase[] = [
   // ---- docs/architecture.md: MCP_AUTH_ENABLED=false -------------------------------------------------------
@@ -358,7 +393,7 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 200, auth: ADA_CALLER },
   },
   {
-    name: 'Basic: no credentials get 401 with Bearer first and Basic realm beside it',
+    name: 'Basic: no credentials get 401 with Bearer first, then DPoP, then the Basic realm',
     covers: ['HTTP Basic', 'table: auth required, no credentials', 'challenges'],
     scenario: 'basic',
     request: () => post('/mcp'),
@@ -459,7 +494,7 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 401, error: 'invalid_token', challenge: { error: 'invalid_token' } },
   },
   {
-    name: 'Basic: a JWT lacking a scope is 403 with the Bearer challenge alone',
+    name: 'Basic: a JWT lacking a scope is 403 without the Basic challenge',
     covers: ['HTTP Basic', 'insufficient scope'],
     scenario: 'basic',
     request: (fx) => post('/admin', [bearer(fx.tokens.deploy)]),
@@ -477,7 +512,7 @@ export const CASES: ConformanceCase[] = [
     expect: { status: 200, auth: API_KEY_CALLER },
   },
   {
-    name: 'Basic: a browser reads the 401 with both challenges (WWW-Authenticate exposed)',
+    name: 'Basic: a browser reads the 401 with every challenge (WWW-Authenticate exposed)',
     covers: ['HTTP Basic', 'browser clients'],
     scenario: 'basic',
     request: () => post('/mcp', [['Origin', ALLOWED_ORIGIN]]),
@@ -876,7 +911,8 @@ export const CASES: ConformanceCase[] = [
     covers: ['discovery endpoints', 'table: MCP_AUTH_ENABLED=false'],
     scenario: 'disabled',
     request: () => ({ method: 'GET', path: PRM_PATH }),
-    expect: { status: 200, json: PRM_DOCUMENT },
+    // No token is checked, so no DPoP proof either (RFC 9728 §2 lists what the resource accepts).
+    expect: { status: 200, json: { ...PRM_DOCUMENT, dpop_signing_alg_values_supported: undefined } },
   },
 
   // ---- one middleware for the whole application ------------------------------------------------
@@ -1045,5 +1081,235 @@ export const CASES: ConformanceCase[] = [
       raw: { body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":${'['.repeat(62)}${']'.repeat(62)}}}` },
     }),
     expect: { status: 200, auth: { clientId: 'api_key:1' } },
+  },
+  // ---- DPoP (RFC 9449 §7): sender-constrained tokens, the same on every adapter -------------------------------
+  {
+    name: 'DPoP: a bound token with a fresh proof reaches the handler, its binding in extra.cnf',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx),
+    expect: { status: 200, auth: DPOP_CALLER },
+  },
+  {
+    name: 'DPoP: the proof names the path without the query, as the adapter reports it',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, {}, '/mcp?session=abc&x=%2F'),
+    expect: { status: 200, auth: DPOP_CALLER },
+  },
+  {
+    name: 'DPoP: a GET (SSE stream) with a proof for GET',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: async (fx) => ({ ...(await withProof(fx, { htm: 'GET' })), method: 'GET', json: undefined }),
+    expect: { status: 200, auth: DPOP_CALLER },
+  },
+  {
+    name: 'DPoP: a request without credentials is offered DPoP with its algorithms beside Bearer',
+    covers: ['dpop', 'challenges'],
+    scenario: 'required',
+    request: () => post('/mcp'),
+    expect: { status: 401, schemes: ['Bearer', 'DPoP'], challenge: { error: null } },
+  },
+  {
+    name: 'DPoP: a stolen token used with another key is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, { key: 'thief' }),
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      challenge: { error: 'invalid_dpop_proof' },
+      description: 'The DPoP proof is not signed with the key the access token is bound to',
+    },
+  },
+  {
+    name: 'DPoP: a replayed proof is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: async (fx, send) => {
+      const request = await withProof(fx);
+      const first = await send(request);
+      if (first.status !== 200) throw new Error(`the first use of the proof got ${first.status}`);
+      return request;
+    },
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: 'The DPoP proof has already been used',
+    },
+  },
+  {
+    name: 'DPoP: a proof for another method (htm) is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, { htm: 'GET' }),
+    expect: { status: 401, error: 'invalid_dpop_proof' },
+  },
+  {
+    name: 'DPoP: a proof for another URL (htu) is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, { path: '/admin' }),
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: 'The DPoP proof htu does not match the request URL',
+    },
+  },
+  {
+    name: 'DPoP: a proof made ten minutes ago (iat) is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, { iat: Math.floor(Date.now() / 1000) - 600 }),
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: 'The DPoP proof is too old (iat)',
+    },
+  },
+  {
+    name: 'DPoP: a proof without ath is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, { token: null }),
+    expect: { status: 401, error: 'invalid_dpop_proof' },
+  },
+  {
+    name: 'DPoP: a proof carrying the private key is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, { header: { jwk: fx.dpop.client.privateJwk } }),
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: 'The DPoP proof jwk must be a public key',
+    },
+  },
+  {
+    name: 'DPoP: a proof with a symmetric alg is 401 invalid_dpop_proof',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) =>
+      withProof(fx, {
+        header: { alg: 'HS256' },
+        signWith: new TextEncoder().encode('a-shared-secret-that-is-at-least-32-bytes-long'),
+      }),
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: 'The DPoP proof alg is not allowed',
+    },
+  },
+  {
+    name: 'DPoP: two DPoP headers are refused, not first-wins',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: async (fx) => {
+      const request = await withProof(fx);
+      const second = await dpopProof(fx.dpop.client, { token: fx.tokens.dpopBound });
+      return { ...request, headers: [...(request.headers ?? []), ['DPoP', second]] };
+    },
+    expect: {
+      status: 401,
+      error: 'invalid_dpop_proof',
+      description: 'Exactly one DPoP proof is allowed',
+    },
+  },
+  {
+    name: 'DPoP: a bound token presented as Bearer is 401 invalid_token',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.dpopBound)]),
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      challenge: { error: 'invalid_token' },
+      description: 'The access token is bound to a DPoP key: present it with the DPoP scheme and a proof',
+    },
+  },
+  {
+    name: 'DPoP: an unbound token presented as DPoP is 401 invalid_token in the DPoP challenge',
+    covers: ['dpop'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, {}, '/mcp', fx.tokens.full),
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      challenge: { error: 'invalid_token' },
+      description: 'The access token is not bound to a DPoP key',
+    },
+  },
+  {
+    name: 'DPoP: a bound token lacking the route scope is 403 insufficient_scope in the DPoP challenge',
+    covers: ['dpop', 'insufficient scope'],
+    scenario: 'required',
+    request: (fx) => withProof(fx, {}, '/admin', fx.tokens.dpopBoundRead),
+    expect: {
+      status: 403,
+      error: 'insufficient_scope',
+      challenge: { error: 'insufficient_scope', scope: 'mcp:admin' },
+    },
+  },
+  {
+    name: 'DPoP required: a Bearer access token is 401 with the DPoP challenge alone',
+    covers: ['dpop'],
+    scenario: 'dpop-required',
+    request: (fx) => post('/mcp', [bearer(fx.tokens.full)]),
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      challenge: { error: 'invalid_token' },
+      description: 'This resource requires DPoP-bound access tokens',
+    },
+  },
+  {
+    name: 'DPoP required: a bound token with its proof passes',
+    covers: ['dpop'],
+    scenario: 'dpop-required',
+    request: (fx) => withProof(fx),
+    expect: { status: 200, auth: DPOP_CALLER },
+  },
+  {
+    name: 'DPoP required: an API key still passes',
+    covers: ['dpop', 'API key and JWT side by side'],
+    scenario: 'dpop-required',
+    request: () => post('/mcp', [apiKey(API_KEY)]),
+    expect: { status: 200, auth: API_KEY_CALLER },
+  },
+  {
+    name: 'DPoP required: the metadata says bound tokens are required (RFC 9728 §2)',
+    covers: ['dpop', 'discovery endpoints'],
+    scenario: 'dpop-required',
+    request: () => ({ method: 'GET', path: PRM_PATH }),
+    expect: { status: 200, json: { ...PRM_DOCUMENT, dpop_bound_access_tokens_required: true } },
+  },
+  {
+    name: 'DPoP nonces: a proof without a nonce is 401 use_dpop_nonce with DPoP-Nonce, exposed to scripts',
+    covers: ['dpop', 'browser clients'],
+    scenario: 'dpop-nonces',
+    request: async (fx) => {
+      const request = await withProof(fx);
+      return { ...request, headers: [...(request.headers ?? []), ['Origin', ALLOWED_ORIGIN]] };
+    },
+    expect: {
+      status: 401,
+      error: 'use_dpop_nonce',
+      challenge: { error: 'use_dpop_nonce' },
+      headers: { 'dpop-nonce': /^[A-Za-z0-9_-]{22}$/ },
+      headerLists: { 'access-control-expose-headers': ['DPoP-Nonce', 'WWW-Authenticate'] },
+    },
+  },
+  {
+    name: 'DPoP nonces: the proof carrying the nonce of the challenge passes',
+    covers: ['dpop'],
+    scenario: 'dpop-nonces',
+    request: async (fx, send) => {
+      const challenge = await send(await withProof(fx));
+      const nonce = challenge.headers['dpop-nonce'];
+      if (challenge.status !== 401 || nonce === undefined) throw new Error(`no nonce challenge: ${challenge.status}`);
+      return withProof(fx, { nonce });
+    },
+    expect: { status: 200, auth: DPOP_CALLER },
   },
 ];

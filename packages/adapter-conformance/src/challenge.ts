@@ -1,7 +1,7 @@
 /**
  * Reads the challenges of a `WWW-Authenticate` field (RFC 9110 §11.6.1: one or more, comma
- * separated; RFC 6750 §3 for Bearer, RFC 7617 §2 for Basic; quoted strings per RFC 9110 §5.6.4),
- * so cases can state what a client will find in it.
+ * separated; RFC 6750 §3 for Bearer, RFC 9449 §7.1 for DPoP, RFC 7617 §2 for Basic; quoted
+ * strings per RFC 9110 §5.6.4), so cases can state what a client will find in each challenge.
  *
  * @module
  */
@@ -12,11 +12,11 @@ export interface ParsedChallenge {
   params: Record<string, string>;
 }
 
-const SCHEME = /\s*([A-Za-z][A-Za-z0-9_.+-]*)(?:\s+|$)/y;
+const SCHEME = /\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)(?:\s+|$)/y;
 const PARAM = /\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/y;
 
 /**
- * Parses `Bearer a="x", b="y", Basic realm="z"` into its challenges, in order; throws on anything
+ * Parses `Bearer a="x", DPoP algs="y", Basic realm="z"` into its challenges, in order; throws on anything
  * else, which fails the case that sent it.
  */
 export function parseChallenges(header: string): ParsedChallenge[] {

@@ -3,17 +3,17 @@
  * adapters answered each case identically: a behaviour difference is a failing test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtures, RESOURCE_METADATA_URL, RESOURCE_URL } from './__fixtures__/keys-and-tokens.js';
+import { createFixtures, DPOP_ALGS, RESOURCE_METADATA_URL, RESOURCE_URL } from './__fixtures__/keys-and-tokens.js';
 import type { AdapterHarness, RunningApp } from './adapter-harness.js';
 import { CASES, type ConformanceCase } from './cases.js';
 import { parseChallenges } from './challenge.js';
 import { expressHarness } from './express-harness.js';
 import { fastifyHarness } from './fastify-harness.js';
 import { honoHarness } from './hono-harness.js';
-import { exchange, type ObservedResponse } from './http-exchange.js';
+import { type CaseRequest, exchange, type ObservedResponse } from './http-exchange.js';
 import {
-  BASIC_SCENARIOS,
   buildScenario,
+  challengeSchemes,
   type Environment,
   SCENARIOS,
   type ScenarioName,
@@ -69,7 +69,12 @@ function normalise(res: ObservedResponse): unknown {
   return { status: res.status, headers, body };
 }
 
-function check(testCase: ConformanceCase, res: ObservedResponse): void {
+/** A request header's value, by case-insensitive name. */
+function headerOf(request: CaseRequest, name: string): string | undefined {
+  return request.headers?.find(([header]) => header.toLowerCase() === name)?.[1];
+}
+
+function check(testCase: ConformanceCase, request: CaseRequest, res: ObservedResponse): void {
   const want = testCase.expect;
   const context = `${res.status} ${JSON.stringify(res.headers)} ${res.text}`;
   expect(res.status, context).toBe(want.status);
@@ -86,23 +91,32 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
   if (want.bodyRefusal) expect(res.headers['www-authenticate'], 'a body refusal carries no challenge').toBeUndefined();
   else if (res.status === 400 || res.status === 401 || res.status === 403) {
     // RFC 6750 §3, RFC 9728 §5.1: every challenge names the protected-resource metadata.
+    // Bearer first, then a DPoP challenge with its algorithms while DPoP is accepted (RFC 9449 §7.1),
+    // then Basic where Basic users are configured (RFC 7617 §2); the scheme the client used carries the error.
     const header = res.headers['www-authenticate'];
     expect(header, 'WWW-Authenticate').toBeDefined();
-    const [challenge, ...others] = parseChallenges(header ?? '');
-    // Bearer first: OAuth clients read the first challenge (RFC 9110 §11.6.1 allows several).
-    expect(challenge?.scheme.toLowerCase()).toBe('bearer');
-    expect(challenge?.params.resource_metadata).toBe(RESOURCE_METADATA_URL);
-    for (const [name, value] of Object.entries(want.challenge ?? {})) {
-      expect(challenge?.params[name], `challenge ${name}`).toBe(value ?? undefined);
+    const challenges = parseChallenges(header ?? '');
+    expect(
+      challenges.map((challenge) => challenge.scheme),
+      'challenge schemes',
+    ).toEqual(want.schemes ?? challengeSchemes(testCase.scenario, res.status));
+    for (const challenge of challenges) {
+      if (challenge.scheme === 'Basic') {
+        expect(challenge.params, 'Basic challenge').toEqual({ realm: RESOURCE_URL, charset: 'UTF-8' });
+        continue;
+      }
+      expect(challenge.params.resource_metadata, `${challenge.scheme} resource_metadata`).toBe(RESOURCE_METADATA_URL);
+      if (challenge.scheme === 'DPoP') expect(challenge.params.algs, 'DPoP algs').toBe(DPOP_ALGS);
     }
-    // RFC 7617 §2: with Basic users configured, a 400 or 401 offers Basic beside Bearer; never otherwise.
-    const basic = others.filter((other) => other.scheme.toLowerCase() === 'basic');
-    if (BASIC_SCENARIOS.has(testCase.scenario) && res.status !== 403) {
-      expect(basic, 'Basic challenge').toEqual([
-        { scheme: 'Basic', params: { realm: RESOURCE_URL, charset: 'UTF-8' } },
-      ]);
-    } else {
-      expect(basic, 'no Basic challenge').toEqual([]);
+    // At most one challenge carries the error, so a client that takes the first `error=` of the
+    // field gets it: the challenge of the scheme the request used (DPoP), else the first.
+    const withError = challenges.filter((challenge) => 'error' in challenge.params);
+    expect(withError.length, 'challenges with error').toBeLessThan(2);
+    const usedDpop = /^\s*dpop\s/i.test(headerOf(request, 'authorization') ?? '');
+    const answering =
+      (usedDpop ? challenges.find((challenge) => challenge.scheme === 'DPoP') : undefined) ?? challenges[0]!;
+    for (const [name, value] of Object.entries(want.challenge ?? {})) {
+      expect(answering.params[name], `challenge ${name}`).toBe(value ?? undefined);
     }
   }
   if (res.status >= 400 && res.status !== 404 && res.status !== 405) {
@@ -114,7 +128,10 @@ function check(testCase: ConformanceCase, res: ObservedResponse): void {
   if (want.auth !== undefined) {
     expect(body, context).toBeTypeOf('object');
     if (want.auth === null) expect((body as { auth: unknown }).auth).toBeNull();
-    else expect((body as { auth: unknown }).auth).toMatchObject(want.auth);
+    else {
+      const auth = typeof want.auth === 'function' ? want.auth(fixtures) : want.auth;
+      expect((body as { auth: unknown }).auth).toMatchObject(auth);
+    }
   }
   if (want.json !== undefined) expect(body).toEqual(want.json);
   if (want.empty) expect(res.text).toBe('');
@@ -142,11 +159,13 @@ describe.each(HARNESSES)('$name adapter', (harness) => {
   it.each(CASES)('$name', async (testCase) => {
     const app = apps.get(testCase.scenario);
     if (app === undefined) throw new Error(`scenario ${testCase.scenario} did not start`);
-    const res = await exchange(app.baseUrl, testCase.request(fixtures));
+    const send = (request: CaseRequest) => exchange(app.baseUrl, request);
+    const request = await testCase.request(fixtures, send);
+    const res = await send(request);
     const byAdapter = observed.get(testCase.name) ?? new Map<string, unknown>();
     observed.set(testCase.name, byAdapter);
     byAdapter.set(harness.name, normalise(res));
-    check(testCase, res);
+    check(testCase, request, res);
   });
 });
 
@@ -178,6 +197,7 @@ it('covers every row of the semantics table (docs/architecture.md) and each requ
     'browser clients',
     'API key and JWT side by side',
     'HTTP Basic',
+    'dpop',
   ]) {
     expect(covered, row).toContain(row);
   }

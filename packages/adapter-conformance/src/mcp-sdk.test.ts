@@ -10,7 +10,7 @@ import { wardenAuth as expressAuth, wardenMetadata as expressMetadata } from '@m
 import { wardenPlugin } from '@mcp-warden/fastify';
 import { wardenAuth as honoAuth, wardenMetadata as honoMetadata, type WardenEnv } from '@mcp-warden/hono';
 import { createMetadataProvider, type MetadataProvider } from '@mcp-warden/metadata';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, DpopSession, StreamableHTTPClientTransport, withDpop } from '@modelcontextprotocol/client';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import express from 'express';
@@ -88,9 +88,11 @@ const mounts: Record<string, Mount> = {
 let authenticator: Authenticator;
 let metadata: MetadataProvider;
 let token: string;
+let signingKey: CryptoKey;
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
+  signingKey = privateKey;
   token = await new SignJWT({ scope: 'mcp:read', client_id: 'sdk-client' })
     .setProtectedHeader({ alg: 'RS256' })
     .setAudience(RESOURCE)
@@ -154,6 +156,38 @@ describe.each(Object.keys(mounts))('the official MCP SDK behind %s', (name) => {
       clientId: 'grace',
       extra: { method: 'basic', subject: 'grace' },
     });
+  });
+
+  it("carries a DPoP-bound token with the SDK client's own proofs (DpopSession, withDpop; RFC 9449)", async () => {
+    const session = await DpopSession.create();
+    const bound = await new SignJWT({ scope: 'mcp:read', client_id: 'dpop-client', cnf: { jkt: session.thumbprint } })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setAudience(RESOURCE)
+      .setSubject('alice')
+      .setExpirationTime('5m')
+      .sign(signingKey);
+    // The client speaks to the resource URL (the proofs' htu); the connection goes to this test's port.
+    const toServer: typeof fetch = (input, init) =>
+      fetch(
+        String(input instanceof Request ? input.url : input).replace('http://localhost:8000', mounted.baseUrl),
+        init,
+      );
+    const client = new Client({ name: 'conformance', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(RESOURCE), { fetch: withDpop(session, () => bound)(toServer) }),
+    );
+    try {
+      for (let call = 0; call < 2; call++) {
+        const result = await client.callTool({ name: 'whoami', arguments: {} });
+        const [content] = result.content as { type: string; text: string }[];
+        expect(JSON.parse(content?.text ?? 'null')).toMatchObject({
+          clientId: 'dpop-client',
+          extra: { method: 'jwt', cnf: { jkt: session.thumbprint } },
+        });
+      }
+    } finally {
+      await client.close();
+    }
   });
 
   it('stops a client without credentials with the 401 challenge before the MCP server sees it', async () => {

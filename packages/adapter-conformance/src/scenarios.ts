@@ -36,7 +36,9 @@ export type ScenarioName =
   | 'cors-origin-function'
   | 'broken-authenticator'
   | 'small-body-limit'
-  | 'basic';
+  | 'basic'
+  | 'dpop-required'
+  | 'dpop-nonces';
 
 /**
  * The routes of every application, each on GET, POST, DELETE and OPTIONS. Overrides use each
@@ -112,6 +114,10 @@ function scenarioEnv(name: ScenarioName, env: Environment): Record<string, strin
         MCP_BASIC_AUTH_USERS: `${BASIC_USER.user}:${BASIC_USER.password}, ${BASIC_DIGEST_USER.user}:sha256:${digest}`,
       };
     }
+    case 'dpop-required':
+      return { ...base, MCP_DPOP_REQUIRED: 'true' };
+    case 'dpop-nonces':
+      return { ...base, MCP_DPOP_NONCES: 'true' };
     case 'jwks-down': {
       const { MCP_JWT_PUBLIC_KEY: _unused, ...withoutKey } = base;
       return { ...withoutKey, MCP_OAUTH_JWKS_URI: env.downJwksUrl };
@@ -172,7 +178,21 @@ export const SCENARIOS: ScenarioName[] = [
   'broken-authenticator',
   'small-body-limit',
   'basic',
+  'dpop-required',
+  'dpop-nonces',
 ];
 
-/** The scenarios with Basic users: their 400 and 401 answers offer a Basic challenge beside Bearer. */
+/** The scenarios with Basic users: their 400 and 401 answers offer a Basic challenge last. */
 export const BASIC_SCENARIOS: ReadonlySet<ScenarioName> = new Set(['basic']);
+
+/**
+ * The challenges a scenario's answer with `status` offers, in order (RFC 9110 §11.6.1): `Bearer`
+ * first, then `DPoP` wherever access tokens are verified and DPoP is on (RFC 9449 §7.1; `DPoP`
+ * alone when it is required), `Bearer` alone where only API keys can authenticate, and `Basic`
+ * last on a 400 or 401 where Basic users are configured (RFC 7617 §2).
+ */
+export function challengeSchemes(name: ScenarioName, status: number): string[] {
+  const schemes = name === 'jwt-disabled' ? ['Bearer'] : name === 'dpop-required' ? ['DPoP'] : ['Bearer', 'DPoP'];
+  if (BASIC_SCENARIOS.has(name) && (status === 400 || status === 401)) schemes.push('Basic');
+  return schemes;
+}

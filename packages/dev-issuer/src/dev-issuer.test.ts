@@ -56,8 +56,8 @@ describe('a running dev issuer', () => {
     expect(body.registration_endpoint).toBe(issuer.registrationEndpoint);
     expect(body.introspection_endpoint).toBe(issuer.introspectionEndpoint);
     expect(body.jwks_uri).toBe(issuer.jwksUri);
-    // Bearer tokens only (RFC 6750): no DPoP offered to clients.
-    expect(body).not.toHaveProperty('dpop_signing_alg_values_supported');
+    // RFC 9449 §5.1: DPoP offered with the algorithms mcp-warden accepts by default.
+    expect(body.dpop_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
   });
 
   it('issues client credentials JWTs (typ at+jwt) for the resource with the scopes and client_id', async () => {

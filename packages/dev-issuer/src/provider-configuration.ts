@@ -2,7 +2,8 @@
  * The oidc-provider configuration behind the development issuer: OAuth 2.1 profile (code flow with
  * S256 PKCE required, no implicit), open dynamic client registration (RFC 7591), client
  * credentials, refresh tokens, resource indicators (RFC 8707) so access tokens are audience-bound,
- * introspection (RFC 7662) and revocation (RFC 7009). Every oidc-provider default that would print a
+ * DPoP (RFC 9449) so they can be bound to the client's key, introspection (RFC 7662) and
+ * revocation (RFC 7009). Every oidc-provider default that would print a
  * "you SHOULD/MUST change this" notice is set explicitly here, so a running issuer stays quiet.
  *
  * @module
@@ -37,6 +38,8 @@ export interface ProviderConfigurationInput {
 // Scopes oidc-provider understands on its own (OpenID Connect); every other scope must be configured.
 const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email'];
 const DAY = 24 * 60 * 60;
+/** The DPoP proof algorithms the issuer accepts at its token endpoint (RFC 9449 §5.1). */
+export const DPOP_SIGNING_ALGORITHMS = ['ES256', 'EdDSA', 'RS256', 'PS256'] as const;
 
 /** Removes one trailing slash, so `https://host/mcp/` and `https://host/mcp` name the same resource (RFC 8707 §2). */
 function withoutTrailingSlash(url: string): string {
@@ -182,11 +185,15 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
         }
       },
     },
+    // RFC 9449 §5.1 `dpop_signing_alg_values_supported`: what mcp-warden accepts by default
+    // (MCP_DPOP_ALGORITHMS), so a client picking any advertised algorithm works end to end.
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_SIGNING_ALGORITHMS] },
     features: {
       devInteractions: { enabled: false },
-      // Bearer tokens only: mcp-warden validates `Authorization: Bearer` (RFC 6750); a client that
-      // chose DPoP because the metadata offered it would hold tokens the server cannot accept.
-      dPoP: { enabled: false },
+      // RFC 9449: a token request carrying a DPoP proof gets a token bound to the proof's key
+      // (`token_type: DPoP`, `cnf.jkt` in the JWT and in introspection), for every grant; one
+      // without a proof gets a Bearer token as before. mcp-warden checks the binding.
+      dPoP: { enabled: true },
       clientCredentials: { enabled: profile.clientCredentials ?? true },
       // RFC 7591: open registration, no initial access token, as MCP clients expect.
       registration: { enabled: true, initialAccessToken: false },

@@ -1,6 +1,6 @@
 /**
- * What the Express adapter hands to the core's decision: the credential headers, the method and
- * path, and the body `express.json()` already parsed. Never the whole request.
+ * What the Express adapter hands to the core's decision: the credential headers (`DPoP` included),
+ * the method and path, and the body `express.json()` already parsed. Never the whole request.
  *
  * @module
  */
@@ -32,6 +32,12 @@ class ExpressAuthRequest implements AuthRequest {
     return this.#req.headers.host;
   }
 
+  /** Read only for `Authorization: DPoP` (see core's AuthRequest.dpop): Bearer requests never scan for it. */
+  get dpop(): string | null {
+    return credentialHeader(this.#req.rawHeaders, 'dpop');
+  }
+
+  /** The path as the client sent it (`originalUrl`, not the router's), as a DPoP proof's `htu` names it. */
   get path(): string {
     const url = this.#req.originalUrl;
     const query = url.indexOf('?');

@@ -1,6 +1,7 @@
 /**
- * What the Fastify adapter hands to the core's decision: the credential headers, the method and
- * path, and the body Fastify's content-type parser already produced. Never the whole request.
+ * What the Fastify adapter hands to the core's decision: the credential headers (`DPoP` included),
+ * the method and path, and the body Fastify's content-type parser already produced. Never the
+ * whole request.
  *
  * @module
  */
@@ -46,6 +47,12 @@ class FastifyAuthRequest implements AuthRequest {
     return this.#request.headers.host;
   }
 
+  /** Read only for `Authorization: DPoP` (see core's AuthRequest.dpop): Bearer requests never scan for it. */
+  get dpop(): string | null {
+    return headerValue(this.#request, 'dpop');
+  }
+
+  /** The path as the client sent it, as a DPoP proof's `htu` names it. */
   get path(): string {
     const url = this.#request.url;
     const query = url.indexOf('?');

@@ -1,6 +1,6 @@
 /**
- * What the Hono adapter hands to the core's decision: the credential headers, the method and path,
- * and, for the `tools/call` check, the JSON body. Never the whole request.
+ * What the Hono adapter hands to the core's decision: the credential headers (`DPoP` included), the
+ * method and path, and, for the `tools/call` check, the JSON body. Never the whole request.
  *
  * @module
  */
@@ -46,8 +46,22 @@ class HonoAuthRequest implements AuthRequest {
     return this.#c.req.header('host');
   }
 
+  /** Read only for `Authorization: DPoP` (see core's AuthRequest.dpop): Bearer requests never look for it. */
+  get dpop(): string | null {
+    const rawHeaders = (this.#c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+    return rawHeaders === undefined ? (this.#c.req.header('dpop') ?? null) : credentialHeader(rawHeaders, 'dpop');
+  }
+
+  /**
+   * The path as the client sent it, percent-encoding kept, as a DPoP proof's `htu` names it:
+   * `c.req.path` is decoded for routing.
+   */
   get path(): string {
-    return this.#c.req.path;
+    const url = this.#c.req.url;
+    const start = url.indexOf('/', url.indexOf('://') + 3);
+    if (start === -1) return '/';
+    const end = url.slice(start).search(/[?#]/);
+    return end === -1 ? url.slice(start) : url.slice(start, start + end);
   }
 
   /**

@@ -36,6 +36,9 @@ const seedCustom = {
 };
 const seedDiscoveryTest = { MCP_OAUTH_SERVER_URL: 'https://your-oauth-provider.com' };
 
+// Every example configures JWT validation, so DPoP-bound tokens are accepted (RFC 9449 §5.1).
+const dpop = { dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256', 'PS256'] };
+
 const grants = {
   response_types_supported: ['code'],
   grant_types_supported: ['authorization_code', 'client_credentials'],
@@ -51,6 +54,7 @@ describe('documents from the configuration examples of docs/compatibility.md (RF
         resource: 'https://your-mcp-server.example.com',
         authorization_servers: ['https://your-tenant.auth0.com/'],
         bearer_methods_supported: ['header'],
+        ...dpop,
       },
       {
         issuer: 'https://your-tenant.auth0.com/',
@@ -67,6 +71,7 @@ describe('documents from the configuration examples of docs/compatibility.md (RF
         resource: 'https://mcp.example.com/mcp',
         authorization_servers: ['https://accounts.google.com'],
         bearer_methods_supported: ['header'],
+        ...dpop,
       },
       {
         issuer: 'https://accounts.google.com',
@@ -83,6 +88,7 @@ describe('documents from the configuration examples of docs/compatibility.md (RF
         resource: 'https://mcp.example.com/mcp',
         authorization_servers: ['https://your-oauth-server.com'],
         bearer_methods_supported: ['header'],
+        ...dpop,
       },
       {
         issuer: 'https://your-oauth-server.com',
@@ -198,5 +204,40 @@ describe('several trusted issuers (docs/providers.md; RFC 9728 §2)', () => {
       'https://a.example.com/',
       'https://b.example.com',
     ]);
+  });
+});
+
+describe('DPoP in the protected-resource metadata (RFC 9728 §2)', () => {
+  it('lists the proof algorithms, and says when bound tokens are required', () => {
+    const base = { MCP_JWT_ISSUER: 'https://as.example.com', MCP_RESOURCE_URL: 'https://mcp.example.com/mcp' };
+    expect(protectedResourceMetadataFromConfig(loadConfig(base))).toMatchObject({
+      dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+    });
+    expect(protectedResourceMetadataFromConfig(loadConfig(base)).dpop_bound_access_tokens_required).toBeUndefined();
+    expect(
+      protectedResourceMetadataFromConfig(
+        loadConfig({ ...base, MCP_DPOP_REQUIRED: 'true', MCP_DPOP_ALGORITHMS: 'EdDSA,ES384' }),
+      ),
+    ).toMatchObject({ dpop_signing_alg_values_supported: ['EdDSA', 'ES384'], dpop_bound_access_tokens_required: true });
+  });
+
+  it('says nothing of DPoP when it is off, or when nothing could verify an access token', () => {
+    for (const env of [
+      { MCP_JWT_ISSUER: 'https://as.example.com', MCP_DPOP_ENABLED: 'false' },
+      { MCP_JWT_ISSUER: 'https://as.example.com', MCP_AUTH_ENABLED: 'false' },
+      { MCP_API_KEYS: 'key-1' },
+    ]) {
+      const document = protectedResourceMetadataFromConfig(loadConfig(env));
+      expect(document).not.toHaveProperty('dpop_signing_alg_values_supported');
+      expect(document).not.toHaveProperty('dpop_bound_access_tokens_required');
+    }
+    expect(
+      protectedResourceMetadataFromConfig(
+        loadConfig({
+          MCP_OAUTH_INTROSPECTION_ENDPOINT: 'https://as.example.com/introspect',
+          MCP_OAUTH_CLIENT_ID: 'rs',
+        }),
+      ),
+    ).toHaveProperty('dpop_signing_alg_values_supported');
   });
 });

@@ -6,6 +6,7 @@
  */
 
 import type { WardenConfig } from '@mcp-warden/core';
+import { dpopOffered } from '@mcp-warden/core/adapter';
 import { type AuthorizationServerMetadata, authorizationServerMetadata } from './authorization-server-metadata.js';
 import { type ProtectedResourceMetadata, protectedResourceMetadata } from './protected-resource-metadata.js';
 
@@ -55,7 +56,9 @@ export function authorizationServersFromConfig(config: WardenConfig): string[] {
  * `scopes_supported` is `MCP_SCOPES_SUPPORTED`, or, when that is empty, every scope the server
  * asks for (`MCP_REQUIRED_SCOPES` and the `MCP_TOOL_SCOPES` values), since a client reading the
  * document should learn them; `resource_name` and `resource_documentation` come from
- * `MCP_RESOURCE_NAME` and `MCP_RESOURCE_DOCUMENTATION`.
+ * `MCP_RESOURCE_NAME` and `MCP_RESOURCE_DOCUMENTATION`; `dpop_signing_alg_values_supported` is
+ * `MCP_DPOP_ALGORITHMS` and `dpop_bound_access_tokens_required` is `true` with
+ * `MCP_DPOP_REQUIRED`, whenever the configuration accepts DPoP-bound tokens (RFC 9449 §5.1).
  *
  * @example
  * ```ts
@@ -71,12 +74,16 @@ export function protectedResourceMetadataFromConfig(
     declared.length > 0
       ? declared
       : [...(config.requiredScopes ?? []), ...Object.values(config.toolScopes ?? {}).flat()];
+  const dpop = dpopOffered(config);
   return protectedResourceMetadata({
     resource: config.resourceUrl,
     authorizationServers,
     scopesSupported: scopes,
     ...(config.resourceName === undefined ? {} : { resourceName: config.resourceName }),
     ...(config.resourceDocumentation === undefined ? {} : { resourceDocumentation: config.resourceDocumentation }),
+    ...(dpop === undefined
+      ? {}
+      : { dpopSigningAlgValuesSupported: dpop.algorithms, dpopBoundAccessTokensRequired: dpop.required }),
   });
 }
 

@@ -317,6 +317,7 @@ describe('createMetadataProvider: routes (RFC 9728 §3.1; RFC 8414 §3 c)', () =
         resource: 'https://mcp.example.com/mcp',
         authorization_servers: ['https://as.example.com'],
         bearer_methods_supported: ['header'],
+        dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256', 'PS256'],
       });
     }
     expect(metadata.respond('GET', '/mcp')).toBeUndefined();

@@ -22,6 +22,10 @@ export interface ProtectedResourceMetadata {
   resource_name?: string;
   /** A URL of human-readable documentation for the resource. */
   resource_documentation?: string;
+  /** The algorithms this resource accepts for DPoP proofs (RFC 9728 §2, RFC 9449 §5.1). */
+  dpop_signing_alg_values_supported?: string[];
+  /** Present (and `true`) when every access token must be DPoP-bound (RFC 9728 §2). */
+  dpop_bound_access_tokens_required?: boolean;
 }
 
 /** Input to {@link protectedResourceMetadata}. */
@@ -38,6 +42,10 @@ export interface ProtectedResourceMetadataOptions {
   resourceDocumentation?: string;
   /** Default `["header"]`: RFC 6750 §2.1, the only method mcp-warden accepts. */
   bearerMethodsSupported?: string[];
+  /** DPoP proof algorithms accepted (RFC 9449 §5.1); omitted or empty: DPoP is not offered. */
+  dpopSigningAlgValuesSupported?: readonly string[];
+  /** Every access token must be DPoP-bound; only written when `true` (RFC 9728 §2: absent means false). */
+  dpopBoundAccessTokensRequired?: boolean;
 }
 
 /**
@@ -92,6 +100,10 @@ export function protectedResourceMetadata(options: ProtectedResourceMetadataOpti
   if (options.resourceDocumentation !== undefined && options.resourceDocumentation !== '') {
     document.resource_documentation = requireAbsoluteUrl(options.resourceDocumentation, 'resourceDocumentation');
   }
+  if (options.dpopSigningAlgValuesSupported !== undefined && options.dpopSigningAlgValuesSupported.length > 0) {
+    document.dpop_signing_alg_values_supported = [...new Set(options.dpopSigningAlgValuesSupported)];
+  }
+  if (options.dpopBoundAccessTokensRequired === true) document.dpop_bound_access_tokens_required = true;
   return document;
 }
 

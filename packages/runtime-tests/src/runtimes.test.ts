@@ -2,7 +2,9 @@
 // (docs/deploying.md, "Bun, Deno and Cloudflare Workers"): each example of examples/ runs as
 // written against a provider on loopback, then the Worker-only cases (a key set gone stale,
 // loadConfig() without the environment) run on workerd.
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { base64url, calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureWorkerBundle } from './bundle-size.js';
 import { type PackedPackages, packPackages, repoRoot, scratchProject } from './packed-project.js';
@@ -111,10 +113,39 @@ describe.each(targets)('$name', ({ start }) => {
   it('a request without credentials gets the 401 challenge naming the metadata (RFC 9728 §5.1)', async () => {
     const answer = await post(server);
     expect(answer.status).toBe(401);
+    // Bearer first, then DPoP (RFC 9449 §7.1): a JWT issuer is configured, so DPoP is accepted.
+    const metadataUrl = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
     expect(answer.headers.get('www-authenticate')).toBe(
-      'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+      `Bearer resource_metadata="${metadataUrl}", DPoP algs="ES256 EdDSA RS256 PS256", resource_metadata="${metadataUrl}"`,
     );
     expect(answer.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+  });
+
+  it('DPoP: a bound token with a fresh proof passes, the same proof again is refused (RFC 9449 §4.3, §11.1)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const token = await provider.mint({ sub: 'dana', cnf: { jkt: await calculateJwkThumbprint(jwk) } });
+    const proof = await new SignJWT({
+      jti: randomUUID(),
+      htm: 'POST',
+      htu: RESOURCE,
+      iat: Math.floor(Date.now() / 1000),
+      ath: base64url.encode(createHash('sha256').update(token).digest()),
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+      .sign(privateKey);
+    const headers = { authorization: `DPoP ${token}`, dpop: proof };
+    const first = await post(server, headers);
+    expect(first.status, server.output()).toBe(200);
+    expect(await first.json()).toMatchObject({ clientId: 'dana', subject: 'dana' });
+    const replay = await post(server, headers);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({
+      error: 'invalid_dpop_proof',
+      error_description: 'The DPoP proof has already been used',
+    });
+    // The bound token without its proof is refused.
+    expect((await post(server, { authorization: `Bearer ${token}` })).status).toBe(401);
   });
 
   it('API keys: the configured one passes, another is refused', async () => {
@@ -150,6 +181,7 @@ describe.each(targets)('$name', ({ start }) => {
       resource: RESOURCE,
       authorization_servers: [provider.base],
       bearer_methods_supported: ['header'],
+      dpop_signing_alg_values_supported: ['ES256', 'EdDSA', 'RS256', 'PS256'],
     });
     // Fetched on this first request for it (never at construction), and awaited by it.
     expect(provider.fetched('/.well-known/openid-configuration')).toBeGreaterThanOrEqual(1);

@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type JWK,
+  type JWTHeaderParameters,
+  SignJWT,
+  UnsecuredJWT,
+} from 'jose';
 
 /** The MCP endpoint's public URL (`MCP_RESOURCE_URL`): the default audience and the RFC 9728 `resource`. */
 export const RESOURCE_URL = 'http://localhost:8000/mcp';
@@ -26,6 +36,8 @@ export function basicAuthorization(user: string, password: string): string {
 /** The web client origin the scenarios with an origin allowlist admit. */
 export const ALLOWED_ORIGIN = 'https://inspector.example.org';
 export const SCOPES_SUPPORTED = ['mcp:read', 'mcp:write', 'mcp:deploy', 'mcp:admin'];
+/** The `algs` of the DPoP challenge: the default `MCP_DPOP_ALGORITHMS` (RFC 9449 §7.1). */
+export const DPOP_ALGS = 'ES256 EdDSA RS256 PS256';
 
 /** Every token a case can send, each made for one situation. */
 export interface Tokens {
@@ -42,11 +54,42 @@ export interface Tokens {
   foreignKey: string;
   /** `alg: none` (RFC 8725 §3.1). */
   unsigned: string;
+  /** Every scope, bound to {@link Fixtures.dpop}'s client key (`cnf.jkt`, RFC 9449 §6.1). */
+  dpopBound: string;
+  /** `mcp:read` only, bound to the same key. */
+  dpopBoundRead: string;
+}
+
+/** A DPoP client key pair (RFC 9449 §4.2). */
+export interface DpopClientKey {
+  alg: string;
+  privateKey: CryptoKey;
+  jwk: JWK;
+  privateJwk: JWK;
+  /** RFC 7638 thumbprint: the `cnf.jkt` of tokens bound to this key. */
+  jkt: string;
+}
+
+/** What a proof may get wrong, one thing per negative case. */
+export interface ProofOptions {
+  htm?: string;
+  /** Default: the resource URL's origin and `path`. */
+  htu?: string;
+  path?: string;
+  /** The token for `ath`; `null` leaves `ath` out. */
+  token: string | null;
+  /** Seconds since the epoch (default now). */
+  iat?: number;
+  nonce?: string;
+  header?: Partial<JWTHeaderParameters> & Record<string, unknown>;
+  signWith?: CryptoKey | Uint8Array;
 }
 
 export interface Fixtures {
   publicKeyPem: string;
   tokens: Tokens;
+  /** The DPoP client the bound token belongs to, and a thief with a key of its own. */
+  dpop: { client: DpopClientKey; thief: DpopClientKey };
   /** Every credential the cases send: none may ever appear in a response body. */
   secrets: string[];
 }
@@ -65,9 +108,11 @@ export async function createFixtures(): Promise<Fixtures> {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   const foreign = await generateKeyPair('RS256');
   const now = Math.floor(Date.now() / 1000);
-  const sign = (spec: TokenSpec) => {
+  const client = await dpopClientKey();
+  const thief = await dpopClientKey();
+  const sign = (spec: TokenSpec & { cnf?: { jkt: string } }) => {
     const expiresIn = spec.expiresIn ?? 600;
-    return new SignJWT({ scope: spec.scope, client_id: spec.clientId })
+    return new SignJWT({ scope: spec.scope, client_id: spec.clientId, ...(spec.cnf ? { cnf: spec.cnf } : {}) })
       .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt' })
       .setIssuer(spec.issuer ?? ISSUER)
       .setAudience(spec.audience ?? RESOURCE_URL)
@@ -96,11 +141,14 @@ export async function createFixtures(): Promise<Fixtures> {
       .setSubject('user-42')
       .setExpirationTime(now + 600)
       .encode(),
+    dpopBound: await sign({ scope: SCOPES_SUPPORTED.join(' '), clientId: 'client-dpop', cnf: { jkt: client.jkt } }),
+    dpopBoundRead: await sign({ scope: 'mcp:read', clientId: 'client-dpop', cnf: { jkt: client.jkt } }),
   };
 
   return {
     publicKeyPem: await exportSPKI(publicKey),
     tokens,
+    dpop: { client, thief },
     secrets: [
       API_KEY,
       ...Object.values(tokens),
@@ -108,6 +156,31 @@ export async function createFixtures(): Promise<Fixtures> {
         password,
         basicAuthorization(user, password).slice('Basic '.length),
       ]),
+      // The DPoP private keys: one case sends a proof whose header carries the private key.
+      ...[client, thief].map(({ privateJwk }) => String(privateJwk.d)),
     ],
   };
+}
+
+async function dpopClientKey(alg = 'ES256'): Promise<DpopClientKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  return { alg, privateKey, jwk, privateJwk: await exportJWK(privateKey), jkt: await calculateJwkThumbprint(jwk) };
+}
+
+/**
+ * A fresh DPoP proof (RFC 9449 §4.2) by `key` for a request to `path` on the configured resource's
+ * origin (the server builds `htu` from it, never from `Host`), with a new `jti` each call.
+ */
+export function dpopProof(key: DpopClientKey, options: ProofOptions): Promise<string> {
+  const payload: Record<string, unknown> = {
+    jti: randomUUID(),
+    htm: options.htm ?? 'POST',
+    htu: options.htu ?? new URL(options.path ?? '/mcp', RESOURCE_URL).href,
+    iat: options.iat ?? Math.floor(Date.now() / 1000),
+  };
+  if (options.token !== null) payload.ath = createHash('sha256').update(options.token).digest('base64url');
+  if (options.nonce !== undefined) payload.nonce = options.nonce;
+  const header = { alg: key.alg, typ: 'dpop+jwt', jwk: key.jwk, ...options.header } as JWTHeaderParameters;
+  return new SignJWT(payload).setProtectedHeader(header).sign(options.signWith ?? key.privateKey);
 }

@@ -7,7 +7,7 @@
  * - what to read from a request (`credentialHeader`) and what to hand the authenticator
  *   (`routeOverrides`, `routeNeedsBody`);
  * - the CORS headers and the fail-closed answer, so no adapter decides them on its own;
- * - the discovery plumbing `@mcp-warden/metadata` builds its documents with.
+ * - the discovery plumbing `@mcp-warden/metadata` builds its documents with, DPoP's offer included.
  *
  * @module
  */
@@ -26,6 +26,8 @@ export {
   protectedResourceMetadataUrl,
 } from '../challenge/protected-resource-metadata-url.js';
 export { resourceSpellings, resourceUrlForHost } from '../config/loopback-resource.js';
+export type { DpopOffer } from '../dpop/dpop-offered.js';
+export { dpopOffered } from '../dpop/dpop-offered.js';
 export { isAuthError } from '../errors/auth-error.js';
 export { AUTHORIZATION_SERVER_NOT_CONFIGURED } from '../errors/auth-failures.js';
 export type { DiscoverAuthorizationServerOptions } from '../http/discover-authorization-server.js';

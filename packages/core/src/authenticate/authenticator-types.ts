@@ -29,12 +29,17 @@ export interface AuthInfo {
   expiresAt?: number;
   /** The resource (this server's resource URL) the token was accepted for (RFC 8707). */
   resource?: URL;
-  /** Identity details: `subject`, `issuer`, `method` and the verified `claims`. */
+  /**
+   * Identity details: `subject`, `issuer`, `method` and the verified `claims`; `cnf` for a token
+   * bound to a DPoP key (RFC 9449 §6), which then reached this server with a valid proof by it.
+   */
   extra?: {
     subject?: string;
     issuer?: string;
     method: AuthMethod;
     claims?: Record<string, unknown>;
+    /** The key a DPoP-bound token is bound to (`cnf.jkt`, the RFC 7638 thumbprint); absent for unbound tokens. */
+    cnf?: { readonly jkt: string };
     [key: string]: unknown;
   };
 }
@@ -47,8 +52,17 @@ export interface AuthRequest {
   apiKey?: string | null;
   /** The HTTP method. */
   method: string;
-  /** The request path (for logs). */
+  /**
+   * The request path as the client sent it, without the query. Logged with a rejection, and the
+   * path of the URL a DPoP proof must name (`htu`, RFC 9449 §4.3), whose origin is the configured
+   * resource URL's, never the `Host` header's. Without it, a proof must name the resource URL.
+   */
   path?: string;
+  /**
+   * The `DPoP` header (RFC 9449 §4.1), every copy joined with `, ` like `authorization`, so a
+   * request with two proofs is refused rather than checked on one of them.
+   */
+  dpop?: string | null;
   /**
    * The `Host` header. Only read when the resource URL is a loopback URL, to name the metadata
    * under the spelling the client used; it never shapes anything for another host.

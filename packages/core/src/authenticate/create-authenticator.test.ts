@@ -27,8 +27,12 @@ beforeAll(async () => {
   rsa = await testKeyPair('RS256');
 });
 
+/**
+ * These cases are about Bearer tokens and their challenge; with DPoP on (the default) every 401
+ * also offers a DPoP challenge, which dpop/dpop-authenticate.test.ts covers.
+ */
 function base(options: WardenOptions = {}): WardenOptions {
-  return { resourceUrl: RESOURCE, jwtIssuer: ISSUER, jwtPublicKey: rsa.spki, ...options };
+  return { resourceUrl: RESOURCE, jwtIssuer: ISSUER, jwtPublicKey: rsa.spki, dpopEnabled: false, ...options };
 }
 
 async function authenticate(

@@ -29,6 +29,10 @@ import { DISCOVER_INTROSPECTION_ENDPOINT, type WardenConfig, type WardenOptions 
 import { expectedAudiences } from '../config/expected-audiences.js';
 import { configName, defineConfig, isWritten } from '../config/load-config.js';
 import { isLoopbackResource, resourceSpellings, resourceUrlForHost } from '../config/loopback-resource.js';
+import { parseDpopAuthorization } from '../dpop/dpop-authorization.js';
+import { createDpopChecker, type DpopChecker } from '../dpop/dpop-checker.js';
+import { challengeNonceOf, dpopBoundTokenAsBearer, dpopRequired } from '../dpop/dpop-failures.js';
+import { dpopOffered } from '../dpop/dpop-offered.js';
 import { type AuthError, isAuthError } from '../errors/auth-error.js';
 import {
   COULD_NOT_VALIDATE,
@@ -46,6 +50,7 @@ import type { VerifiedJwt } from '../jwt/jwt-verifier.js';
 import type { WaitUntil } from '../jwt/static-jwt-keys.js';
 import { completeLogger, type Logger } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
+import { createMemoryStore, type SharedStore } from '../store/shared-store.js';
 import { createAuthInfo } from './auth-info.js';
 import type {
   Authenticator,
@@ -167,6 +172,31 @@ export async function createAuthenticator(
 
   const defaultToolScopesSet = hasEntries(config.toolScopes);
   const jwtValidationOn = config.jwtEnabled && jwtRouter.configured;
+
+  // DPoP (RFC 9449, docs/dpop.md) applies to access tokens: on when something can verify one.
+  const dpopAccepted = dpopOffered(config) !== undefined;
+  const ownStore: SharedStore | undefined =
+    dpopAccepted && options.store === undefined ? createMemoryStore() : undefined;
+  const dpop: DpopChecker | undefined = dpopAccepted
+    ? createDpopChecker(config, options.store ?? (ownStore as SharedStore), logger)
+    : undefined;
+  const bearerNeedsDpop = dpopAccepted && config.dpopRequired;
+  if (config.authEnabled && config.dpopRequired && !dpopAccepted) {
+    logger.warn(
+      { setting: configName(config, 'dpopRequired') },
+      `${configName(config, 'dpopRequired')} is set but no access token can be verified (no JWT key, issuer or introspection is configured): it has no effect`,
+    );
+  }
+
+  /**
+   * A token presented as `Bearer`: refused when it is bound to a DPoP key (RFC 9449 §7.1: a copy of
+   * it must not work without the key) or, when DPoP is required, when it is an access token at all.
+   */
+  function bearerRefusal(authInfo: AuthInfo): AuthError | undefined {
+    if (authInfo.extra?.cnf !== undefined) return dpopBoundTokenAsBearer();
+    if (bearerNeedsDpop && authInfo.extra?.method !== 'api_key') return dpopRequired();
+    return undefined;
+  }
 
   /** `position`: the key's place in the configured list when the caller already matched it (hashed once per request). */
   async function verifyApiKey(key: string, position?: number): Promise<AuthInfo> {
@@ -322,20 +352,29 @@ export async function createAuthenticator(
     }
   }
 
-  /** `request` is read only here, for its `host` (a loopback resource's challenge): never on a pass. */
+  /**
+   * `request` is read only here, for its `host` (a loopback resource's challenge) and, while DPoP is
+   * accepted, the scheme its `authorization` used (whose challenge carries the error): never on a pass.
+   */
   function reject(error: AuthError, scope: readonly string[], request: AuthRequest | undefined): AuthResult {
     const withErrorCode = error.code !== 'ERR_CREDENTIALS_MISSING' && error.status !== 503;
-    let challenge = buildWwwAuthenticate({
+    const params = {
       resourceMetadata: metadataUrlFor(request?.host),
       scope,
       ...(withErrorCode ? { error: error.error, errorDescription: error.description } : {}),
-    });
-    // RFC 9110 §11.6.1: several challenges in one field. Bearer stays first, so OAuth clients
-    // that read only the first challenge (or search the field for `resource_metadata`) find it.
+    };
+    let challenge =
+      dpop === undefined
+        ? buildWwwAuthenticate(params)
+        : dpop.challenge(params, parseDpopAuthorization(request?.authorization) !== undefined);
+    // RFC 9110 §11.6.1: several challenges in one field. Bearer stays first (then DPoP), so OAuth
+    // clients that read only the first challenge (or search the field for `resource_metadata`) find it.
     if (basicChallenges !== undefined && (error.status === 401 || error.status === 400)) {
       challenge += `, ${basicChallengeFor(request?.host)}`;
     }
     const headers: Record<string, string> = { 'WWW-Authenticate': challenge };
+    const nonce = challengeNonceOf(error);
+    if (nonce !== undefined) headers['DPoP-Nonce'] = nonce;
     if (error.status === 503) headers['Retry-After'] = String(error.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
     return { outcome: 'rejected', error, status: error.status, headers, body: error.toJSON() };
   }
@@ -357,8 +396,15 @@ export async function createAuthenticator(
     if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
       const token = authorization.slice(BEARER_PREFIX_LENGTH);
       const hit = cache.getBearer(token, Date.now() / 1000);
-      if (hit !== undefined) return authorize(hit, needed, request);
+      if (hit !== undefined) {
+        const refusal = bearerRefusal(hit);
+        return refusal === undefined ? authorize(hit, needed, request) : reject(refusal, needed, request);
+      }
       if (jwtValidationOn && token.length <= MAX_CREDENTIAL_LENGTH && JWT_SHAPE.test(token)) uncachedJwt = token;
+    } else if (dpop !== undefined) {
+      const presented = parseDpopAuthorization(authorization);
+      if (presented?.kind === 'dpop') return decideDpop(dpop, presented.token, needed, request);
+      if (presented !== undefined) return reject(malformedAuthorization('token'), needed, request);
     }
 
     let authInfo: AuthInfo;
@@ -390,6 +436,30 @@ export async function createAuthenticator(
       if (!isAuthError(error)) throw error;
       // No per-request warning for a 503: the JWKS and introspection clients log each failed
       // fetch themselves, at most once per back-off window (incidents, not requests).
+      return reject(error, needed, request);
+    }
+    const refusal = bearerRefusal(authInfo);
+    return refusal === undefined ? authorize(authInfo, needed, request) : reject(refusal, needed, request);
+  }
+
+  /**
+   * `Authorization: DPoP <token>` (RFC 9449 §7.1): the proof, the token (cache, shared verification
+   * or a fresh one, as for Bearer), then the binding, nonce and replay checks that join them.
+   */
+  async function decideDpop(
+    checker: DpopChecker,
+    token: string,
+    needed: readonly string[],
+    request: AuthRequest,
+  ): Promise<AuthResult> {
+    let authInfo: AuthInfo;
+    try {
+      if (token.length > MAX_CREDENTIAL_LENGTH) throw oversizedCredential();
+      const proof = await checker.verifyProof(request, token);
+      authInfo = await verifyBearer(token, request.waitUntil);
+      await checker.confirm(proof, authInfo);
+    } catch (error) {
+      if (!isAuthError(error)) throw error;
       return reject(error, needed, request);
     }
     return authorize(authInfo, needed, request);
@@ -467,12 +537,17 @@ export async function createAuthenticator(
     reportUnexpectedFailure,
     async verifyAccessToken(token) {
       if (typeof token !== 'string' || token === '') throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE);
-      return verifyBearer(token);
+      const authInfo = await verifyBearer(token);
+      // The SDK's verifier sees Bearer tokens only: a DPoP-bound one needs its proof.
+      const refusal = bearerRefusal(authInfo);
+      if (refusal !== undefined) throw refusal;
+      return authInfo;
     },
     async close() {
       cache.clear();
       inflight.clear();
       jwtRouter.close();
+      await ownStore?.close?.();
     },
   };
 }

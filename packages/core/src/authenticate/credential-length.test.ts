@@ -1,4 +1,4 @@
-// Issue 8: a credential longer than MAX_CREDENTIAL_LENGTH is refused without verifying, even when
+// A credential longer than MAX_CREDENTIAL_LENGTH is refused without verifying, even when
 // it is a correctly signed token, and never reaches the introspection endpoint.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

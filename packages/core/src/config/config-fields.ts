@@ -8,6 +8,7 @@
  */
 
 import { z } from 'zod';
+import { isSymmetricAlgorithm } from '../jwt/jwt-algorithms.js';
 import {
   isUnset,
   parseAlgorithmNames,
@@ -114,6 +115,32 @@ export function algorithmListField() {
     return algorithms;
   });
 }
+
+/**
+ * The algorithms a DPoP proof may be signed with (RFC 9449 §4.2, §5.1): asymmetric only, since the
+ * proof is signed with a key the client alone holds. `none` and HS* are refused.
+ */
+export function dpopAlgorithmListField() {
+  return listField(COMMA_LIST, [...DEFAULT_DPOP_ALGORITHMS]).transform((names, ctx): string[] => {
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
+    const algorithms = parseAlgorithmNames(
+      names,
+      problem,
+      'RS256/384/512, PS256/384/512, ES256/384/512, EdDSA or Ed25519',
+    ).filter((alg) => {
+      if (!isSymmetricAlgorithm(alg)) return true;
+      problem(
+        `"${alg}" is symmetric: a DPoP proof is signed with a private key only the client holds, so only asymmetric algorithms apply (RFC 9449 §4.2)`,
+      );
+      return false;
+    });
+    if (names.length === 0) problem('must name at least one algorithm, e.g. ES256');
+    return algorithms;
+  });
+}
+
+/** The default of `MCP_DPOP_ALGORITHMS`: what common DPoP clients sign with (the MCP SDK client's default is ES256). */
+export const DEFAULT_DPOP_ALGORITHMS: readonly string[] = Object.freeze(['ES256', 'EdDSA', 'RS256', 'PS256']);
 
 export function numberField(defaultValue: number, min: number, max: number, integer: boolean) {
   return z.unknown().transform((value, ctx): number => {

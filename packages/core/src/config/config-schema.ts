@@ -17,6 +17,7 @@ import {
   COMMA_LIST,
   corsOriginsField,
   DISCOVER_INTROSPECTION_ENDPOINT,
+  dpopAlgorithmListField,
   enumField,
   listField,
   numberField,
@@ -131,6 +132,24 @@ export interface WardenConfig {
    * A longer body is refused with 413 as soon as it passes the limit, never read to the end.
    */
   readonly maxBodyBytes: number;
+  /**
+   * `MCP_DPOP_ENABLED` (default `true`): accept DPoP-bound access tokens (RFC 9449) presented as
+   * `Authorization: DPoP <token>` with a `DPoP` proof, and offer the `DPoP` challenge. A token
+   * bound to a key (`cnf.jkt`) is refused as `Bearer` whatever this says (docs/dpop.md).
+   */
+  readonly dpopEnabled: boolean;
+  /**
+   * `MCP_DPOP_REQUIRED` (default `false`): access tokens must be DPoP-bound and presented with a
+   * proof; Bearer access tokens are refused (API keys are not access tokens and still work).
+   * Advertised as `dpop_bound_access_tokens_required` (RFC 9728 §2).
+   */
+  readonly dpopRequired: boolean;
+  /** `MCP_DPOP_ALGORITHMS` (default `ES256, EdDSA, RS256, PS256`): what a proof may be signed with; asymmetric only (RFC 9449 §4.2). */
+  readonly dpopAlgorithms: string[];
+  /** `MCP_DPOP_IAT_WINDOW` seconds (default 300): how far a proof's `iat` may lie from this server's clock, either way (RFC 9449 §4.3, §11.1). */
+  readonly dpopIatWindow: number;
+  /** `MCP_DPOP_NONCES` (default `false`): proofs must carry a nonce this server issued (RFC 9449 §9), answered with `use_dpop_nonce` otherwise. */
+  readonly dpopNonces: boolean;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -192,6 +211,11 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   tokenCacheMaxEntries: 'MCP_TOKEN_CACHE_MAX_ENTRIES',
   jwksRefreshCooldown: 'MCP_JWKS_REFRESH_COOLDOWN',
   maxBodyBytes: 'MCP_MAX_BODY_BYTES',
+  dpopEnabled: 'MCP_DPOP_ENABLED',
+  dpopRequired: 'MCP_DPOP_REQUIRED',
+  dpopAlgorithms: 'MCP_DPOP_ALGORITHMS',
+  dpopIatWindow: 'MCP_DPOP_IAT_WINDOW',
+  dpopNonces: 'MCP_DPOP_NONCES',
 });
 
 /** Default of `MCP_MAX_BODY_BYTES`: 4 MiB, what `express.json()` users commonly raise their limit to. */
@@ -253,4 +277,9 @@ export const wardenConfigSchema = z.object({
   tokenCacheMaxEntries: numberField(10_000, 0, 10_000_000, true),
   jwksRefreshCooldown: numberField(30, 0, 3600, false),
   maxBodyBytes: numberField(DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024 * 1024, true),
+  dpopEnabled: booleanField(true),
+  dpopRequired: booleanField(false),
+  dpopAlgorithms: dpopAlgorithmListField(),
+  dpopIatWindow: numberField(300, 1, 3600, true),
+  dpopNonces: booleanField(false),
 });

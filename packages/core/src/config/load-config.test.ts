@@ -62,6 +62,11 @@ describe('loadConfig defaults (docs/compatibility.md)', () => {
       tokenCacheMaxEntries: 10_000,
       jwksRefreshCooldown: 30,
       maxBodyBytes: 4 * 1024 * 1024,
+      dpopEnabled: true,
+      dpopRequired: false,
+      dpopAlgorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+      dpopIatWindow: 300,
+      dpopNonces: false,
       jwtSecret: undefined,
       jwtPublicKey: undefined,
       jwtPublicKeyFile: undefined,
@@ -530,5 +535,60 @@ describe('URLs with credentials in them', () => {
     expect(variablesOf(() => defineConfig({ oauthServerUrl: 'https://a:b@auth.example.com' }))).toEqual([
       'oauthServerUrl',
     ]);
+  });
+});
+
+describe('DPoP settings (RFC 9449; docs/dpop.md)', () => {
+  it('accepts DPoP by default, not required, with an asymmetric allowlist and a 300 s window', () => {
+    expect(loadConfig({})).toMatchObject({
+      dpopEnabled: true,
+      dpopRequired: false,
+      dpopAlgorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+      dpopIatWindow: 300,
+      dpopNonces: false,
+    });
+    expect(
+      loadConfig({
+        MCP_DPOP_REQUIRED: 'yes',
+        MCP_DPOP_ALGORITHMS: 'es256, ps384 ,Ed25519',
+        MCP_DPOP_IAT_WINDOW: '60',
+        MCP_DPOP_NONCES: '1',
+      }),
+    ).toMatchObject({
+      dpopRequired: true,
+      dpopAlgorithms: ['ES256', 'PS384', 'Ed25519'],
+      dpopIatWindow: 60,
+      dpopNonces: true,
+    });
+  });
+
+  it('refuses none, symmetric and unknown algorithms, naming the variable or option', () => {
+    const issues = issuesOf(() => loadConfig({ MCP_DPOP_ALGORITHMS: 'ES256, HS256, none, XY999' }));
+    expect(issues.map((issue) => issue.variable)).toEqual([
+      'MCP_DPOP_ALGORITHMS',
+      'MCP_DPOP_ALGORITHMS',
+      'MCP_DPOP_ALGORITHMS',
+    ]);
+    expect(issues.map((issue) => issue.message).join('\n')).toMatch(/"none" is never allowed/);
+    expect(issues.map((issue) => issue.message).join('\n')).toMatch(/"HS256" is symmetric/);
+    expect(issues.map((issue) => issue.message).join('\n')).toMatch(/"XY999" is not a supported algorithm/);
+    expect(variablesOf(() => defineConfig({ dpopAlgorithms: [] }))).toEqual(['dpopAlgorithms']);
+    expect(variablesOf(() => defineConfig({ dpopAlgorithms: ['HS512'] }))).toEqual(['dpopAlgorithms']);
+  });
+
+  it('refuses a window out of range and bad booleans, every problem at once', () => {
+    expect(
+      variablesOf(() =>
+        loadConfig({ MCP_DPOP_IAT_WINDOW: '0', MCP_DPOP_NONCES: 'sometimes', MCP_DPOP_REQUIRED: 'maybe' }),
+      ),
+    ).toEqual(['MCP_DPOP_REQUIRED', 'MCP_DPOP_IAT_WINDOW', 'MCP_DPOP_NONCES']);
+    expect(() => loadConfig({ MCP_DPOP_IAT_WINDOW: '3601' })).toThrow(/MCP_DPOP_IAT_WINDOW: must be an integer/);
+  });
+
+  it('refuses requiring DPoP while it is turned off', () => {
+    expect(variablesOf(() => loadConfig({ MCP_DPOP_ENABLED: 'false', MCP_DPOP_REQUIRED: 'true' }))).toEqual([
+      'MCP_DPOP_REQUIRED',
+    ]);
+    expect(variablesOf(() => defineConfig({ dpopEnabled: false, dpopRequired: true }))).toEqual(['dpopRequired']);
   });
 });

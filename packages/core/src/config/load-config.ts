@@ -276,6 +276,13 @@ function resolveConfig(input: Record<string, unknown>, naming: Naming, issues: C
     );
   }
 
+  if (ok('dpopEnabled', 'dpopRequired') && config.dpopRequired && !config.dpopEnabled) {
+    report(
+      'dpopRequired',
+      `is true but ${name('dpopEnabled')} is false: DPoP-bound tokens cannot be required while DPoP is turned off`,
+    );
+  }
+
   if (issues.length > 0) throw new ConfigError(issues);
   Object.defineProperty(config, RESOLVED, { value: true });
   return deepFreeze(config);

@@ -5,11 +5,18 @@
  */
 
 /**
- * OAuth 2.0 error codes a resource server may answer with: the three of RFC 6750 §3.1, plus
+ * OAuth 2.0 error codes a resource server may answer with: the three of RFC 6750 §3.1;
  * `temporarily_unavailable` (RFC 6749 §4.1.2.1) for a 503 when the verifier's infrastructure (JWKS,
- * discovery, introspection) cannot be reached and no usable key is cached.
+ * discovery, introspection) cannot be reached and no usable key is cached; and the two of DPoP,
+ * `invalid_dpop_proof` (RFC 9449 §7.1) and `use_dpop_nonce` (RFC 9449 §9).
  */
-export type OAuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 const AUTH_ERROR_BRAND: unique symbol = Symbol.for('mcp-warden.AuthError') as never;
 

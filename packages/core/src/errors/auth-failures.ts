@@ -27,7 +27,16 @@ export type AuthErrorCode =
   | 'ERR_MALFORMED_AUTHORIZATION'
   | 'ERR_VERIFIER_UNAVAILABLE'
   | 'ERR_UNEXPECTED_FAILURE'
-  | 'ERR_DISCOVERY_ISSUER_MISMATCH';
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
+  // DPoP (RFC 9449; dpop/dpop-failures.ts)
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_PROOF_REPLAYED'
+  | 'ERR_DPOP_KEY_MISMATCH'
+  | 'ERR_DPOP_NONCE_REQUIRED'
+  | 'ERR_DPOP_TOKEN_NOT_BOUND'
+  | 'ERR_DPOP_BOUND_TOKEN_AS_BEARER'
+  | 'ERR_DPOP_REQUIRED'
+  | 'ERR_DPOP_STORE_UNAVAILABLE';
 
 /**
  * The original description's answer when authorization-server metadata is requested but no OAuth

@@ -146,7 +146,7 @@ describe('token introspection (RFC 7662 §2.2)', () => {
   });
 
   it('caches tokens sharing their last characters apart: each keeps its own identity', async () => {
-    // Issue 7: the cache indexes a token by its tail; equality is still decided on the whole token.
+    // The cache indexes a token by its tail; equality is still decided on the whole token.
     const tail = 'x'.repeat(100);
     const exp = Math.floor(Date.now() / 1000) + 300;
     answers[`first-${tail}`] = { active: true, client_id: 'first', exp, aud: RESOURCE };
@@ -163,7 +163,7 @@ describe('token introspection (RFC 7662 §2.2)', () => {
   });
 
   it('verifies tokens sharing their last characters apart while they are in flight together', async () => {
-    // Issue 7: verifications in flight are indexed by the token's tail too; a token is only ever
+    // Verifications in flight are indexed by the token's tail too; a token is only ever
     // handed the answer for itself.
     delayMs = 50;
     const tail = 'y'.repeat(100);

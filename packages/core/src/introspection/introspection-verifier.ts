@@ -9,7 +9,8 @@
  *   pass).
  * - An active answer is held to the same rules as a JWT: `exp`/`nbf` with the clock tolerance,
  *   `aud` must name this server (RFC 8707 §2), `iss` (when given) must be the configured issuer, scopes and
- *   client id come from the same claims (RFC 9068 §2.2), and a token type other than Bearer is refused.
+ *   client id come from the same claims (RFC 9068 §2.2), and a token type other than Bearer (or
+ *   DPoP with its key binding, RFC 9449 §6.2) is refused.
  * - The caller caches active answers until `cacheUntil`: never past `exp`, never longer than the
  *   configured maximum age, so a revocation takes effect within it.
  *
@@ -28,6 +29,7 @@ import {
   scopesFromClaims,
 } from '../authenticate/token-claims.js';
 import type { IntrospectionAuthMethod } from '../config/config-schema.js';
+import { dpopConfirmation } from '../dpop/dpop-confirmation.js';
 import { COULD_NOT_VALIDATE, invalidToken, verifierUnavailable } from '../errors/auth-failures.js';
 import { FetchJsonError, fetchJson } from '../http/fetch-json.js';
 import type { Logger } from '../logging/logger.js';
@@ -67,7 +69,10 @@ const RETRY_AFTER_SECONDS = 5;
 const MAX_ANSWER_BYTES = 64 * 1024;
 /** A failing endpoint is reported once per window: incidents, not requests. */
 const WARN_INTERVAL_MS = 30_000;
-/** RFC 7662 §2.2 `token_type` values meaning a bearer access token (RFC 6750); anything else (DPoP, refresh) is refused. */
+/**
+ * RFC 7662 §2.2 `token_type` values meaning a bearer access token (RFC 6750). `DPoP` is accepted
+ * with a `cnf.jkt` (RFC 9449 §6.2); anything else (refresh tokens) is refused.
+ */
 const BEARER_TOKEN_TYPES = new Set(['bearer', 'access_token']);
 
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding. */
@@ -188,13 +193,19 @@ export function createIntrospectionVerifier(
     if (acceptedIssuers !== undefined && claims.iss !== undefined && !acceptedIssuers.has(claims.iss as string)) {
       throw invalidToken('ERR_ISSUER_MISMATCH', 'Invalid token issuer');
     }
-    if (typeof claims.token_type === 'string' && !BEARER_TOKEN_TYPES.has(claims.token_type.toLowerCase())) {
-      throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
+    // RFC 9449 §6.2: a DPoP-bound token is introspected as `token_type: DPoP` with its `cnf.jkt`.
+    const cnf = dpopConfirmation(claims);
+    if (typeof claims.token_type === 'string') {
+      const type = claims.token_type.toLowerCase();
+      if (!BEARER_TOKEN_TYPES.has(type) && !(type === 'dpop' && cnf !== undefined)) {
+        throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
+      }
     }
 
     const extra: NonNullable<AuthInfo['extra']> = { method: 'introspection', claims: Object.freeze({ ...claims }) };
     if (typeof claims.sub === 'string') extra.subject = claims.sub;
     if (typeof claims.iss === 'string') extra.issuer = claims.iss;
+    if (cnf !== undefined) extra.cnf = cnf;
     const authInfo: AuthInfo = createAuthInfo(
       {
         token,

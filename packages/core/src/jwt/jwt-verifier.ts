@@ -19,6 +19,7 @@ import {
   normalizeAudience,
   scopesFromClaims,
 } from '../authenticate/token-claims.js';
+import { dpopConfirmation } from '../dpop/dpop-confirmation.js';
 import { isAuthError } from '../errors/auth-error.js';
 import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
 import type { JwtKeyResolver, WaitUntil } from './static-jwt-keys.js';
@@ -177,6 +178,9 @@ function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string, map
   const extra: NonNullable<AuthInfo['extra']> = { method: 'jwt', claims };
   if (typeof payload.sub === 'string') extra.subject = payload.sub;
   if (typeof payload.iss === 'string') extra.issuer = payload.iss;
+  // RFC 9449 §6.1: a token bound to a DPoP key is only accepted with a proof by that key.
+  const cnf = dpopConfirmation(claims);
+  if (cnf !== undefined) extra.cnf = cnf;
   return createAuthInfo(
     {
       token,

@@ -31,8 +31,9 @@ export async function postForm(
   endpoint: string,
   form: Record<string, string>,
   basic?: { clientId: string; clientSecret: string },
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', ...extraHeaders };
   if (basic) {
     headers.authorization = `Basic ${Buffer.from(
       `${encodeURIComponent(basic.clientId)}:${encodeURIComponent(basic.clientSecret)}`,
@@ -70,4 +71,29 @@ export class CookieJar {
     this.store(response);
     return response;
   }
+}
+
+/**
+ * Plays the browser through an authorization request: the login page, the approval, the issuer's
+ * redirects. Returns where the issuer finally sends the browser (the client's redirect URI with
+ * `code`, `state` and `iss`).
+ */
+export async function approveAuthorization(issuerUrl: string, authorizationUrl: URL): Promise<URL> {
+  const browser = new CookieJar();
+  const authorize = await browser.fetch(authorizationUrl);
+  const loginPage = new URL(authorize.headers.get('location') as string, issuerUrl);
+  const html = await (await browser.fetch(loginPage)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (action === undefined) throw new Error('no login form');
+  let response = await browser.fetch(new URL(action, issuerUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'decision=approve',
+  });
+  let location = new URL(response.headers.get('location') as string, issuerUrl);
+  for (let hops = 0; location.origin === issuerUrl && hops < 6; hops++) {
+    response = await browser.fetch(location);
+    location = new URL(response.headers.get('location') as string, issuerUrl);
+  }
+  return location;
 }
