@@ -14,6 +14,7 @@ export type AuthPlan =
   | { mode: 'disabled' }
   | { mode: 'configured' }
   | { mode: 'embedded-issuer' }
+  | { mode: 'authorization-server' }
   | { mode: 'refused'; reason: string };
 
 const SOURCES =
@@ -86,9 +87,11 @@ export function planAuth(
   config: WardenConfig,
   devIssuer: boolean | undefined,
   env: Record<string, string | undefined>,
+  federation = false,
 ): AuthPlan {
   const production = env.NODE_ENV === 'production';
   if (!config.authEnabled) return { mode: 'disabled' };
+  if (federation) return planFederation(devIssuer, env);
   if (devIssuer === true) {
     if (production) {
       return {
@@ -105,4 +108,44 @@ export function planAuth(
     return { mode: 'refused', reason: `No authentication is configured. ${WHAT_TO_SET}` };
   }
   return { mode: 'embedded-issuer' };
+}
+
+/**
+ * Token validation settings that name another authorization server: with the federating
+ * authorization server (MCP_UPSTREAM_PROVIDER) this server trusts its own issuer, so these would
+ * contradict it.
+ */
+const ISSUER_SETTINGS: readonly (keyof WardenConfig)[] = [
+  'jwtIssuer',
+  'jwtSecret',
+  'jwtPublicKey',
+  'jwtPublicKeyFile',
+  'oauthServerUrl',
+  'oauthAuthorizationEndpoint',
+  'oauthTokenEndpoint',
+  'oauthRegistrationEndpoint',
+  'oauthJwksUri',
+  'oauthIntrospectionEndpoint',
+  'provider',
+  'trustedIssuers',
+];
+
+function planFederation(devIssuer: boolean | undefined, env: Record<string, string | undefined>): AuthPlan {
+  if (devIssuer === true) {
+    return {
+      mode: 'refused',
+      reason:
+        'MCP_DEV_ISSUER=true and MCP_UPSTREAM_PROVIDER are set: the server runs one authorization server; unset one of them.',
+    };
+  }
+  const written = ISSUER_SETTINGS.filter((key) => (env[CONFIG_ENV_VARIABLES[key]] ?? '').trim() !== '').map(
+    (key) => CONFIG_ENV_VARIABLES[key],
+  );
+  if (written.length > 0) {
+    return {
+      mode: 'refused',
+      reason: `${written.join(', ')} ${written.length === 1 ? 'names' : 'name'} another authorization server, but MCP_UPSTREAM_PROVIDER makes this server its own: unset ${written.length === 1 ? 'it' : 'them'}, or unset MCP_UPSTREAM_PROVIDER.`,
+    };
+  }
+  return { mode: 'authorization-server' };
 }

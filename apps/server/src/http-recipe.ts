@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Authenticator, WardenConfig } from '@mcp-warden/core';
 import type { MetadataProvider } from '@mcp-warden/metadata';
 import type { Logger } from 'pino';
@@ -24,6 +24,11 @@ export interface ServerDeps {
   logger: Logger;
   toolScopes: Record<string, string[]>;
   rebindingGuard: RebindingGuard;
+  /** The federating authorization server, served under `/oauth/` before the framework sees the request. */
+  authorizationServer?: {
+    handles(pathname: string): boolean;
+    handle(req: IncomingMessage, res: ServerResponse): void;
+  };
 }
 
 /** A listening HTTP server. */
@@ -53,4 +58,42 @@ export const PARSE_ERROR_BODY = { jsonrpc: '2.0', error: { code: -32700, message
  */
 export function guardNodeServer(server: Server, deps: Pick<ServerDeps, 'logger'>): void {
   server.on('clientError', answerClientError(deps.logger));
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The framework's request listener, with the authorization server's paths (`/oauth/…`,
+ * `/.well-known/openid-configuration`) answered by the authorization server first, behind the
+ * same request-head and DNS-rebinding (Host) checks as every other route.
+ */
+export function withAuthorizationServer(
+  deps: Pick<ServerDeps, 'authorizationServer' | 'rebindingGuard'>,
+  listener: RequestListener,
+  checkHead: (rawHeaders: string[]) => { status: number; body: unknown } | undefined,
+): RequestListener {
+  const server = deps.authorizationServer;
+  if (!server) return listener;
+  return (req, res) => {
+    const rawUrl = req.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+    if (!server.handles(pathname)) {
+      listener(req, res);
+      return;
+    }
+    // The Host check only: browser-based MCP clients on other origins call the token and
+    // registration endpoints (CORS), and the consent form carries its own anti-forgery token.
+    const rejection = checkHead(req.rawHeaders) ?? deps.rebindingGuard(req.headers.host, undefined);
+    if (rejection) {
+      const body = JSON.stringify(rejection.body);
+      res.writeHead(rejection.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
+      return;
+    }
+    server.handle(req, res);
+  };
 }

@@ -15,6 +15,7 @@ import {
   NOT_FOUND_BODY,
   PARSE_ERROR_BODY,
   type ServerDeps,
+  withAuthorizationServer,
 } from './http-recipe.js';
 import { checkRequestHead } from './request-head.js';
 import { serverTimeoutOptions } from './server-timeouts.js';
@@ -67,7 +68,10 @@ export async function listenExpress(deps: ServerDeps): Promise<ListeningServer> 
   };
   app.use(onError);
 
-  const server: Server = createServer(serverTimeoutOptions(settings), app);
+  const server: Server = createServer(
+    serverTimeoutOptions(settings),
+    withAuthorizationServer(deps, app, checkRequestHead),
+  );
   guardNodeServer(server, deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,7 +9,14 @@ import { wardenPlugin } from '@mcp-warden/fastify';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import Fastify from 'fastify';
 import { answerClientError } from './client-error.js';
-import { type ListeningServer, mcpPaths, NOT_FOUND_BODY, PARSE_ERROR_BODY, type ServerDeps } from './http-recipe.js';
+import {
+  type ListeningServer,
+  mcpPaths,
+  NOT_FOUND_BODY,
+  PARSE_ERROR_BODY,
+  type ServerDeps,
+  withAuthorizationServer,
+} from './http-recipe.js';
 import { checkRequestHead } from './request-head.js';
 import { serverTimeoutOptions } from './server-timeouts.js';
 
@@ -26,7 +33,7 @@ export async function listenFastify(deps: ServerDeps): Promise<ListeningServer> 
     requestTimeout: timeouts.requestTimeout,
     // The Node server with every timeout set at creation (connectionsCheckingInterval cannot be
     // changed later); Fastify adds its clientErrorHandler to it.
-    serverFactory: (handler) => createServer(timeouts, handler),
+    serverFactory: (handler) => createServer(timeouts, withAuthorizationServer(deps, handler, checkRequestHead)),
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -8,7 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import { type WardenEnv, wardenAuth, wardenMetadata } from '@mcp-warden/hono';
 import { Hono } from 'hono';
-import { guardNodeServer, type ListeningServer, mcpPaths, NOT_FOUND_BODY, type ServerDeps } from './http-recipe.js';
+import {
+  guardNodeServer,
+  type ListeningServer,
+  mcpPaths,
+  NOT_FOUND_BODY,
+  type ServerDeps,
+  withAuthorizationServer,
+} from './http-recipe.js';
 import { checkRequestHead } from './request-head.js';
 import { serverTimeoutOptions } from './server-timeouts.js';
 
@@ -59,7 +66,10 @@ export async function listenHono(deps: ServerDeps): Promise<ListeningServer> {
       return Response.json(SERVER_ERROR, { status: 500 });
     },
   });
-  const server = createServer(serverTimeoutOptions(settings), listener);
+  const server = createServer(
+    serverTimeoutOptions(settings),
+    withAuthorizationServer(deps, listener, checkRequestHead),
+  );
   guardNodeServer(server, deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

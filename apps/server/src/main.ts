@@ -58,6 +58,17 @@ async function main(): Promise<void> {
       },
     );
   };
+  // SIGHUP rotates the authorization server's signing key; earlier keys stay published, so no
+  // signed-in MCP client is logged out (docs/providers.md, "Sign in with GitHub, Google or any
+  // OpenID provider").
+  const authorizationServer = server.authorizationServer;
+  if (authorizationServer) {
+    process.on('SIGHUP', () => {
+      authorizationServer.rotateKeys().catch((error: unknown) => {
+        logger.error({ err: error }, 'signing key rotation failed');
+      });
+    });
+  }
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 

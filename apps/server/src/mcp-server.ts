@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { AuthorizationServer } from '@mcp-warden/authorization-server';
 import { type AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
@@ -24,6 +25,14 @@ export interface CallerIdentity {
   expiresAt: number | null;
   /** The key a DPoP-bound token is bound to (`cnf.jkt`, RFC 9449 §6); null for an unbound token. */
   dpopJkt: string | null;
+  /** Who signed in at the upstream provider (tokens of the federating authorization server). */
+  upstream: { idp: string; login: string | null; email: string | null; name: string | null } | null;
+}
+
+/** What the reference tools may use besides the caller. */
+export interface ReferenceToolDeps {
+  /** The federating authorization server: `upstream_profile` reads the user's upstream token from it. */
+  upstream?: Pick<AuthorizationServer, 'upstreamToken'>;
 }
 
 /** Facts `admin_info` reports about the running server. */
@@ -45,8 +54,20 @@ function callerIdentity(authInfo: AuthInfo | undefined): CallerIdentity {
     issuer: text(extra.issuer),
     expiresAt: authInfo?.expiresAt ?? null,
     dpopJkt: text((extra.cnf as { jkt?: unknown } | undefined)?.jkt),
+    upstream: upstreamIdentity(extra.claims),
   };
 }
+
+function upstreamIdentity(claims: unknown): CallerIdentity['upstream'] {
+  const values = (claims ?? {}) as Record<string, unknown>;
+  if (typeof values.idp !== 'string') return null;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { idp: values.idp, login: text(values.login), email: text(values.email), name: text(values.name) };
+}
+
+// The upstream user API answers with far more than a tool result needs; these fields say who it is.
+const PROFILE_FIELDS = ['id', 'sub', 'login', 'name', 'email', 'preferred_username'];
+const UPSTREAM_TIMEOUT_MS = 10_000;
 
 const json = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }] });
 
@@ -58,7 +79,7 @@ const json = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSO
  * const server = createReferenceMcpServer({ framework: 'hono', authMethods: ['jwt'], startedAt: new Date() });
  * ```
  */
-export function createReferenceMcpServer(facts: ServerFacts): McpServer {
+export function createReferenceMcpServer(facts: ServerFacts, deps: ReferenceToolDeps = {}): McpServer {
   const server = new McpServer({ name: 'mcp-warden-reference', version: '0.0.0' });
 
   server.registerTool(
@@ -108,6 +129,44 @@ export function createReferenceMcpServer(facts: ServerFacts): McpServer {
       });
     },
   );
+
+  const upstream = deps.upstream;
+  if (upstream) {
+    server.registerTool(
+      'upstream_profile',
+      {
+        title: 'Upstream profile',
+        description:
+          "Calls the sign-in provider's user API (GitHub /user, OpenID userinfo) with the signed-in user's upstream token, held by this server and never sent to the client.",
+        inputSchema: z.object({}),
+        annotations: { readOnlyHint: true, openWorldHint: true },
+      },
+      async (_args, ctx) => {
+        const token = await upstream.upstreamToken(ctx.http?.authInfo);
+        if (!token?.userApi) {
+          return { isError: true, content: [{ type: 'text', text: 'No upstream sign-in for this caller.' }] };
+        }
+        const response = await fetch(token.userApi, {
+          headers: {
+            authorization: `Bearer ${token.accessToken}`,
+            accept: 'application/json',
+            'user-agent': 'mcp-warden-reference-server',
+          },
+          redirect: 'error',
+          signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+        });
+        if (!response.ok) {
+          await response.body?.cancel();
+          return { isError: true, content: [{ type: 'text', text: `The provider answered HTTP ${response.status}.` }] };
+        }
+        const profile = (await response.json()) as Record<string, unknown>;
+        const shown = Object.fromEntries(
+          PROFILE_FIELDS.filter((key) => key in profile).map((key) => [key, profile[key]]),
+        );
+        return json({ provider: token.provider, profile: shown });
+      },
+    );
+  }
 
   return server;
 }

@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import { type AuthorizationServerSettings, loadAuthorizationServerSettings } from '@mcp-warden/authorization-server';
 import {
   ConfigError,
   type ConfigIssue,
@@ -103,6 +105,11 @@ export interface ServerConfig {
   warden: WardenConfig;
   /** Where and how this server runs. */
   settings: ServerSettings;
+  /**
+   * The federating authorization server (`MCP_UPSTREAM_*`, `MCP_ALLOWED_USERS`), when configured:
+   * sign-in at GitHub, Google or an OpenID provider, served from this server's origin.
+   */
+  authorizationServer?: AuthorizationServerSettings;
 }
 
 const SETTING_KEYS = Object.keys(SERVER_ENV_VARIABLES) as (keyof ServerSettings)[];
@@ -141,6 +148,12 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     issues.push(...error.issues);
   }
   issues.push(...serverIssues);
+  const federation = loadAuthorizationServerSettings(env);
+  issues.push(...federation.issues);
   if (issues.length > 0 || warden === undefined) throw new ConfigError(issues);
-  return { warden, settings: parsed as ServerSettings };
+  return {
+    warden,
+    settings: parsed as ServerSettings,
+    ...(federation.settings ? { authorizationServer: federation.settings } : {}),
+  };
 }

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { type AuthorizationServer, createAuthorizationServer } from '@mcp-warden/authorization-server';
 import {
   createAuthenticator,
   defineConfig,
@@ -14,7 +16,7 @@ import {
 } from '@mcp-warden/core';
 import { createDevIssuer, type DevIssuer } from '@mcp-warden/dev-issuer';
 import { createMetadataProvider } from '@mcp-warden/metadata';
-import { createRedisStore, type RedisStore, redactRedisUrl } from '@mcp-warden/redis';
+import { createOidcProviderAdapter, createRedisStore, type RedisStore, redactRedisUrl } from '@mcp-warden/redis';
 import type { Logger } from 'pino';
 import { planAuth } from './auth-plan.js';
 import { createRebindingGuard } from './dns-rebinding.js';
@@ -29,6 +31,8 @@ export interface RunningServer {
   url: string;
   mcpUrl: string;
   devIssuer: DevIssuer | undefined;
+  /** The federating authorization server served from this server's origin, when configured. */
+  authorizationServer: AuthorizationServer | undefined;
   close(): Promise<void>;
 }
 
@@ -68,6 +72,53 @@ async function withEmbeddedIssuer(
   return { config: embedded, issuer };
 }
 
+/**
+ * The federating authorization server on this server's own origin (docs/providers.md, "Sign in
+ * with GitHub, Google or any OpenID provider"), and the resource-server settings that trust it:
+ * its issuer, its keys, the MCP resource as audience. Nothing else to configure.
+ */
+async function startAuthorizationServer(
+  config: WardenConfig,
+  serverConfig: ServerConfig,
+  logger: Logger,
+  store: RedisStore | undefined,
+): Promise<{ config: WardenConfig; authorizationServer: AuthorizationServer }> {
+  const issuer = new URL(config.resourceUrl).origin;
+  const scopes = config.scopesSupported.length > 0 ? config.scopesSupported : DEV_SCOPES;
+  const authorizationServer = await createAuthorizationServer({
+    issuer,
+    resources: resourceSpellings(config.resourceUrl),
+    scopes,
+    settings: serverConfig.authorizationServer!,
+    logger,
+    // With MCP_REDIS_URL every instance shares clients, sign-ins, sessions, grants, tokens and the
+    // sealed upstream tokens (docs/scaling.md); otherwise they live in this process.
+    ...(store
+      ? {
+          adapter: createOidcProviderAdapter(store, {
+            keyPrefix: `${serverConfig.settings.redisKeyPrefix}oidc:`,
+          }) as unknown as NonNullable<Parameters<typeof createAuthorizationServer>[0]['adapter']>,
+        }
+      : {}),
+  });
+  logger.info(
+    { issuer, upstream: authorizationServer.provider, callback: authorizationServer.callbackUrl },
+    `authorization server at ${issuer}: sign-in through ${authorizationServer.provider}; register ${authorizationServer.callbackUrl} as its callback URL`,
+  );
+  const federated = defineConfig({
+    ...config,
+    authRequired: true,
+    jwtEnabled: true,
+    jwtAlgorithms: ['RS256'],
+    jwtIssuer: authorizationServer.issuer,
+    oauthServerUrl: authorizationServer.issuer,
+    oauthJwksUri: authorizationServer.jwksUri,
+    requiredScopes: config.requiredScopes.length > 0 ? config.requiredScopes : ['mcp:tools'],
+    scopesSupported: scopes,
+  });
+  return { config: federated, authorizationServer };
+}
+
 function authMethods(config: WardenConfig): string[] {
   if (!config.authEnabled) return [];
   const methods: string[] = [];
@@ -83,11 +134,12 @@ function authMethods(config: WardenConfig): string[] {
  * configuration cannot run.
  */
 export async function startServer(
-  { warden: initial, settings }: ServerConfig,
+  serverConfig: ServerConfig,
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningServer> {
-  const plan = planAuth(initial, settings.devIssuer, env);
+  const { warden: initial, settings } = serverConfig;
+  const plan = planAuth(initial, settings.devIssuer, env, serverConfig.authorizationServer !== undefined);
   if (plan.mode === 'refused') throw new StartupError(plan.reason);
   if (plan.mode === 'disabled') {
     const message =
@@ -103,25 +155,38 @@ export async function startServer(
 
   let config = initial;
   let devIssuer: DevIssuer | undefined;
+  let authorizationServer: AuthorizationServer | undefined;
+  let store: RedisStore | undefined;
   if (plan.mode === 'embedded-issuer') {
     ({ config, issuer: devIssuer } = await withEmbeddedIssuer(initial, settings, logger));
+  } else if (plan.mode === 'authorization-server') {
+    if (settings.redisUrl !== undefined) store = await connectRedis(settings, logger);
+    try {
+      ({ config, authorizationServer } = await startAuthorizationServer(initial, serverConfig, logger, store));
+    } catch (error) {
+      await store?.close();
+      // The upstream OpenID provider's metadata could not be discovered, for instance.
+      throw new StartupError(`the authorization server could not start: ${(error as Error)?.message ?? String(error)}`);
+    }
   }
 
-  let store: RedisStore | undefined;
   try {
     const shown = {
       ...settings,
       redisUrl: settings.redisUrl === undefined ? undefined : redactRedisUrl(settings.redisUrl),
     };
     logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...shown } }, 'configuration');
-    if (settings.redisUrl !== undefined) store = await connectRedis(settings, logger);
+    if (settings.redisUrl !== undefined) store ??= await connectRedis(settings, logger);
     const authenticator = await createAuthenticator(config, { logger, ...(store ? { store } : {}) });
-    const metadata = await createMetadataProvider(config, devIssuer ? { upstream: devIssuer.metadata() } : {});
+    const served = devIssuer?.metadata() ?? authorizationServer?.metadata();
+    const metadata = await createMetadataProvider(config, served ? { upstream: served } : {});
     // A Node process may do I/O at start-up: the provider's metadata is mirrored before the first
     // client asks (within its time budget; a provider that is down is retried on later requests).
     await metadata.prepare();
     const facts = { framework: settings.httpFramework, authMethods: authMethods(config), startedAt: new Date() };
-    const endpoint = createMcpEndpoint(() => createReferenceMcpServer(facts));
+    const endpoint = createMcpEndpoint(() =>
+      createReferenceMcpServer(facts, authorizationServer ? { upstream: authorizationServer } : {}),
+    );
     const deps: ServerDeps = {
       config,
       settings,
@@ -131,6 +196,7 @@ export async function startServer(
       logger,
       toolScopes: { ...TOOL_SCOPES, ...config.toolScopes },
       rebindingGuard: createRebindingGuard(settings.host, config.resourceUrl),
+      ...(authorizationServer ? { authorizationServer } : {}),
     };
     const http = await listen(deps);
     const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${http.port}`;
@@ -138,6 +204,7 @@ export async function startServer(
       url,
       mcpUrl: config.resourceUrl,
       devIssuer,
+      authorizationServer,
       async close() {
         await http.close();
         await endpoint.close();

@@ -5,21 +5,14 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
-import type Provider from 'oidc-provider';
-import { withLoopbackClientMetadataDocuments } from './client-metadata-document.js';
 import { type CompleteAuthorizationOptions, completeAuthorization } from './complete-authorization.js';
-import { sendJsonError } from './http-response.js';
-import { handleInteraction, isInteractionPath } from './interactions.js';
+import { handleInteraction } from './interactions.js';
+import { createIssuerCore, type IssuerCore } from './issuer-core.js';
 import { log } from './logger.js';
-import { MemoryStore } from './memory-adapter.js';
 import { type DevIssuerOptions, resolveOptions } from './options.js';
-import { providerConfiguration } from './provider-configuration.js';
-import { answerUnknownRoutesWithJson, attachLogging } from './provider-logging.js';
-import { loadOidcProvider, withProviderNoticesRouted } from './provider-notices.js';
 import { generateSigningKey } from './signing-key.js';
 import { type ClientCredentialsTokenOptions, requestClientCredentialsToken } from './token-request.js';
 
@@ -124,15 +117,7 @@ function endpoint(metadata: Record<string, unknown>, name: string): string {
 export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIssuer> {
   const resolved = resolveOptions(options);
   const { logger } = resolved;
-  const oidc = await loadOidcProvider(logger);
 
-  // Shared by every provider instance, so clients, sessions and tokens survive a key rotation.
-  const store = new MemoryStore();
-  const adapter = withLoopbackClientMetadataDocuments(
-    store.adapterFactory(),
-    (description) => new oidc.errors.InvalidClient(description),
-  );
-  const cookieKeys = [randomBytes(32).toString('base64url')];
   let keys: (JWK & { kid: string })[] = [await generateSigningKey()];
 
   const server = createServer();
@@ -140,47 +125,21 @@ export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIs
   const url = `http://${reachableHost(resolved.host)}:${address.port}`;
   const issuer = resolved.issuer ?? url;
 
-  let current: { provider: Provider; callback: (req: IncomingMessage, res: ServerResponse) => unknown };
-  const build = (signingKeys: (JWK & { kid: string })[]) => {
-    const configuration = providerConfiguration({
-      options: resolved,
-      keys: signingKeys,
-      adapter,
-      cookieKeys,
-      errors: oidc.errors,
-    });
-    const provider = withProviderNoticesRouted(logger, () => new oidc.Provider(issuer, configuration));
-    attachLogging(provider, resolved.logger);
-    answerUnknownRoutesWithJson(provider);
-    return { provider, callback: provider.callback() };
-  };
-
+  let core: IssuerCore;
   try {
-    current = build(keys);
+    core = await createIssuerCore({
+      issuer,
+      options: resolved,
+      keys,
+      // A development issuer also accepts http: documents served on this machine.
+      loopbackClientMetadataDocuments: true,
+      interactions: (provider, req, res, pathname) => handleInteraction(provider, req, res, pathname, resolved),
+    });
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
-
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const { provider, callback } = current;
-    const rawUrl = req.url ?? '/';
-    const queryStart = rawUrl.indexOf('?');
-    const pathname = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
-    if (isInteractionPath(pathname)) {
-      handleInteraction(provider, req, res, pathname, resolved).catch((error: unknown) => {
-        log(logger, 'error', { error: (error as Error)?.message }, 'login page failed');
-        sendJsonError(res, 500, 'server_error', 'the login page failed; see the issuer log');
-      });
-      return;
-    }
-    if (pathname === '/.well-known/oauth-authorization-server') {
-      // RFC 8414 §3: the same document oidc-provider serves for OpenID Connect discovery; MCP
-      // clients of the 2025-03-26 revision look here first.
-      req.url = `/.well-known/openid-configuration${queryStart === -1 ? '' : rawUrl.slice(queryStart)}`;
-    }
-    callback(req, res);
-  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => core.handle(req, res));
 
   let metadata: Record<string, unknown>;
   try {
@@ -225,7 +184,7 @@ export async function createDevIssuer(options?: DevIssuerOptions): Promise<DevIs
     async rotateKeys(rotateOptions = {}) {
       const key = await generateSigningKey();
       const next = rotateOptions.dropOld ? [key] : [key, ...keys].slice(0, MAX_PUBLISHED_KEYS);
-      current = build(next);
+      core.setKeys(next);
       keys = next;
       log(logger, 'info', { kid: key.kid, published: next.map((k) => k.kid) }, 'signing key rotated');
     },

@@ -18,6 +18,7 @@ import type {
   errors as OidcErrors,
 } from 'oidc-provider';
 import { escapeHtml } from './html.js';
+import type { IssuerProfile } from './issuer-profile.js';
 import { log } from './logger.js';
 import type { ResolvedDevIssuerOptions } from './options.js';
 import { SIGNING_ALGORITHM } from './signing-key.js';
@@ -30,6 +31,8 @@ export interface ProviderConfigurationInput {
   adapter: AdapterFactory;
   cookieKeys: string[];
   errors: typeof OidcErrors;
+  /** What the server built on this configuration decides for itself (issuer-core.ts). */
+  profile?: IssuerProfile;
 }
 
 // Scopes oidc-provider understands on its own (OpenID Connect); every other scope must be configured.
@@ -74,6 +77,7 @@ export function staticClients(options: ResolvedDevIssuerOptions): ClientMetadata
 /** Builds the configuration for one provider instance (a key rotation builds a new one). */
 export function providerConfiguration(input: ProviderConfigurationInput): Configuration {
   const { options, keys, errors } = input;
+  const profile = input.profile ?? {};
   const { logger } = options;
   const signingKid = keys[0]?.kid;
   const knownScopes = new Set([...OIDC_SCOPES, ...options.scopes]);
@@ -125,17 +129,22 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
   return {
     adapter: input.adapter,
     jwks: { keys },
-    clients: staticClients(options),
+    clients: profile.clients ?? staticClients(options),
+    ...(profile.routes ? { routes: profile.routes } : {}),
     cookies: { keys: input.cookieKeys },
     // OAuth 2.1 §4.1: the code flow only; implicit and hybrid response types are not offered.
     responseTypes: ['code'],
     scopes: [...OIDC_SCOPES, ...options.scopes],
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
-    findAccount: (_ctx, sub) => (sub === user.id ? account : undefined),
+    findAccount: profile.findAccount
+      ? (_ctx, sub) => profile.findAccount?.(sub)
+      : (_ctx, sub) => (sub === user.id ? account : undefined),
     // OAuth 2.1 §4.1.1 and MCP authorization: PKCE for every client, S256 being the only method
     // oidc-provider v9 implements.
     pkce: { required: () => true },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `${profile.interactionPrefix ?? '/interaction/'}${interaction.uid}`,
+    },
     // Refresh tokens for every client allowed the refresh_token grant, without the OpenID
     // `offline_access` scope dance that MCP clients do not perform.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -144,10 +153,13 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
     expiresWithSession: () => false,
     // A development server used by browser-based clients (MCP Inspector): every origin may call it.
     clientBasedCORS: () => true,
-    extraTokenClaims: (_ctx, token) =>
+    extraTokenClaims: async (_ctx, token) => {
       // A client acting on its own behalf is the subject of its token (RFC 9068 §2.2). The JWT
       // format already does this; for opaque tokens it makes introspection report the same `sub`.
-      token.kind === 'ClientCredentials' ? { sub: token.clientId } : undefined,
+      if (token.kind === 'ClientCredentials') return { sub: token.clientId };
+      const accountId = (token as { accountId?: string }).accountId;
+      return accountId && profile.extraAccessTokenClaims ? profile.extraAccessTokenClaims(accountId) : undefined;
+    },
     extraClientMetadata: {
       // RFC 7591 §2 fields MCP clients send; recognized so they are kept rather than dropped.
       properties: ['software_id', 'software_version'],
@@ -182,7 +194,7 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
       // (`token_type: DPoP`, `cnf.jkt` in the JWT and in introspection), for every grant; one
       // without a proof gets a Bearer token as before. mcp-warden checks the binding.
       dPoP: { enabled: true },
-      clientCredentials: { enabled: true },
+      clientCredentials: { enabled: profile.clientCredentials ?? true },
       // RFC 7591: open registration, no initial access token, as MCP clients expect.
       registration: { enabled: true, initialAccessToken: false },
       // Client ID Metadata Documents (MCP 2025-11-25 authorization): an https: URL as client_id
@@ -252,7 +264,7 @@ export function providerConfiguration(input: ProviderConfigurationInput): Config
       log(logger, 'debug', { event: 'render_error', error: out.error }, 'error page shown');
       ctx.type = 'html';
       ctx.body = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Development issuer: error</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(profile.name ?? 'Development issuer')}: error</title></head>
 <body><h1>The request could not be completed</h1>
 <p><strong>${escapeHtml(out.error)}</strong>${out.error_description ? `: ${escapeHtml(out.error_description)}` : ''}</p>
 </body></html>`;

@@ -6,6 +6,8 @@
  * @module
  */
 
+export type { OidcPayload, OidcProviderAdapter, OidcProviderAdapterOptions } from './oidc-provider-adapter.js';
+export { createOidcProviderAdapter } from './oidc-provider-adapter.js';
 export type { RedisCommandClient, RedisStore, RedisStoreOptions } from './redis-store.js';
 export { createRedisStore } from './redis-store.js';
 export type { RedisStoreErrorCode } from './redis-store-error.js';

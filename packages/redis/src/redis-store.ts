@@ -76,6 +76,11 @@ export interface RedisStore extends SharedStore {
   ready(timeoutMs?: number): Promise<boolean>;
   /** Closes the connection it opened (never a `client` it was given). Idempotent. */
   close(): Promise<void>;
+  /**
+   * Sends one raw command (no key prefix added), bounded like every other: for state of another
+   * shape in the same connection, such as the oidc-provider adapter ({@link createOidcProviderAdapter}).
+   */
+  command(args: string[]): Promise<unknown>;
 }
 
 const DEFAULTS = {
@@ -282,6 +287,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async set(key, value, ttlMs) {
       await send(['SET', keyPrefix + key, value, 'PX', ttl(ttlMs)]);
     },
+    command: (args) => send(args),
     ready(timeoutMs = connectTimeoutMs) {
       if (connected) return Promise.resolve(true);
       if (closed) return Promise.resolve(false);
