@@ -500,12 +500,16 @@ describe('an expiring upstream token (GitHub App user tokens)', () => {
 });
 
 /** A round-robin HTTP load balancer in front of `targets`: each request goes to the next one. */
-async function roundRobin(targets: number[]): Promise<{ port: number; served: number[]; close(): Promise<void> }> {
+async function roundRobin(
+  targets: number[],
+): Promise<{ port: number; served: number[]; paths: string[]; close(): Promise<void> }> {
   const served = targets.map(() => 0);
+  const paths: string[] = [];
   let next = 0;
   const server = createServer((req, res) => {
     const index = next++ % targets.length;
     served[index]! += 1;
+    paths.push(new URL(req.url ?? '/', 'http://balancer').pathname);
     const upstream = request(
       { host: '127.0.0.1', port: targets[index], method: req.method, path: req.url, headers: req.headers },
       (answer) => {
@@ -523,6 +527,7 @@ async function roundRobin(targets: number[]): Promise<{ port: number; served: nu
   return {
     port: (server.address() as AddressInfo).port,
     served,
+    paths,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -603,6 +608,9 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
       expect(decodeJwt(refreshed.access_token)).toMatchObject({ sub: 'github|583231', aud: mcpUrl });
       // Both instances took part, in every step of the flow.
       expect(balancer.served.every((count) => count >= 5)).toBe(true);
+      // Each instance verified the tokens with its own keys from memory: none fetched the JWKS
+      // through the public URL, which a host behind a proxy or NAT often cannot reach.
+      expect(balancer.paths).not.toContain('/oauth/jwks');
     } finally {
       await context.close();
     }

@@ -119,6 +119,21 @@ async function startAuthorizationServer(
   return { config: federated, authorizationServer };
 }
 
+/**
+ * The fetch the resource-server side uses when this process is also the authorization server: its
+ * own JWKS is answered from memory, so verification never depends on the host reaching its public
+ * URL from inside (a proxy, NAT or split DNS often prevents that). Anything else goes out as usual.
+ */
+function ownKeysInProcess(authorizationServer: AuthorizationServer): typeof globalThis.fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url !== authorizationServer.jwksUri) return globalThis.fetch(input, init);
+    return new Response(JSON.stringify(authorizationServer.publicJwks()), {
+      headers: { 'content-type': 'application/json' },
+    });
+  };
+}
+
 function authMethods(config: WardenConfig): string[] {
   if (!config.authEnabled) return [];
   const methods: string[] = [];
@@ -177,7 +192,11 @@ export async function startServer(
     };
     logger.info({ auth: plan.mode, config: { ...describeConfig(config), ...shown } }, 'configuration');
     if (settings.redisUrl !== undefined) store ??= await connectRedis(settings, logger);
-    const authenticator = await createAuthenticator(config, { logger, ...(store ? { store } : {}) });
+    const authenticator = await createAuthenticator(config, {
+      logger,
+      ...(store ? { store } : {}),
+      ...(authorizationServer ? { fetch: ownKeysInProcess(authorizationServer) } : {}),
+    });
     const served = devIssuer?.metadata() ?? authorizationServer?.metadata();
     const metadata = await createMetadataProvider(config, served ? { upstream: served } : {});
     // A Node process may do I/O at start-up: the provider's metadata is mirrored before the first

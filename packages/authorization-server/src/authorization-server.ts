@@ -34,6 +34,8 @@ import {
   loadOrCreateSigningKeys,
   MAX_PUBLISHED_KEYS,
   type PrivateSigningKey,
+  publicPart,
+  readSigningKeysIfValid,
   writeSigningKeys,
 } from './signing-keys-file.js';
 import { createUpstream, type UpstreamChecks, type UpstreamTokens } from './upstream.js';
@@ -105,6 +107,12 @@ export interface AuthorizationServer {
    * still verify. With `signingKeysFile`, the file is rewritten, new key first.
    */
   rotateKeys(): Promise<void>;
+  /**
+   * The public signing keys as `jwksUri` serves them (RFC 7517 §5), read from memory: a resource
+   * server in the same process verifies with these instead of fetching its own public URL, which
+   * a host behind a proxy or NAT often cannot reach from inside.
+   */
+  publicJwks(): { keys: JWK[] };
 }
 
 /** Path prefix of every endpoint, so the server shares an origin with the MCP endpoint. */
@@ -518,6 +526,16 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
         scope: tokens.scope,
         userApi: upstream.userApi,
       };
+    },
+    publicJwks() {
+      // Another instance sharing the keys file may have rotated (docs/providers.md, "Several
+      // instances"): its new key is published here too, so its tokens verify before this
+      // instance restarts. A file that cannot be read now leaves the keys in memory.
+      const known = new Map((keys as PrivateSigningKey[]).map((key) => [key.kid, key]));
+      if (keysFile !== undefined && options.signingKeys === undefined) {
+        for (const key of readSigningKeysIfValid(keysFile)) if (!known.has(key.kid)) known.set(key.kid, key);
+      }
+      return { keys: [...known.values()].map(publicPart) };
     },
     async rotateKeys() {
       const key = await generateSigningKey();

@@ -53,6 +53,47 @@ describe('signing keys file', () => {
     expect(await jwks(third)).toEqual(rotated);
   });
 
+  it('publicJwks() of an instance sharing the file includes the key another instance rotated in', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'as-keys-')), 'signing-keys.json');
+    const { settings } = loadAuthorizationServerSettings({
+      MCP_UPSTREAM_PROVIDER: 'github',
+      MCP_UPSTREAM_CLIENT_ID: 'id',
+      MCP_UPSTREAM_CLIENT_SECRET: 'secret',
+      MCP_ALLOWED_USERS: '*',
+      MCP_AUTH_SERVER_KEYS_FILE: file,
+    });
+    const options = { issuer: ISSUER, resources: [`${ISSUER}/mcp`], scopes: ['mcp:tools'], settings: settings! };
+    const a = await createAuthorizationServer(options);
+    const b = await createAuthorizationServer(options);
+    const [original] = await jwks(b);
+    await a.rotateKeys();
+    const [rotatedIn] = await jwks(a);
+    expect(rotatedIn).not.toBe(original);
+    expect(b.publicJwks().keys.map((key) => key.kid)).toEqual([original, rotatedIn]);
+    // A file that turns unreadable leaves the keys in memory.
+    writeFileSync(file, 'not json');
+    expect(b.publicJwks().keys.map((key) => key.kid)).toEqual([original]);
+  });
+
+  it('publicJwks() is exactly what the JWKS endpoint serves, public members only, after a rotation too', async () => {
+    const { settings } = loadAuthorizationServerSettings({
+      MCP_UPSTREAM_PROVIDER: 'github',
+      MCP_UPSTREAM_CLIENT_ID: 'id',
+      MCP_UPSTREAM_CLIENT_SECRET: 'secret',
+      MCP_ALLOWED_USERS: '*',
+    });
+    const server = await createAuthorizationServer({
+      issuer: ISSUER,
+      resources: [`${ISSUER}/mcp`],
+      scopes: ['mcp:tools'],
+      settings: settings!,
+    });
+    await server.rotateKeys();
+    const { keys } = server.publicJwks();
+    expect(keys.map((key) => key.kid)).toEqual(await jwks(server));
+    for (const key of keys) expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+  });
+
   it('refuses a file that is not a private key set, naming the file and no key material', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'as-keys-'));
     const file = join(dir, 'keys.json');

@@ -59,9 +59,32 @@ export async function loadOrCreateSigningKeys(path: string): Promise<{ keys: Pri
   return { keys: keys.slice(0, MAX_PUBLISHED_KEYS), created: false };
 }
 
+/** The keys in `path` when it holds a valid private key set; otherwise none (never throws). */
+export function readSigningKeysIfValid(path: string): PrivateSigningKey[] {
+  try {
+    const keys = (JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown })?.keys;
+    return Array.isArray(keys) && keys.every(isPrivateKey) ? keys.slice(0, MAX_PUBLISHED_KEYS) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Writes the key set atomically (a temporary file renamed over it), readable by the owner only. */
 export function writeSigningKeys(path: string, keys: PrivateSigningKey[]): void {
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
+}
+
+/** The members of a JWK that are public (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2) plus its identity. */
+const PUBLIC_MEMBERS = ['kty', 'kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y'] as const;
+
+/**
+ * The public half of a signing key: an allowlist of members, so no private member (`d`, `p`,
+ * `q`, `dp`, `dq`, `qi`, `oth`, `k`) can slip through.
+ */
+export function publicPart(key: PrivateSigningKey): JWK {
+  const out: Record<string, unknown> = {};
+  for (const member of PUBLIC_MEMBERS) if (key[member] !== undefined) out[member] = key[member];
+  return out as JWK;
 }
