@@ -22,6 +22,7 @@ import {
   runServerInstructionCounts,
   SERVER_SUBJECTS,
   type ServerInstructionFigure,
+  type ServerInstructionPlan,
 } from './instructions/server-instructions.js';
 import { FRAMEWORKS } from './servers/server-config.js';
 
@@ -40,6 +41,20 @@ const list = <T extends string>(name: string, allowed: readonly T[], fallback: r
   return items as T[];
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * `--server-requests warmup,small,large`: more requests between the two counts shrink what one
+ * run's garbage-collection and JIT timing adds to the per-request figure.
+ */
+function serverRequests(): Pick<ServerInstructionPlan, 'warmup' | 'small' | 'large'> {
+  const value = option('--server-requests');
+  if (value === undefined) return DEFAULT_SERVER_PLAN;
+  const [warmup, small, large] = value.split(',').map(Number);
+  if (![warmup, small, large].every((n) => Number.isSafeInteger(n) && n! >= 0) || !(large! > small!)) {
+    throw new Error(`--server-requests: expected warmup,small,large with large > small, got ${value}`);
+  }
+  return { warmup: warmup!, small: small!, large: large! };
+}
 
 interface SavedRun {
   date: string;
@@ -64,7 +79,7 @@ if (fromJson !== undefined) {
   const servers =
     frameworks.length === 0 || serverSubjects.length === 0
       ? []
-      : await runServerInstructionCounts({ ...DEFAULT_SERVER_PLAN, frameworks, subjects: serverSubjects }, log);
+      : await runServerInstructionCounts({ ...serverRequests(), frameworks, subjects: serverSubjects }, log);
   const run: SavedRun = { date: new Date().toISOString(), node: process.version, distinct, servers };
   const out = option('--json') ?? join(BENCH_ROOT, 'instructions.json');
   writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);
