@@ -38,7 +38,7 @@ export function renderInstructionSection(
 ): string {
   const lines = [SECTION_START, '## Instruction counts', ''];
   lines.push(
-    `Counted with \`valgrind --tool=callgrind\` by \`pnpm --filter @mcp-warden/bench bench:instructions\` on ${meta.date}, Node.js ${meta.node}. Each subject runs in a process of its own twice, with the same warm-up and two different amounts of work; the difference divided by the difference in work is the cost of one more token or request, all threads together (bench/README.md, "Instruction counts"). The count does not depend on what else the machine is doing, so these are the figures the targets are judged by; throughput ratios elsewhere in this file are secondary.`,
+    `Counted with \`valgrind --tool=callgrind\` by \`pnpm --filter @mcp-warden/bench bench:instructions\` on ${meta.date}, Node.js ${meta.node}. Each subject runs in a process of its own twice, with the same warm-up and two different amounts of work; the difference divided by the difference in work is the cost of one more token or request, all threads together (bench/README.md, "Instruction counts"). The count moves far less with what else the machine is doing than time does, so these are the figures the targets are judged by; throughput ratios elsewhere in this file are secondary. It is not fixed, though: the garbage collector and the JIT compiler run when their timers and background threads say, and a whole server's figure can move by several percent between two runs of the same subject, so a server row near its target needs several runs.`,
   );
   if (meta.note !== undefined) lines.push('', meta.note);
   lines.push(
