@@ -4,7 +4,14 @@ import { defineConfig } from 'tsup';
 // every supported Node.js line runs as they are (Node 22.12 runs no TypeScript file). Libraries stay
 // external so every server loads the same published code a user would.
 export default defineConfig({
-  entry: ['src/run.ts', 'src/servers/serve-*.ts', 'src/micro/micro-benchmark.ts', 'src/micro/dpop-micro.ts'],
+  entry: [
+    'src/run.ts',
+    'src/instructions.ts',
+    'src/servers/serve-*.ts',
+    'src/micro/micro-benchmark.ts',
+    'src/micro/dpop-micro.ts',
+    'src/instructions/instruction-subject.ts',
+  ],
   format: ['esm'],
   target: 'node22',
   platform: 'node',

@@ -90,6 +90,9 @@ async function startFor(variant: Variant, context: VariantContext, settings: Run
  */
 const DPOP_PROOFS_PER_SECOND = 12_000;
 
+/** The `tools/list` of the tools/list rows, with the headers the official SDK client sends on the 2025-11-25 wire. */
+export const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
+
 /** Headers, body and the per-request credential of a variant. */
 function requestShape(
   variant: Variant,
@@ -125,11 +128,13 @@ function requestShape(
   if (variant.mcp) {
     headers['content-type'] = 'application/json';
     headers.accept = 'application/json, text/event-stream';
+    if (variant.mcpRequest === 'tools-list') headers['mcp-protocol-version'] = '2025-11-25';
   }
+  const body = variant.mcpRequest === 'tools-list' ? TOOLS_LIST : WHOAMI_CALL;
   return {
     headers,
     expectedStatus: variant.expectedStatus,
-    ...(variant.mcp ? { method: 'POST' as const, body: WHOAMI_CALL } : {}),
+    ...(variant.mcp ? { method: 'POST' as const, body } : {}),
     ...(nextHeaders === undefined ? {} : { nextHeaders }),
     ...(maxRequests === undefined ? {} : { maxRequests }),
   };

@@ -47,7 +47,9 @@ export type Scenario =
   | 'dpop-repeated'
   | 'dpop-repeated-no-cors'
   | 'mcp-no-auth'
-  | 'mcp-rs256-repeated';
+  | 'mcp-rs256-repeated'
+  | 'mcp-list-no-auth'
+  | 'mcp-list-rs256-repeated';
 
 /** One HTTP variant. */
 export interface Variant {
@@ -67,6 +69,8 @@ export interface Variant {
   note?: string;
   /** MCP rows POST a JSON-RPC body; the others GET the route. */
   mcp?: boolean;
+  /** Which JSON-RPC request an MCP row sends (default `tools/call whoami`). */
+  mcpRequest?: 'whoami' | 'tools-list';
 }
 
 export const SCENARIO_LABELS: Record<Scenario, string> = {
@@ -85,6 +89,8 @@ export const SCENARIO_LABELS: Record<Scenario, string> = {
     'DPoP: one repeated RS256 token bound to a key, a fresh ES256 proof per request, `cors: false`',
   'mcp-no-auth': 'MCP tools/call whoami, auth disabled',
   'mcp-rs256-repeated': 'MCP tools/call whoami, JWT RS256 repeated',
+  'mcp-list-no-auth': 'MCP tools/list (official SDK client headers), auth disabled',
+  'mcp-list-rs256-repeated': 'MCP tools/list (official SDK client headers), JWT RS256 repeated',
 };
 
 /** mcp-warden's configuration for the bench servers: required auth, remote JWKS, one algorithm. */
@@ -325,6 +331,31 @@ function frameworkVariants(framework: Framework): Variant[] {
       credential: RS256_REPEATED,
       target: { kind: 'apps-server', auth: true },
       mcp: true,
+    },
+    // tools/list as the official SDK client sends it: the reference server's repeated-token cost
+    // against authentication disabled (docs/performance.md; also counted in instructions).
+    {
+      ...base,
+      id: `mcp-list-${framework}/no-auth`,
+      group: `mcp-list-${framework}`,
+      library: 'apps/server',
+      scenario: 'mcp-list-no-auth',
+      baseline: true,
+      credential: { kind: 'none' },
+      target: { kind: 'apps-server', auth: false },
+      mcp: true,
+      mcpRequest: 'tools-list',
+    },
+    {
+      ...base,
+      id: `mcp-list-${framework}/rs256-repeated`,
+      group: `mcp-list-${framework}`,
+      library: 'mcp-warden',
+      scenario: 'mcp-list-rs256-repeated',
+      credential: RS256_REPEATED,
+      target: { kind: 'apps-server', auth: true },
+      mcp: true,
+      mcpRequest: 'tools-list',
     },
   );
   return variants;

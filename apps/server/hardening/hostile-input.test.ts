@@ -39,11 +39,21 @@ afterAll(async () => {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-describe.each(FRAMEWORKS)('hostile input on %s', (framework) => {
+/**
+ * Every framework with the engine Node.js gets by default (node:crypto), and one more server
+ * with jose's engine (`MCP_JWT_ENGINE=jose`): every case below is decided by both engines
+ * (docs/security.md, "Two engines, one decision"). The engine does not depend on the framework.
+ */
+const TARGETS: [string, (typeof FRAMEWORKS)[number], 'auto' | 'jose'][] = [
+  ...FRAMEWORKS.map((framework) => [framework, framework, 'auto'] as [string, (typeof FRAMEWORKS)[number], 'auto']),
+  ['hono with the jose engine', 'hono', 'jose'],
+];
+
+describe.each(TARGETS)('hostile input on %s', (_name, framework, engine) => {
   let server: WardenUnderTest;
 
   beforeAll(async () => {
-    server = await context.start(framework, provider);
+    server = await context.start(framework, provider, engine === 'jose' ? { MCP_JWT_ENGINE: 'jose' } : {});
   }, 30_000);
 
   const claims = (extra: Record<string, unknown> = {}) => ({
@@ -79,6 +89,8 @@ describe.each(FRAMEWORKS)('hostile input on %s', (framework) => {
 
   it('control: a valid JWT, both API keys, both Basic users and an active opaque token are accepted', async () => {
     expect((await bearer(ledger.add(await provider.mint(server.resource)))).status).toBe(200);
+    // The engine the server chose at start-up, from its debug line (MCP_JWT_ENGINE).
+    expect(server.output()).toContain(`"engine":"${engine === 'jose' ? 'jose' : 'node'}"`);
     expect((await send([['X-API-Key', server.apiKeys[0]]])).status).toBe(200);
     expect((await send([['X-API-Key', server.apiKeys[1]]])).status).toBe(200);
     for (const { authorization } of server.basicUsers)

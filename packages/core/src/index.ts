@@ -24,7 +24,7 @@ export { toOAuthTokenVerifier } from './authenticate/oauth-token-verifier.js';
 export type { BasicAuthUser } from './basic-auth/basic-auth-users.js';
 export { MIN_BASIC_PASSWORD_LENGTH } from './basic-auth/basic-auth-users.js';
 export { configFields } from './config/config-fields.js';
-export type { IntrospectionAuthMethod, WardenConfig, WardenOptions } from './config/config-schema.js';
+export type { IntrospectionAuthMethod, JwtEngineName, WardenConfig, WardenOptions } from './config/config-schema.js';
 export { CONFIG_ENV_VARIABLES, DISCOVER_INTROSPECTION_ENDPOINT, wardenConfigSchema } from './config/config-schema.js';
 export { describeConfig } from './config/describe-config.js';
 export { defineConfig, loadConfig } from './config/load-config.js';

@@ -277,6 +277,18 @@ describe('time claims and typ (RFC 7519 §4.1.4; RFC 9068 §2.1)', () => {
     const at = await mint(rsa.privateKey, 'RS256', {}, { header: { typ: 'at+jwt' } });
     expect((await authenticate({ jwtRequireAtJwtType: true }, bearer(at))).outcome).toBe('authenticated');
   });
+
+  it.each(['jose', 'node'] as const)(
+    'refuses a typ that is not a string with a 401, never a 5xx (engine %s)',
+    async (jwtEngine) => {
+      for (const typ of [7, null, ['at+jwt'], { media: 'at+jwt' }]) {
+        const token = await mint(rsa.privateKey, 'RS256', {}, { header: { typ } as never });
+        const result = rejected(await authenticate({ jwtEngine }, bearer(token)));
+        expect(result.status).toBe(401);
+        expect(result.error.code).toBe('ERR_TOKEN_TYPE_INVALID');
+      }
+    },
+  );
 });
 
 describe('API keys (docs/security.md)', () => {

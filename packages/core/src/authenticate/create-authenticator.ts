@@ -311,7 +311,11 @@ export async function createAuthenticator(
     if (pending !== undefined) return pending;
     let verification: Promise<AuthInfo>;
     if (jwtFirst) {
-      verification = verifyJwtFirst(token, waitUntil);
+      const started = startJwtFirst(token, waitUntil);
+      // Decided on the spot (node:crypto with the key in hand): there is no verification in
+      // flight for a concurrent request to share, so none is recorded (docs/performance.md).
+      if (!(started instanceof Promise)) return Promise.resolve(started);
+      verification = verifyJwtFirst(token, started);
     } else {
       const isJwt = looksLikeJwt(token);
       if (!isJwt && !introspect) return verifyNonJwtWithoutIntrospection(token);
@@ -333,15 +337,32 @@ export async function createAuthenticator(
   }
 
   /**
-   * A JWT-shaped token while JWT validation is on goes straight to jose, which decodes the header
-   * itself: deciding "JWT or opaque" up front decoded it twice per uncached token. Only
-   * when the token fails and its header is not a JOSE header is it an opaque credential after all;
-   * jose reads the header before resolving any key, so that first attempt fetched nothing.
+   * Starts the JWT verification of a JWT-shaped token: the AuthInfo (cached) when the engine
+   * decided synchronously, else the verification in flight; a synchronous refusal becomes a
+   * rejected promise, for {@link verifyJwtFirst} to classify.
    */
-  async function verifyJwtFirst(token: string, waitUntil: WaitUntil | undefined): Promise<AuthInfo> {
+  function startJwtFirst(token: string, waitUntil: WaitUntil | undefined): AuthInfo | Promise<VerifiedJwt> {
+    logger.debug(JWT_ROUTE, 'bearer token is JWT-shaped: JWT validation');
+    let started: VerifiedJwt | Promise<VerifiedJwt>;
     try {
-      logger.debug(JWT_ROUTE, 'bearer token is JWT-shaped: JWT validation');
-      const verified = await jwtRouter.verify(token, waitUntil);
+      started = jwtRouter.verify(token, waitUntil);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (started instanceof Promise) return started;
+    cache.offer(token, started.authInfo, started.exp, started.nbf);
+    return started.authInfo;
+  }
+
+  /**
+   * A JWT-shaped token while JWT validation is on goes straight to the JWT verifier, which decodes
+   * the header itself: deciding "JWT or opaque" up front decoded it twice per uncached token. Only
+   * when the token fails and its header is not a JOSE header is it an opaque credential after all;
+   * the header is read before any key is resolved, so that first attempt fetched nothing.
+   */
+  async function verifyJwtFirst(token: string, started: Promise<VerifiedJwt>): Promise<AuthInfo> {
+    try {
+      const verified = await started;
       cache.offer(token, verified.authInfo, verified.exp, verified.nbf);
       return verified.authInfo;
     } catch (error) {

@@ -169,11 +169,19 @@ describe('verified-token cache', () => {
     expect(await infoOf(auth, good)).toBe(cached);
   });
 
-  it('shares one verification between concurrent requests with the same token', async () => {
-    const auth = await start({ tokenCacheMaxEntries: 0 });
+  it('shares one verification between concurrent requests with the same token (one that waits: jose)', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 0, jwtEngine: 'jose' });
     const token = await mint(rsa.privateKey, 'RS256');
     const infos = await Promise.all(Array.from({ length: 10 }, () => infoOf(auth, token)));
     for (const info of infos) expect(info).toBe(infos[0]);
+  });
+
+  it('decides a token node:crypto verifies on the spot before the next request starts: nothing in flight to share', async () => {
+    const auth = await start({ tokenCacheMaxEntries: 0, jwtEngine: 'node' });
+    const token = await mint(rsa.privateKey, 'RS256');
+    const infos = await Promise.all(Array.from({ length: 10 }, () => infoOf(auth, token)));
+    for (const info of infos) expect(info).toEqual(infos[0]);
+    expect(new Set(infos).size).toBe(10);
   });
 
   it('shares a failure too, and does not remember it', async () => {

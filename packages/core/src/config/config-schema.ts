@@ -30,6 +30,12 @@ import {
 } from './config-fields.js';
 import { type TrustedIssuer, type TrustedIssuerOptions, trustedIssuersField } from './trusted-issuers.js';
 
+/** The values of `MCP_JWT_ENGINE`. */
+export const JWT_ENGINE_NAMES = ['auto', 'node', 'jose'] as const;
+
+/** What checks JWT signatures: `auto` (node:crypto on Node.js, jose elsewhere), `node` or `jose`. */
+export type JwtEngineName = (typeof JWT_ENGINE_NAMES)[number];
+
 /** How the resource server authenticates to the introspection endpoint (RFC 7662 §2.1, RFC 6749 §2.3.1). */
 export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
@@ -71,6 +77,12 @@ export interface WardenConfig {
   readonly jwtClockTolerance: number;
   /** `MCP_JWT_REQUIRE_AT_JWT` (default `false`): require `typ: at+jwt` (RFC 9068, RFC 9068 §2.1). */
   readonly jwtRequireAtJwtType: boolean;
+  /**
+   * `MCP_JWT_ENGINE` (default `auto`): what checks JWT signatures. `auto` is `node` on Node.js and
+   * `jose` elsewhere; `node` verifies with `node:crypto` (a start-up error where it is missing);
+   * `jose` with jose and WebCrypto on every runtime. Both decide alike (docs/security.md).
+   */
+  readonly jwtEngine: JwtEngineName;
   /** `MCP_OAUTH_SERVER_URL`: the authorization server (issuer) base URL. */
   readonly oauthServerUrl?: string;
   /** `MCP_OAUTH_AUTHORIZATION_ENDPOINT`. */
@@ -187,6 +199,7 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<keyof WardenConfig, string>> 
   jwtIssuer: 'MCP_JWT_ISSUER',
   jwtClockTolerance: 'MCP_JWT_CLOCK_TOLERANCE',
   jwtRequireAtJwtType: 'MCP_JWT_REQUIRE_AT_JWT',
+  jwtEngine: 'MCP_JWT_ENGINE',
   oauthServerUrl: 'MCP_OAUTH_SERVER_URL',
   oauthAuthorizationEndpoint: 'MCP_OAUTH_AUTHORIZATION_ENDPOINT',
   oauthTokenEndpoint: 'MCP_OAUTH_TOKEN_ENDPOINT',
@@ -250,6 +263,7 @@ export const wardenConfigSchema = z.object({
   jwtIssuer: urlField(),
   jwtClockTolerance: numberField(5, 0, 600, false),
   jwtRequireAtJwtType: booleanField(false),
+  jwtEngine: enumField<JwtEngineName>(JWT_ENGINE_NAMES, 'auto'),
   oauthServerUrl: urlField(),
   oauthAuthorizationEndpoint: urlField(),
   oauthTokenEndpoint: urlField(),

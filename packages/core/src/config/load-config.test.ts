@@ -53,6 +53,7 @@ describe('loadConfig defaults (docs/compatibility.md)', () => {
       jwtAudience: [],
       jwtClockTolerance: 5,
       jwtRequireAtJwtType: false,
+      jwtEngine: 'auto',
       resourceUrl: 'http://localhost:8000/mcp',
       requiredScopes: [],
       scopesSupported: [],

@@ -25,8 +25,9 @@ import { configName } from '../config/load-config.js';
 import { COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
 import type { Logger } from '../logging/logger.js';
 import { acceptedIssuersFor, claimMappingFor } from '../presets/provider-presets.js';
+import { chooseJwsEngine } from './choose-jws-engine.js';
 import { buildKeyResolver } from './jwt-key-resolver.js';
-import { createJwtVerifier, type VerifiedJwt, type VerifyJwt } from './jwt-verifier.js';
+import { createJwtVerifyNow, type VerifiedJwt, type VerifyJwtNow } from './jwt-verifier.js';
 import type { RemoteJwks } from './remote-jwks.js';
 import type { WaitUntil } from './static-jwt-keys.js';
 
@@ -35,15 +36,18 @@ export interface JwtIssuerRouter {
   /** Whether any issuer can verify JWTs (false: no key, secret, JWKS or issuer is configured). */
   readonly configured: boolean;
   /**
-   * Verifies a JWT with its issuer's verifier. Throws AuthError (401, or 503 when keys are
-   * unavailable). `waitUntil` receives any key fetch the call starts (`AuthRequest.waitUntil`).
+   * Verifies a JWT with its issuer's verifier: the result itself when the engine answered
+   * synchronously, else a promise. Throws (or rejects with) AuthError: 401, or 503 when keys are
+   * unavailable. `waitUntil` receives any key fetch the call starts (`AuthRequest.waitUntil`).
    */
-  verify(token: string, waitUntil?: WaitUntil): Promise<VerifiedJwt>;
+  verify(token: string, waitUntil?: WaitUntil): VerifiedJwt | Promise<VerifiedJwt>;
   /** Releases every remote JWKS. */
   close(): void;
+  /** The engine that checks signatures (`MCP_JWT_ENGINE` resolved at start-up). */
+  readonly engine: 'node' | 'jose';
 }
 
-type Verify = VerifyJwt;
+type Verify = VerifyJwtNow;
 
 /** Unverified `iss` values are attacker-chosen: logged at most this long. */
 const MAX_LOGGED_ISSUER = 200;
@@ -60,6 +64,8 @@ export async function createJwtIssuerRouter(
   logger: Logger,
 ): Promise<JwtIssuerRouter> {
   const remotes: RemoteJwks[] = [];
+  // Chosen once, at start-up: every verifier of this authenticator uses the same engine.
+  const { name: engineName, engine } = chooseJwsEngine(config.jwtEngine, configName(config, 'jwtEngine'));
   const byIssuer = new Map<string, Verify>();
   /** The single-issuer mode without MCP_JWT_ISSUER: one verifier, `iss` not checked. */
   let issuerless: Verify | undefined;
@@ -93,7 +99,7 @@ export async function createJwtIssuerRouter(
     );
     if (primary.remoteJwks) remotes.push(primary.remoteJwks);
     if (primary.resolveKey) {
-      const verify = createJwtVerifier({
+      const verify = createJwtVerifyNow({
         algorithms: config.jwtAlgorithms,
         issuer: primaryIssuers,
         audiences: expectedAudiences(config),
@@ -103,6 +109,7 @@ export async function createJwtIssuerRouter(
         resolveKey: primary.resolveKey,
         knownKey: primary.knownKey,
         claims: claimMappingFor(config.provider),
+        engine,
       });
       if (primaryIssuers === undefined) issuerless = verify;
       else for (const issuer of primaryIssuers) byIssuer.set(issuer, verify);
@@ -131,7 +138,7 @@ export async function createJwtIssuerRouter(
         logger,
       );
       if (built.remoteJwks) remotes.push(built.remoteJwks);
-      const verify = createJwtVerifier({
+      const verify = createJwtVerifyNow({
         algorithms: entry.algorithms,
         issuer: acceptedIssuers,
         audiences: expectedAudiences(config, entry.audience),
@@ -141,6 +148,7 @@ export async function createJwtIssuerRouter(
         resolveKey: built.resolveKey!, // a trusted issuer always has a key, a JWKS URI or discovery
         knownKey: built.knownKey,
         claims: claimMappingFor(entry.provider),
+        engine,
       });
       for (const issuer of acceptedIssuers) byIssuer.set(issuer, verify);
     }
@@ -154,15 +162,19 @@ export async function createJwtIssuerRouter(
   const verifiers = new Set(byIssuer.values());
   // One verifier (one issuer, possibly spelled several ways by a preset): nothing to route.
   const only = issuerless ?? (verifiers.size === 1 ? verifiers.values().next().value : undefined);
+  if (config.jwtEnabled && (issuerless !== undefined || trustedCount > 0)) {
+    logger.debug({ engine: engineName }, 'JWT signatures are checked by the chosen engine');
+  }
   return {
+    engine: engineName,
     configured: issuerless !== undefined || trustedCount > 0,
-    verify(token: string, waitUntil?: WaitUntil): Promise<VerifiedJwt> {
+    verify(token: string, waitUntil?: WaitUntil): VerifiedJwt | Promise<VerifiedJwt> {
       if (only) return only(token, waitUntil);
       let iss: unknown;
       try {
         iss = decodeJwt(token).iss;
       } catch (error) {
-        return Promise.reject(invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error));
+        throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error);
       }
       const verify = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
       if (verify === undefined) {
@@ -170,8 +182,10 @@ export async function createJwtIssuerRouter(
           { issuer: typeof iss === 'string' ? iss.slice(0, MAX_LOGGED_ISSUER) : null, trustedIssuers: trustedCount },
           'JWT refused before any key lookup: its issuer is not trusted',
         );
-        return Promise.reject(
-          invalidToken('ERR_ISSUER_MISMATCH', 'Invalid token issuer', new Error('the token names no trusted issuer')),
+        throw invalidToken(
+          'ERR_ISSUER_MISMATCH',
+          'Invalid token issuer',
+          new Error('the token names no trusted issuer'),
         );
       }
       logger.debug({ issuer: iss }, 'JWT routed to the verifier of its issuer');

@@ -1,13 +1,16 @@
 /**
- * JWT access-token verification (RFC 8707 §2, RFC 8725 §3.1; RFC 7519 §4.1.4; RFC 9068 §2.1; RFC 9068 §2.2) with jose: signature with an algorithm allowlist
- * from configuration (never from the token), `exp` required, `nbf`/`iat` honoured with one clock
- * tolerance, issuer exact, audience per RFC 8707 §2, `typ` per RFC 9068, then the SDK-shaped AuthInfo.
+ * JWT access-token verification (RFC 8707 §2, RFC 8725 §3.1; RFC 7519 §4.1.4; RFC 9068 §2.1; RFC 9068 §2.2):
+ * the compact serialization in its one canonical spelling, then the signature with an algorithm
+ * allowlist from configuration (never from the token), `exp` required, `nbf`/`iat` honoured with
+ * one clock tolerance and the issuer exact, checked by the engine chosen at start-up (jose, or
+ * node:crypto held to jose's decisions; jws-engine.ts); then, for every engine alike, the time
+ * claims' shape, the audience per RFC 8707 §2, `typ` per RFC 9068 and the SDK-shaped AuthInfo.
  * Everything that can be prepared is prepared once in {@link createJwtVerifier}.
  *
  * @module
  */
 
-import { type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult, jwtVerify } from 'jose';
+import type { JWTPayload } from 'jose';
 import { createAuthInfo } from '../authenticate/auth-info.js';
 import type { AuthInfo } from '../authenticate/authenticator-types.js';
 import { timeClaimsProblem } from '../authenticate/time-claims.js';
@@ -20,8 +23,8 @@ import {
   scopesFromClaims,
 } from '../authenticate/token-claims.js';
 import { dpopConfirmation } from '../dpop/dpop-confirmation.js';
-import { isAuthError } from '../errors/auth-error.js';
-import { type AuthErrorCode, COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
+import { COULD_NOT_VALIDATE, invalidToken } from '../errors/auth-failures.js';
+import { type CheckedJws, type JwsEngine, joseEngine } from './jws-engine.js';
 import type { JwtKeyResolver, WaitUntil } from './static-jwt-keys.js';
 
 /** What {@link createJwtVerifier} needs. */
@@ -41,6 +44,8 @@ export interface JwtVerifierOptions {
   knownKey?: (encodedHeader: string, waitUntil?: WaitUntil) => CryptoKey | Uint8Array | undefined;
   /** Where scopes and the client id are read from (default: RFC 9068 §2.2's claims). */
   claims?: ClaimMapping;
+  /** The engine that checks the JWS and jose's claim rules (default: jose; jws-engine.ts). */
+  engine?: JwsEngine;
 }
 
 /** A verified token: the AuthInfo plus the time claims the cache re-checks on a hit. */
@@ -52,10 +57,9 @@ export interface VerifiedJwt {
 
 /** RFC 9068 §4: `at+jwt`; RFC 7519 §5.1: `JWT`; both with or without `application/`. */
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt']);
-/** How many candidate keys to try when a JWKS has several keys matching a token without `kid`. */
-const MAX_CANDIDATE_KEYS = 5;
-
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Three segments of the base64url alphabet only: no padding, no whitespace, no `+` or `/` (RFC 7515 §7.1). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 /**
  * RFC 7515 §2 / RFC 4648 §3.5: the last character of an unpadded base64url segment may carry
@@ -72,8 +76,14 @@ function isCanonicalBase64url(token: string, start: number, end: number): boolea
   return value >= 0 && (value & ((1 << unusedBits) - 1)) === 0;
 }
 
-/** Checks the segment ends in place: splitting a 600-character token would copy it (docs/performance.md). */
+/**
+ * The compact serialization in its one spelling: three segments of canonical, unpadded base64url.
+ * Both engines see only such tokens, so a decoder's leniency (whitespace, padding, the other
+ * alphabet) never decides anything. Segment ends are checked in place: splitting a 600-character
+ * token would copy it (docs/performance.md).
+ */
 function isCanonicalCompactJws(token: string): boolean {
+  if (!COMPACT_JWS.test(token)) return false;
   let start = 0;
   for (;;) {
     const dot = token.indexOf('.', start);
@@ -96,58 +106,42 @@ function normalizeTyp(typ: string): string {
 export type VerifyJwt = (token: string, waitUntil?: WaitUntil) => Promise<VerifiedJwt>;
 
 /**
- * Builds the verify function. Throws {@link AuthError}s only: 401 `invalid_token` for anything
- * wrong with the token, or the resolver's own AuthError (503 when keys are unavailable).
+ * {@link VerifyJwt} without the promise where none is needed: the verified token when the engine
+ * answered synchronously (node:crypto with the key in hand), a promise when it had to wait (jose,
+ * a key fetch); a refusal is thrown (or the promise rejects).
+ */
+export type VerifyJwtNow = (token: string, waitUntil?: WaitUntil) => VerifiedJwt | Promise<VerifiedJwt>;
+
+/**
+ * Builds the verify function. Rejects with {@link AuthError}s only: 401 `invalid_token` for
+ * anything wrong with the token, or the resolver's own AuthError (503 when keys are unavailable).
  */
 export function createJwtVerifier(options: JwtVerifierOptions): VerifyJwt {
+  const verifyNow = createJwtVerifyNow(options);
+  return (token, waitUntil) => {
+    try {
+      return Promise.resolve(verifyNow(token, waitUntil));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
+
+/** {@link createJwtVerifier} without the promise where none is needed ({@link VerifyJwtNow}). */
+export function createJwtVerifyNow(options: JwtVerifierOptions): VerifyJwtNow {
   const expected = new Set(options.audiences.map(normalizeAudience));
   const { issuer, clockTolerance, requireAtJwtType, resourceUrl, resolveKey, knownKey } = options;
   const claimMapping = options.claims ?? DEFAULT_CLAIM_MAPPING;
-  const verifyOptions: JWTVerifyOptions = {
-    algorithms: [...options.algorithms],
+  const check = (options.engine ?? joseEngine)({
+    algorithms: options.algorithms,
     clockTolerance,
-    requiredClaims: ['exp'],
-    ...(issuer === undefined ? {} : { issuer: typeof issuer === 'string' ? issuer : [...issuer] }),
-  };
+    resolveKey,
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(knownKey === undefined ? {} : { knownKey }),
+  });
 
-  /** The failure path of jwtVerify: several candidate keys to try, or a classified AuthError. */
-  async function afterFailure(token: string, error: unknown): Promise<JWTVerifyResult> {
-    if ((error as { code?: unknown }).code !== 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') throw classifyJoseError(error);
-    // A JWKS with several keys fitting a token without `kid`: jose hands them over to try in turn.
-    let tried = 0;
-    try {
-      for await (const key of error as AsyncIterable<Parameters<typeof jwtVerify>[1]>) {
-        if (++tried > MAX_CANDIDATE_KEYS) break;
-        try {
-          return await jwtVerify(token, key as Uint8Array, verifyOptions);
-        } catch (candidateError) {
-          if ((candidateError as { code?: unknown }).code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
-            throw candidateError;
-          }
-        }
-      }
-    } catch (candidateError) {
-      throw classifyJoseError(candidateError);
-    }
-    throw classifyJoseError(error);
-  }
-
-  return async function verify(token: string, waitUntil?: WaitUntil): Promise<VerifiedJwt> {
-    if (!isCanonicalCompactJws(token)) {
-      throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, new Error('non-canonical base64url'));
-    }
-    let result: JWTVerifyResult;
-    try {
-      const dot = token.indexOf('.');
-      const key = knownKey !== undefined && dot > 0 ? knownKey(token.slice(0, dot), waitUntil) : undefined;
-      // A closure only when the key is not known yet and the request has a waitUntil to pass on.
-      const resolver: JwtKeyResolver | CryptoKey | Uint8Array =
-        key ?? (waitUntil === undefined ? resolveKey : (header, flattened) => resolveKey(header, flattened, waitUntil));
-      result = await jwtVerify(token, resolver, verifyOptions);
-    } catch (error) {
-      result = await afterFailure(token, error);
-    }
-    const { payload, protectedHeader } = result;
+  /** The rules jose does not apply, shared by every engine. */
+  function afterSignature(token: string, { payload, protectedHeader }: CheckedJws): VerifiedJwt {
     // jose accepts any JSON number, and `1e400` parses as Infinity: a token that never expires.
     const timeProblem = timeClaimsProblem(payload);
     if (timeProblem !== undefined) throw timeProblem;
@@ -157,7 +151,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): VerifyJwt {
       throw invalidToken('ERR_AUDIENCE_MISMATCH', 'Invalid token audience');
     }
     if (protectedHeader.typ !== undefined) {
-      const typ = normalizeTyp(protectedHeader.typ);
+      // A `typ` that is not a string is no media type (RFC 7515 §4.1.9): refused, never a 5xx.
+      const typ = typeof protectedHeader.typ === 'string' ? normalizeTyp(protectedHeader.typ) : '';
       if (!ACCEPTED_TYP.has(typ) || (requireAtJwtType && typ !== 'at+jwt')) {
         throw invalidToken('ERR_TOKEN_TYPE_INVALID', 'Invalid token type');
       }
@@ -169,6 +164,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): VerifyJwt {
       throw invalidToken('ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid');
     }
     return { authInfo: toAuthInfo(token, payload, resourceUrl, claimMapping), exp: payload.exp!, nbf: payload.nbf };
+  }
+
+  return function verifyNow(token: string, waitUntil?: WaitUntil): VerifiedJwt | Promise<VerifiedJwt> {
+    if (!isCanonicalCompactJws(token)) {
+      throw invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, new Error('non-canonical base64url'));
+    }
+    const checked = check(token, waitUntil);
+    if (checked instanceof Promise) return checked.then((result) => afterSignature(token, result));
+    return afterSignature(token, checked);
   };
 }
 
@@ -191,22 +195,4 @@ function toAuthInfo(token: string, payload: JWTPayload, resourceUrl: string, map
     },
     resourceUrl,
   );
-}
-
-const CLAIM_FAILURES: Record<string, [AuthErrorCode, string]> = {
-  iss: ['ERR_ISSUER_MISMATCH', 'Invalid token issuer'],
-  nbf: ['ERR_TOKEN_NOT_YET_VALID', 'Token is not yet valid'],
-};
-
-/** Maps jose's failures to client-safe AuthErrors; jose's own message stays in `cause`. */
-function classifyJoseError(error: unknown): unknown {
-  if (isAuthError(error)) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ERR_JWT_EXPIRED') return invalidToken('ERR_TOKEN_EXPIRED', 'Token has expired', error);
-  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
-    const claim = String((error as { claim?: unknown }).claim);
-    const [failure, description] = CLAIM_FAILURES[claim] ?? ['ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE];
-    return invalidToken(failure, description, error);
-  }
-  return invalidToken('ERR_CREDENTIALS_INVALID', COULD_NOT_VALIDATE, error);
 }

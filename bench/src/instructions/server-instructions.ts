@@ -1,0 +1,200 @@
+/**
+ * Instruction counts of whole requests (bench/README.md, "Instruction counts"): a server process
+ * runs under `valgrind --tool=callgrind` and answers `warmup` requests, then `small` or `large`
+ * more; the difference between the two runs divided by the difference in requests is what one
+ * more request costs the server, all threads, whatever else the machine is doing.
+ *
+ * - per framework, the benchmark server with the reference middleware (reads the header, adds the
+ *   CORS headers, verifies nothing) against mcp-warden with one repeated RS256 token, both
+ *   `GET /mcp` with the same `Authorization` header;
+ * - per framework, the reference server (apps/server) with authentication disabled against a
+ *   repeated valid RS256 JWT, both `POST /mcp` `tools/list` with the headers the official SDK
+ *   client sends, and the same `Authorization` header.
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APPS_SERVER_MAIN, assertBuilt, builtScript } from '../bench-paths.js';
+import { freePort } from '../server-process.js';
+import { FRAMEWORKS, type Framework, SERVER_CONFIG_ENV, type ServerConfig } from '../servers/server-config.js';
+import { AUDIENCE, createSigningKey, signAccessToken } from '../tokens.js';
+
+/** What the server runs. */
+export const SERVER_SUBJECTS = ['reference', 'warden-repeated', 'apps-no-auth', 'apps-jwt-repeated'] as const;
+export type ServerSubject = (typeof SERVER_SUBJECTS)[number];
+
+export interface ServerInstructionPlan {
+  frameworks: readonly Framework[];
+  subjects: readonly ServerSubject[];
+  warmup: number;
+  small: number;
+  large: number;
+}
+
+export const DEFAULT_SERVER_PLAN: ServerInstructionPlan = {
+  frameworks: FRAMEWORKS,
+  subjects: SERVER_SUBJECTS,
+  warmup: 200,
+  small: 100,
+  large: 500,
+};
+
+/** Instructions per request of one subject on one framework. */
+export interface ServerInstructionFigure {
+  framework: Framework;
+  subject: ServerSubject;
+  perRequest: number;
+  counts: { small: number; large: number };
+}
+
+const ISSUER = 'https://issuer.bench.test/';
+
+/** A JSON-RPC `tools/list` as the official SDK client sends it on the 2025-11-25 wire. */
+const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
+const SDK_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+};
+
+interface Started {
+  url: string;
+  stop(): Promise<number>;
+}
+
+/** Starts `script` under callgrind; resolves once it prints its listening line. */
+async function startUnderCallgrind(script: string, env: Record<string, string>, dir: string): Promise<Started> {
+  const logFile = join(dir, `callgrind-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      `--log-file=${logFile}`,
+      '--smc-check=all-non-file',
+      process.execPath,
+      script,
+    ],
+    { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
+      if (match !== null) resolve(new URL(match[1]!.replace('localhost', '127.0.0.1')).origin);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => reject(new Error(`${script} exited before listening:\n${output.slice(0, 4000)}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      const collected = /Collected : (\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
+      if (collected === undefined) throw new Error(`no instruction count for ${script}`);
+      return Number(collected);
+    },
+  };
+}
+
+async function send(url: string, init: RequestInit, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(url, init);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  }
+}
+
+/** Counts every subject of the plan on every framework of it. */
+export async function runServerInstructionCounts(
+  plan: ServerInstructionPlan,
+  log: (line: string) => void = () => {},
+): Promise<ServerInstructionFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
+  const key = await createSigningKey('RS256', 'rs256-1');
+  const publicKey = JSON.stringify(key.publicJwk);
+  const figures: ServerInstructionFigure[] = [];
+  try {
+    for (const framework of plan.frameworks) {
+      for (const subject of plan.subjects) {
+        const counts = { small: 0, large: 0 };
+        for (const size of ['small', 'large'] as const) {
+          let script: string;
+          let env: Record<string, string>;
+          if (subject === 'reference' || subject === 'warden-repeated') {
+            script = builtScript(`servers/serve-${framework}.js`);
+            const config: ServerConfig = {
+              framework,
+              guard:
+                subject === 'reference'
+                  ? { kind: 'reference' }
+                  : {
+                      kind: 'mcp-warden',
+                      options: {
+                        authRequired: true,
+                        resourceUrl: AUDIENCE,
+                        jwtIssuer: ISSUER,
+                        jwtPublicKey: publicKey,
+                        jwtAlgorithms: ['RS256'],
+                      },
+                    },
+            };
+            env = { [SERVER_CONFIG_ENV]: JSON.stringify(config) };
+          } else {
+            script = APPS_SERVER_MAIN;
+            const port = await freePort();
+            env = {
+              HOST: '127.0.0.1',
+              PORT: String(port),
+              MCP_HTTP_FRAMEWORK: framework,
+              MCP_RESOURCE_URL: `http://127.0.0.1:${port}/mcp`,
+              MCP_LOG_LEVEL: 'info',
+              ...(subject === 'apps-no-auth'
+                ? { MCP_AUTH_ENABLED: 'false' }
+                : {
+                    MCP_AUTH_REQUIRED: 'true',
+                    MCP_JWT_ISSUER: ISSUER,
+                    MCP_JWT_PUBLIC_KEY: publicKey,
+                    MCP_JWT_AUDIENCE: AUDIENCE,
+                    MCP_JWT_ALGORITHM: 'RS256',
+                  }),
+            };
+          }
+          assertBuilt(script);
+          // The same token on both sides of each comparison: the baselines receive it and ignore it.
+          const token = await signAccessToken(
+            { alg: 'RS256', kid: key.kid, privateKey: key.privateKey, publicJwk: key.publicJwk },
+            { issuer: ISSUER, lifetimeSeconds: 86_400 },
+          );
+          const apps = subject.startsWith('apps-');
+          const server = await startUnderCallgrind(script, env, dir);
+          const init: RequestInit = apps
+            ? {
+                method: 'POST',
+                headers: { ...SDK_HEADERS, authorization: `Bearer ${token}` },
+                body: TOOLS_LIST,
+              }
+            : { headers: { authorization: `Bearer ${token}` } };
+          try {
+            await send(`${server.url}/mcp`, init, plan.warmup + plan[size]);
+          } finally {
+            counts[size] = await server.stop();
+          }
+        }
+        const perRequest = Math.round((counts.large - counts.small) / (plan.large - plan.small));
+        figures.push({ framework, subject, perRequest, counts });
+        log(`instructions: ${framework} ${subject} ${perRequest.toLocaleString('en-US')} per request`);
+      }
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
