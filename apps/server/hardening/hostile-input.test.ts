@@ -87,8 +87,7 @@ describe.each(TARGETS)('hostile input on %s', (_name, framework, engine) => {
     }
     return rawRequest(server.port, { headers, path, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
   }
-  const bearer = (token: string, timeoutMs?: number) =>
-    send([['Authorization', `Bearer ${token}`]], '/mcp', timeoutMs);
+  const bearer = (token: string, timeoutMs?: number) => send([['Authorization', `Bearer ${token}`]], '/mcp', timeoutMs);
 
   /** The refusal every hostile request must get. */
   function expectRefused(res: RawResponse, status = 401, description?: string, withinMs = FAST_MS): void {
@@ -247,16 +246,20 @@ describe.each(TARGETS)('hostile input on %s', (_name, framework, engine) => {
     expectRefused(await send([['X-API-Key', 'k'.repeat(10 * 1024)]]));
   });
 
-  it('a 1 MB token is refused before the server reads it (431, JSON), and the server stays up', async () => {
-    const huge = `eyJ${'A'.repeat(1024 * 1024)}`;
-    // Eight megabytes at once: on a loaded machine the bytes alone can take seconds, so the bound
-    // is the headers timeout, the only timeout an oversized header section could wait on.
-    const answers = await Promise.all(Array.from({ length: 8 }, () => bearer(huge, HEADERS_TIMEOUT_S * 1000)));
-    for (const res of answers) expectRefused(res, 431, undefined, OVERSIZED_MS);
-    const api = await send([['X-API-Key', 'k'.repeat(1024 * 1024)]], '/mcp', HEADERS_TIMEOUT_S * 1000);
-    expectRefused(api, 431, undefined, OVERSIZED_MS);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-  }, 3 * HEADERS_TIMEOUT_S * 1000);
+  it(
+    'a 1 MB token is refused before the server reads it (431, JSON), and the server stays up',
+    async () => {
+      const huge = `eyJ${'A'.repeat(1024 * 1024)}`;
+      // Eight megabytes at once: on a loaded machine the bytes alone can take seconds, so the bound
+      // is the headers timeout, the only timeout an oversized header section could wait on.
+      const answers = await Promise.all(Array.from({ length: 8 }, () => bearer(huge, HEADERS_TIMEOUT_S * 1000)));
+      for (const res of answers) expectRefused(res, 431, undefined, OVERSIZED_MS);
+      const api = await send([['X-API-Key', 'k'.repeat(1024 * 1024)]], '/mcp', HEADERS_TIMEOUT_S * 1000);
+      expectRefused(api, 431, undefined, OVERSIZED_MS);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    },
+    3 * HEADERS_TIMEOUT_S * 1000,
+  );
 
   it('non-ASCII and control characters', async () => {
     const valid = ledger.add(await provider.mint(server.resource));
