@@ -546,9 +546,11 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    github = await startFakeGitHub([
-      { id: 583231, login: 'octocat', name: 'The Octocat', email: 'octocat@example.com', orgs: [] },
-    ]);
+    // Expiring, rotating upstream tokens (GitHub App user tokens): every tool call refreshes first.
+    github = await startFakeGitHub(
+      [{ id: 583231, login: 'octocat', name: 'The Octocat', email: 'octocat@example.com', orgs: [] }],
+      { expiring: true },
+    );
     const ports = [await freePort(), await freePort()];
     balancer = await roundRobin(ports);
     issuer = `http://localhost:${balancer.port}`;
@@ -597,6 +599,20 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
         const profile = JSON.parse(toolText(await client.callTool({ name: 'upstream_profile', arguments: {} })));
         expect(profile.profile.login).toBe('octocat');
       }
+      // Two tool calls at once reach the two instances (round robin) and both need a refresh: one
+      // instance refreshes, the other waits for the token it stores. A second use of the rotated
+      // refresh token would be refused upstream.
+      for (let round = 0; round < 3; round++) {
+        const before = github.refreshes;
+        const profiles = await Promise.all(
+          [0, 1].map(async () =>
+            JSON.parse(toolText(await client.callTool({ name: 'upstream_profile', arguments: {} }))),
+          ),
+        );
+        for (const profile of profiles) expect(profile.profile.login).toBe('octocat');
+        expect(github.refreshes - before).toBe(1);
+      }
+      expect(github.refusals).toBe(0);
       await client.close();
       const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
       const refreshed = await refreshAuthorization(issuer, {

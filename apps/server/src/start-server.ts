@@ -98,6 +98,8 @@ async function startAuthorizationServer(
           adapter: createOidcProviderAdapter(store, {
             keyPrefix: `${serverConfig.settings.redisKeyPrefix}oidc:`,
           }) as unknown as NonNullable<Parameters<typeof createAuthorizationServer>[0]['adapter']>,
+          // One instance at a time refreshes a user's upstream token.
+          sharedStore: store,
         }
       : {}),
   });

@@ -64,6 +64,22 @@ export interface AuthorizationServerOptions {
   signingKeysFile?: string;
   /** pino-compatible logger; never receives tokens or secrets. */
   logger?: DevIssuerLogger;
+  /**
+   * State shared by every instance (`@mcp-warden/redis`'s store fits): with it, one instance at a
+   * time refreshes a user's upstream token and the others wait for the token it stores. Providers
+   * that rotate refresh tokens refuse a second use of one, and some then revoke the whole chain
+   * (RFC 9700 §4.14.2), which would sign the user out upstream. Default: one instance, guarded in
+   * process only.
+   */
+  sharedStore?: RefreshLockStore;
+}
+
+/** What {@link AuthorizationServerOptions.sharedStore} needs: a `SharedStore` of `@mcp-warden/core`. */
+export interface RefreshLockStore {
+  /** Stores `value` under `key` for `ttlMs` unless the key exists; true when it stored it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Stores `value` under `key` for `ttlMs`, replacing any earlier value. */
+  set(key: string, value: string, ttlMs: number): Promise<void>;
 }
 
 /** The signed-in user's upstream access token, for a tool calling the upstream API on their behalf. */
@@ -125,6 +141,11 @@ const STATE_COOKIE = 'mcp_warden_upstream_state';
 const UPSTREAM_REQUEST_TTL_SECONDS = 600;
 // Refresh an upstream token this long before it expires, so a tool call does not race its expiry.
 const REFRESH_MARGIN_SECONDS = 60;
+// How long one instance may hold the refresh of an account (longer than the upstream request's own
+// bound), how long another waits for its result, and how often it looks.
+const REFRESH_LOCK_MS = 30_000;
+const REFRESH_WAIT_MS = 15_000;
+const REFRESH_POLL_MS = 200;
 
 const ROUTES = {
   authorization: '/oauth/authorize',
@@ -477,6 +498,49 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   const metadata = await ownMetadata(core, issuer);
   const refreshes = new Map<string, Promise<UpstreamTokens>>();
 
+  const refreshNow = async (sub: string, refreshToken: string): Promise<UpstreamTokens> => {
+    const fresh = await upstream.refresh(refreshToken);
+    await accounts.updateTokens(sub, fresh);
+    return fresh;
+  };
+
+  /**
+   * Refreshes `seen` (the account's tokens as last read) once across every instance sharing
+   * `sharedStore`: the instance that takes the account's lock refreshes, the others wait for the
+   * access token it stores.
+   */
+  const refreshAcrossInstances = async (
+    sub: string,
+    seen: UpstreamTokens,
+    refreshToken: string,
+  ): Promise<UpstreamTokens> => {
+    const store = options.sharedStore;
+    if (store === undefined) return refreshNow(sub, refreshToken);
+    const lock = `upstream-refresh:${sub}`;
+    const changed = async () => {
+      const current = await accounts.tokens(sub);
+      return current !== undefined && current.accessToken !== seen.accessToken ? current : undefined;
+    };
+    if (await store.setIfAbsent(lock, 'refreshing', REFRESH_LOCK_MS)) {
+      try {
+        // Another instance may have refreshed between this instance's read and its lock.
+        const done = await changed();
+        if (done !== undefined) return done;
+        return await refreshNow(sub, refreshToken);
+      } finally {
+        // Released by letting it expire at once (the store has no delete).
+        await store.set(lock, 'done', 1).catch(() => undefined);
+      }
+    }
+    const deadline = Date.now() + REFRESH_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, REFRESH_POLL_MS));
+      const done = await changed();
+      if (done !== undefined) return done;
+    }
+    throw new Error('another instance did not store a refreshed upstream token in time');
+  };
+
   return {
     issuer,
     jwksUri: `${issuer}${ROUTES.jwks}`,
@@ -498,17 +562,11 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
       if (tokens.expiresAt !== undefined && tokens.expiresAt - REFRESH_MARGIN_SECONDS <= now) {
         const refreshToken = tokens.refreshToken;
         if (!refreshToken) return undefined;
-        // One refresh per account at a time in this process: providers that rotate refresh tokens
-        // refuse the second use of one, which would lose the account's upstream token.
+        // One refresh per account at a time in this process (and, with `sharedStore`, across
+        // instances): providers that rotate refresh tokens refuse the second use of one.
         let refreshing = refreshes.get(sub);
         if (refreshing === undefined) {
-          refreshing = upstream
-            .refresh(refreshToken)
-            .then(async (fresh) => {
-              await accounts.updateTokens(sub, fresh);
-              return fresh;
-            })
-            .finally(() => refreshes.delete(sub));
+          refreshing = refreshAcrossInstances(sub, tokens, refreshToken).finally(() => refreshes.delete(sub));
           refreshes.set(sub, refreshing);
         }
         try {

@@ -10,6 +10,7 @@ export type {
   AuthorizationServer,
   AuthorizationServerOptions,
   CallerInfo,
+  RefreshLockStore,
   UpstreamAccessToken,
 } from './authorization-server.js';
 export { createAuthorizationServer, OAUTH_PATH_PREFIX } from './authorization-server.js';
