@@ -322,7 +322,7 @@ describe.each(FRAMEWORKS)('sign-in through a fake GitHub, server on %s', (framew
   });
 });
 
-describe('sign-in through an OpenID provider (a second oidc-provider)', () => {
+describe.each(FRAMEWORKS)('sign-in through an OpenID provider (a second oidc-provider), server on %s', (framework) => {
   let upstream: DevIssuer;
   let server: ServerProcess;
   let mcpUrl: string;
@@ -351,6 +351,7 @@ describe('sign-in through an OpenID provider (a second oidc-provider)', () => {
       timeoutMs: 60_000,
       env: {
         PORT: String(port),
+        MCP_HTTP_FRAMEWORK: framework,
         MCP_UPSTREAM_PROVIDER: 'oidc',
         MCP_UPSTREAM_ISSUER: upstream.issuer,
         MCP_UPSTREAM_CLIENT_ID: 'mcp-warden-federation',
