@@ -17,7 +17,7 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../../../packages/redis/src/__fixtures__/redis-server.js';
@@ -498,6 +498,52 @@ describe('an expiring upstream token (GitHub App user tokens)', () => {
       await context.close();
     }
   });
+
+  it('SIGHUP rotates the signing key: new tokens carry the new key and verify, earlier ones keep working', async () => {
+    const { context, page, callbacks } = await userBrowser();
+    try {
+      const { client, provider } = await connectThroughBrowser(mcpUrl, page, callbacks, async (at) => {
+        await at.getByRole('button', { name: 'Sign in as octocat' }).click();
+      });
+      await client.close();
+      const before = provider.tokens()!;
+      // The first verification loads the keys; an unknown kid may look again one second later.
+      expect((await whoamiWith(before.access_token)).subject).toBe('github|583231');
+      const loadedAt = Date.now();
+
+      process.kill(server.pid, 'SIGHUP');
+      await expect.poll(() => server.output(), { timeout: 30_000 }).toContain('signing key rotated');
+      const issuer = new URL(mcpUrl).origin;
+      const metadata = await (await fetch(`${issuer}/.well-known/oauth-authorization-server`)).json();
+      const after = await refreshAuthorization(issuer, {
+        metadata,
+        clientInformation: provider.clientInformation()!,
+        refreshToken: before.refresh_token!,
+        resource: new URL(mcpUrl),
+      });
+      expect(decodeProtectedHeader(after.access_token).kid).not.toBe(decodeProtectedHeader(before.access_token).kid);
+
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, loadedAt + 1500 - Date.now())));
+      expect((await whoamiWith(after.access_token)).subject).toBe('github|583231');
+      // Nobody is logged out: the previous key stays published.
+      expect((await whoamiWith(before.access_token)).subject).toBe('github|583231');
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** `whoami` through the official client holding `accessToken`. */
+  async function whoamiWith(accessToken: string): Promise<{ subject: string }> {
+    const holder = new TestOAuthClient();
+    holder.saveTokens({ access_token: accessToken, token_type: 'Bearer' });
+    const client = new Client({ name: 'federation-e2e', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: holder }));
+    try {
+      return JSON.parse(toolText(await client.callTool({ name: 'whoami', arguments: {} })));
+    } finally {
+      await client.close();
+    }
+  }
 });
 
 /** A round-robin HTTP load balancer in front of `targets`: each request goes to the next one. */

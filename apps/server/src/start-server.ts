@@ -121,6 +121,9 @@ async function startAuthorizationServer(
   return { config: federated, authorizationServer };
 }
 
+/** How often, at most, an unknown `kid` re-reads the authorization server's own keys (seconds). */
+const OWN_KEYS_COOLDOWN_SECONDS = 1;
+
 /**
  * The fetch the resource-server side uses when this process is also the authorization server: its
  * own JWKS is answered from memory, so verification never depends on the host reaching its public
@@ -197,7 +200,15 @@ export async function startServer(
     const authenticator = await createAuthenticator(config, {
       logger,
       ...(store ? { store } : {}),
-      ...(authorizationServer ? { fetch: ownKeysInProcess(authorizationServer) } : {}),
+      ...(authorizationServer
+        ? {
+            fetch: ownKeysInProcess(authorizationServer),
+            // Its own keys are read from memory and the keys file, not fetched: an unknown `kid`
+            // (a key just rotated in here or by another instance) may look again after a second
+            // rather than MCP_JWKS_REFRESH_COOLDOWN's default 30.
+            jwks: { cooldownMs: Math.min(config.jwksRefreshCooldown, OWN_KEYS_COOLDOWN_SECONDS) * 1000 },
+          }
+        : {}),
     });
     const served = devIssuer?.metadata() ?? authorizationServer?.metadata();
     const metadata = await createMetadataProvider(config, served ? { upstream: served } : {});
