@@ -613,6 +613,9 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
             MCP_HTTP_FRAMEWORK: FRAMEWORKS[index]!,
             MCP_RESOURCE_URL: mcpUrl,
             MCP_REDIS_URL: redis.url,
+            // A loaded CI machine can stall a process past the 1 s default; this test is about
+            // coordination between instances, not Redis latency.
+            MCP_REDIS_TIMEOUT: '10',
             MCP_UPSTREAM_PROVIDER: 'github',
             MCP_UPSTREAM_CLIENT_ID: github.clientId,
             MCP_UPSTREAM_CLIENT_SECRET: github.clientSecret,
@@ -648,7 +651,8 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
       }
       // Two tool calls at once reach the two instances (round robin) and both need a refresh: one
       // instance refreshes, the other waits for the token it stores. A second use of the rotated
-      // refresh token would be refused upstream.
+      // refresh token would be refused upstream. (A call that starts only after the other has
+      // stored its token refreshes that one in turn: these tokens are always near expiry.)
       for (let round = 0; round < 3; round++) {
         const before = github.refreshes;
         const profiles = await Promise.all(
@@ -657,7 +661,9 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
           ),
         );
         for (const profile of profiles) expect(profile.profile.login).toBe('octocat');
-        expect(github.refreshes - before).toBe(1);
+        expect(github.refreshes - before).toBeGreaterThanOrEqual(1);
+        expect(github.refreshes - before).toBeLessThanOrEqual(2);
+        expect(github.refusals).toBe(0);
       }
       expect(github.refusals).toBe(0);
       await client.close();

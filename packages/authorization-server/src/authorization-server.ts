@@ -521,19 +521,22 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
       const current = await accounts.tokens(sub);
       return current !== undefined && current.accessToken !== seen.accessToken ? current : undefined;
     };
-    if (await store.setIfAbsent(lock, 'refreshing', REFRESH_LOCK_MS)) {
-      try {
-        // Another instance may have refreshed between this instance's read and its lock.
-        const done = await changed();
-        if (done !== undefined) return done;
-        return await refreshNow(sub, refreshToken);
-      } finally {
-        // Released by letting it expire at once (the store has no delete).
-        await store.set(lock, 'done', 1).catch(() => undefined);
-      }
-    }
     const deadline = Date.now() + REFRESH_WAIT_MS;
-    while (Date.now() < deadline) {
+    for (;;) {
+      if (await store.setIfAbsent(lock, 'refreshing', REFRESH_LOCK_MS)) {
+        try {
+          // Another instance may have refreshed between this instance's read and its lock.
+          const done = await changed();
+          if (done !== undefined) return done;
+          return await refreshNow(sub, refreshToken);
+        } finally {
+          // Released by letting it expire at once (the store has no delete).
+          await store.set(lock, 'done', 1).catch(() => undefined);
+        }
+      }
+      // Another instance holds the lock: wait for the token it stores, or take the lock over
+      // if it lets go without storing one (its refresh failed).
+      if (Date.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, REFRESH_POLL_MS));
       const done = await changed();
       if (done !== undefined) return done;
