@@ -20,6 +20,7 @@ import { renderInstructionSection, replaceInstructionSection } from './instructi
 import {
   DEFAULT_SERVER_PLAN,
   runServerInstructionCounts,
+  runServerWindowCounts,
   SERVER_SUBJECTS,
   type ServerInstructionFigure,
   type ServerInstructionPlan,
@@ -44,7 +45,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /**
  * `--server-requests warmup,small,large`: more requests between the two counts shrink what one
- * run's garbage-collection and JIT timing adds to the per-request figure.
+ * run's garbage-collection and JIT timing adds to the per-request figure. With `--server-window`
+ * each subject is counted inside one process instead: `warmup` requests, then `large - small`
+ * counted.
  */
 function serverRequests(): Pick<ServerInstructionPlan, 'warmup' | 'small' | 'large'> {
   const value = option('--server-requests');
@@ -79,7 +82,10 @@ if (fromJson !== undefined) {
   const servers =
     frameworks.length === 0 || serverSubjects.length === 0
       ? []
-      : await runServerInstructionCounts({ ...serverRequests(), frameworks, subjects: serverSubjects }, log);
+      : await (args.includes('--server-window') ? runServerWindowCounts : runServerInstructionCounts)(
+          { ...serverRequests(), frameworks, subjects: serverSubjects },
+          log,
+        );
   const run: SavedRun = { date: new Date().toISOString(), node: process.version, distinct, servers };
   const out = option('--json') ?? join(BENCH_ROOT, 'instructions.json');
   writeFileSync(out, `${JSON.stringify(run, null, 2)}\n`);

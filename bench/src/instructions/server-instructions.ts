@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,7 @@ export interface ServerInstructionFigure {
   framework: Framework;
   subject: ServerSubject;
   perRequest: number;
+  /** The two processes' totals; counted inside one process (`--server-window`), 0 and the window's. */
   counts: { small: number; large: number };
 }
 
@@ -62,23 +63,38 @@ const SDK_HEADERS = {
 
 interface Started {
   url: string;
+  /** Zeroes callgrind's counters (`callgrind_control -z`). */
+  zero(): void;
+  /** What was counted since the last zero (`callgrind_control -d`, the dump's `summary`). */
+  dump(): number;
   stop(): Promise<number>;
 }
 
 /** Starts `script` under callgrind; resolves once it prints its listening line. */
 async function startUnderCallgrind(script: string, env: Record<string, string>, dir: string): Promise<Started> {
   const logFile = join(dir, `callgrind-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+  const outFile = `${logFile}.out`;
+  const processEnv = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env };
+  let dumps = 0;
+  // callgrind_control finds the process through files named after its HOST and USER variables.
+  const control = (command: string) =>
+    execFileSync('callgrind_control', [command, String(child.pid)], {
+      env: { PATH: processEnv.PATH, ...(env.HOST === undefined ? {} : { HOST: env.HOST }) },
+      stdio: 'ignore',
+    });
   const child = spawn(
     'valgrind',
     [
       '--tool=callgrind',
-      '--callgrind-out-file=/dev/null',
+      `--callgrind-out-file=${outFile}`,
+      '--dump-instr=no',
+      '--dump-line=no',
       `--log-file=${logFile}`,
       '--smc-check=all-non-file',
       process.execPath,
       script,
     ],
-    { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -94,6 +110,14 @@ async function startUnderCallgrind(script: string, env: Record<string, string>, 
   });
   return {
     url,
+    zero: () => control('-z'),
+    dump() {
+      control('-d');
+      dumps += 1;
+      const summary = /^(?:summary|totals): (\d+)/m.exec(readFileSync(`${outFile}.${dumps}`, 'utf8'))?.[1];
+      if (summary === undefined) throw new Error(`no instruction count in the dump of ${script}`);
+      return Number(summary);
+    },
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -112,6 +136,112 @@ async function send(url: string, init: RequestInit, count: number): Promise<void
   }
 }
 
+type SigningKey = Awaited<ReturnType<typeof createSigningKey>>;
+
+/** The script, environment and request of one subject on one framework. */
+async function subjectProcess(
+  framework: Framework,
+  subject: ServerSubject,
+  key: SigningKey,
+  publicKey: string,
+): Promise<{ script: string; env: Record<string, string>; init: RequestInit }> {
+  let script: string;
+  let env: Record<string, string>;
+  if (subject === 'reference' || subject === 'warden-repeated') {
+    script = builtScript(`servers/serve-${framework}.js`);
+    const config: ServerConfig = {
+      framework,
+      guard:
+        subject === 'reference'
+          ? { kind: 'reference' }
+          : {
+              kind: 'mcp-warden',
+              options: {
+                authRequired: true,
+                resourceUrl: AUDIENCE,
+                jwtIssuer: ISSUER,
+                jwtPublicKey: publicKey,
+                jwtAlgorithms: ['RS256'],
+              },
+            },
+    };
+    env = { [SERVER_CONFIG_ENV]: JSON.stringify(config) };
+  } else {
+    script = APPS_SERVER_MAIN;
+    const port = await freePort();
+    env = {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MCP_HTTP_FRAMEWORK: framework,
+      MCP_RESOURCE_URL: `http://127.0.0.1:${port}/mcp`,
+      MCP_LOG_LEVEL: 'info',
+      ...(subject === 'apps-no-auth'
+        ? { MCP_AUTH_ENABLED: 'false' }
+        : {
+            MCP_AUTH_REQUIRED: 'true',
+            MCP_JWT_ISSUER: ISSUER,
+            MCP_JWT_PUBLIC_KEY: publicKey,
+            MCP_JWT_AUDIENCE: AUDIENCE,
+            MCP_JWT_ALGORITHM: 'RS256',
+          }),
+    };
+  }
+  assertBuilt(script);
+  // The same token on both sides of each comparison: the baselines receive it and ignore it.
+  const token = await signAccessToken(
+    { alg: 'RS256', kid: key.kid, privateKey: key.privateKey, publicJwk: key.publicJwk },
+    { issuer: ISSUER, lifetimeSeconds: 86_400 },
+  );
+  const apps = subject.startsWith('apps-');
+  const init: RequestInit = apps
+    ? { method: 'POST', headers: { ...SDK_HEADERS, authorization: `Bearer ${token}` }, body: TOOLS_LIST }
+    : { headers: { authorization: `Bearer ${token}` } };
+  return { script, env, init };
+}
+
+/**
+ * Counts inside one process (bench/README.md, "Instruction counts"): every subject of a framework
+ * at the same time, each in its own process, `warmup` requests, counters zeroed, then
+ * `large - small` requests counted. Start-up and the warm-up's compilation stay out of the count,
+ * and the machine's load falls on the subjects alike.
+ */
+export async function runServerWindowCounts(
+  plan: ServerInstructionPlan,
+  log: (line: string) => void = () => {},
+): Promise<ServerInstructionFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
+  const key = await createSigningKey('RS256', 'rs256-1');
+  const publicKey = JSON.stringify(key.publicJwk);
+  const counted = plan.large - plan.small;
+  const figures: ServerInstructionFigure[] = [];
+  try {
+    for (const framework of plan.frameworks) {
+      const measured = await Promise.all(
+        plan.subjects.map(async (subject) => {
+          const { script, env, init } = await subjectProcess(framework, subject, key, publicKey);
+          const server = await startUnderCallgrind(script, env, dir);
+          try {
+            await send(`${server.url}/mcp`, init, plan.warmup);
+            server.zero();
+            await send(`${server.url}/mcp`, init, counted);
+            return { subject, total: server.dump() };
+          } finally {
+            await server.stop();
+          }
+        }),
+      );
+      for (const { subject, total } of measured) {
+        const perRequest = Math.round(total / counted);
+        figures.push({ framework, subject, perRequest, counts: { small: 0, large: total } });
+        log(`instructions (one process): ${framework} ${subject} ${perRequest.toLocaleString('en-US')} per request`);
+      }
+    }
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Counts every subject of the plan on every framework of it. */
 export async function runServerInstructionCounts(
   plan: ServerInstructionPlan,
@@ -126,62 +256,8 @@ export async function runServerInstructionCounts(
       for (const subject of plan.subjects) {
         const counts = { small: 0, large: 0 };
         for (const size of ['small', 'large'] as const) {
-          let script: string;
-          let env: Record<string, string>;
-          if (subject === 'reference' || subject === 'warden-repeated') {
-            script = builtScript(`servers/serve-${framework}.js`);
-            const config: ServerConfig = {
-              framework,
-              guard:
-                subject === 'reference'
-                  ? { kind: 'reference' }
-                  : {
-                      kind: 'mcp-warden',
-                      options: {
-                        authRequired: true,
-                        resourceUrl: AUDIENCE,
-                        jwtIssuer: ISSUER,
-                        jwtPublicKey: publicKey,
-                        jwtAlgorithms: ['RS256'],
-                      },
-                    },
-            };
-            env = { [SERVER_CONFIG_ENV]: JSON.stringify(config) };
-          } else {
-            script = APPS_SERVER_MAIN;
-            const port = await freePort();
-            env = {
-              HOST: '127.0.0.1',
-              PORT: String(port),
-              MCP_HTTP_FRAMEWORK: framework,
-              MCP_RESOURCE_URL: `http://127.0.0.1:${port}/mcp`,
-              MCP_LOG_LEVEL: 'info',
-              ...(subject === 'apps-no-auth'
-                ? { MCP_AUTH_ENABLED: 'false' }
-                : {
-                    MCP_AUTH_REQUIRED: 'true',
-                    MCP_JWT_ISSUER: ISSUER,
-                    MCP_JWT_PUBLIC_KEY: publicKey,
-                    MCP_JWT_AUDIENCE: AUDIENCE,
-                    MCP_JWT_ALGORITHM: 'RS256',
-                  }),
-            };
-          }
-          assertBuilt(script);
-          // The same token on both sides of each comparison: the baselines receive it and ignore it.
-          const token = await signAccessToken(
-            { alg: 'RS256', kid: key.kid, privateKey: key.privateKey, publicJwk: key.publicJwk },
-            { issuer: ISSUER, lifetimeSeconds: 86_400 },
-          );
-          const apps = subject.startsWith('apps-');
+          const { script, env, init } = await subjectProcess(framework, subject, key, publicKey);
           const server = await startUnderCallgrind(script, env, dir);
-          const init: RequestInit = apps
-            ? {
-                method: 'POST',
-                headers: { ...SDK_HEADERS, authorization: `Bearer ${token}` },
-                body: TOOLS_LIST,
-              }
-            : { headers: { authorization: `Bearer ${token}` } };
           try {
             await send(`${server.url}/mcp`, init, plan.warmup + plan[size]);
           } finally {
