@@ -20,6 +20,7 @@ import {
   memoryAdapterFactory,
   readFormBody,
   resolveIssuerOptions,
+  saveRequestedGrant,
   sendHtml,
   sendJsonError,
 } from '@mcp-warden/dev-issuer';
@@ -344,21 +345,8 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     }
     if (decision !== 'approve')
       return sendJsonError(res, 400, 'invalid_request', 'decision must be "approve" or "deny"');
-    const grant = details.grantId
-      ? await provider.Grant.find(details.grantId)
-      : new provider.Grant({ accountId, clientId });
-    if (!grant) return sendJsonError(res, 400, 'invalid_request', 'the grant of this request is gone; start again');
-    const missing = details.prompt.details as {
-      missingOIDCScope?: string[];
-      missingOIDCClaims?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-      grant.addResourceScope(resource, scopes.join(' '));
-    }
-    const grantId = await grant.save();
+    const grantId = await saveRequestedGrant(provider, details, accountId, clientId);
+    if (!grantId) return sendJsonError(res, 400, 'invalid_request', 'the grant of this request is gone; start again');
     log('info', { clientId, accountId }, 'authorization approved at the consent page');
     return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }

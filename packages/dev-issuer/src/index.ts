@@ -7,10 +7,11 @@
 export { clientCredentialsCurl } from './cli-banner.js';
 export type { CompleteAuthorizationOptions } from './complete-authorization.js';
 export { completeAuthorization } from './complete-authorization.js';
-export type { DevIssuer, RotateKeysOptions } from './dev-issuer.js';
-export { createDevIssuer } from './dev-issuer.js';
 // The shared oidc-provider core, for authorization servers built on it
 // (@mcp-warden/authorization-server): one configuration, one request dispatcher.
+export { saveRequestedGrant } from './consent-grant.js';
+export type { DevIssuer, RotateKeysOptions } from './dev-issuer.js';
+export { createDevIssuer } from './dev-issuer.js';
 export { escapeHtml } from './html.js';
 export { BadRequestBody, readFormBody, sendHtml, sendJsonError } from './http-response.js';
 export type { IssuerCore, IssuerCoreInput, IssuerProfile } from './issuer-core.js';

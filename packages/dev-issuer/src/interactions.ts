@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
+import { saveRequestedGrant } from './consent-grant.js';
 import { BadRequestBody, readFormBody, sendHtml, sendJsonError } from './http-response.js';
 import { log } from './logger.js';
 import { renderLoginPage } from './login-page.js';
@@ -27,24 +28,9 @@ export function isInteractionPath(pathname: string): boolean {
 
 /** Records the consent: every scope and resource the request asked for and the user approved. */
 async function grantRequested(provider: Provider, details: InteractionDetails): Promise<string | undefined> {
-  const { prompt, params, session } = details;
-  const accountId = session?.accountId;
+  const accountId = details.session?.accountId;
   if (!accountId) return undefined;
-  const grant = details.grantId
-    ? await provider.Grant.find(details.grantId)
-    : new provider.Grant({ accountId, clientId: String(params.client_id) });
-  if (!grant) return undefined;
-  const missing = prompt.details as {
-    missingOIDCScope?: string[];
-    missingOIDCClaims?: string[];
-    missingResourceScopes?: Record<string, string[]>;
-  };
-  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
-    grant.addResourceScope(resource, scopes.join(' '));
-  }
-  const grantId = await grant.save();
+  const grantId = await saveRequestedGrant(provider, details, accountId, String(details.params.client_id));
   return details.grantId ? undefined : grantId;
 }
 
