@@ -3,31 +3,18 @@
 // process on another origin (http://localhost:B), on every framework and on both wires
 // (2026-07-28 and 2025-11-25). CORS is decided by the browser, so only a browser proves that the
 // preflight admits what clients send and that script can read the challenge (docs/clients.md).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from './browser/chromium.js';
 import { bundlePageScript, type PageOrigin, startPageOrigin } from './browser/page-origin.js';
 import type { PageChecks, Wire } from './browser/page-script.js';
 import { clientCredentialsToken, issuerFromBanner } from './embedded-issuer.js';
 import { FRAMEWORKS, type ServerProcess, startServerProcess } from './server-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WIRES: Wire[] = ['2026-07-28', '2025-11-25'];
-
-// Debian's Chromium, without anything that reaches out to the network on its own: on a machine
-// without internet access those background connections are refused and slow the browser down.
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let origin: PageOrigin;
 /** A second web client origin, for the allowed-origins checks. */
@@ -49,9 +36,7 @@ async function openPage(at: PageOrigin): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
-  }
+  requireChromium();
   const script = await bundlePageScript();
   origin = await startPageOrigin(script);
   otherOrigin = await startPageOrigin(script);

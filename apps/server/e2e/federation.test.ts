@@ -4,7 +4,7 @@
 // OpenID provider. Headless Chromium plays the user (upstream sign-in, then the consent page);
 // the official MCP SDK client does discovery, dynamic registration, code + PKCE and refresh.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,29 +21,17 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../../../packages/redis/src/__fixtures__/redis-server.js';
+import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from './browser/chromium.js';
 import { type FakeGitHub, startFakeGitHub } from './federation/fake-github.js';
 import { REDIRECT_URL, TestOAuthClient } from './oauth-test-client.js';
 import { FRAMEWORKS, freePort, runUntilExit, type ServerProcess, startServerProcess } from './server-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SECRET = randomBytes(32).toString('base64url');
 
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
-  }
+  requireChromium();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 90_000 });
 });
 afterAll(async () => {
@@ -128,12 +116,7 @@ describe.each(FRAMEWORKS)('sign-in through a fake GitHub, server on %s', (framew
       env: {
         PORT: String(port),
         MCP_HTTP_FRAMEWORK: framework,
-        MCP_UPSTREAM_PROVIDER: 'github',
-        MCP_UPSTREAM_CLIENT_ID: github.clientId,
-        MCP_UPSTREAM_CLIENT_SECRET: github.clientSecret,
-        MCP_UPSTREAM_AUTHORIZATION_ENDPOINT: github.authorizationEndpoint,
-        MCP_UPSTREAM_TOKEN_ENDPOINT: github.tokenEndpoint,
-        MCP_UPSTREAM_USERINFO_ENDPOINT: github.userApi,
+        ...github.upstreamEnv,
         MCP_ALLOWED_USERS: 'octocat, org:acme',
         MCP_AUTH_SERVER_SECRET: SECRET,
       },
@@ -464,12 +447,7 @@ describe('an expiring upstream token (GitHub App user tokens)', () => {
       timeoutMs: 60_000,
       env: {
         PORT: String(port),
-        MCP_UPSTREAM_PROVIDER: 'github',
-        MCP_UPSTREAM_CLIENT_ID: github.clientId,
-        MCP_UPSTREAM_CLIENT_SECRET: github.clientSecret,
-        MCP_UPSTREAM_AUTHORIZATION_ENDPOINT: github.authorizationEndpoint,
-        MCP_UPSTREAM_TOKEN_ENDPOINT: github.tokenEndpoint,
-        MCP_UPSTREAM_USERINFO_ENDPOINT: github.userApi,
+        ...github.upstreamEnv,
         MCP_ALLOWED_USERS: 'octocat',
       },
     });
@@ -616,12 +594,7 @@ describe('two instances on one Redis behind a load balancer serve one user', () 
             // A loaded CI machine can stall a process past the 1 s default; this test is about
             // coordination between instances, not Redis latency.
             MCP_REDIS_TIMEOUT: '10',
-            MCP_UPSTREAM_PROVIDER: 'github',
-            MCP_UPSTREAM_CLIENT_ID: github.clientId,
-            MCP_UPSTREAM_CLIENT_SECRET: github.clientSecret,
-            MCP_UPSTREAM_AUTHORIZATION_ENDPOINT: github.authorizationEndpoint,
-            MCP_UPSTREAM_TOKEN_ENDPOINT: github.tokenEndpoint,
-            MCP_UPSTREAM_USERINFO_ENDPOINT: github.userApi,
+            ...github.upstreamEnv,
             MCP_ALLOWED_USERS: 'octocat',
             MCP_AUTH_SERVER_SECRET: SECRET,
             MCP_AUTH_SERVER_KEYS_FILE: keysFile,

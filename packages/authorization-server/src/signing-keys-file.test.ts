@@ -26,18 +26,23 @@ async function jwks(server: Awaited<ReturnType<typeof createAuthorizationServer>
   }
 }
 
+/** Options of a GitHub-backed server open to everyone, its keys in `keysFile` when given. */
+function serverOptions(keysFile?: string) {
+  const { settings } = loadAuthorizationServerSettings({
+    MCP_UPSTREAM_PROVIDER: 'github',
+    MCP_UPSTREAM_CLIENT_ID: 'id',
+    MCP_UPSTREAM_CLIENT_SECRET: 'secret',
+    MCP_ALLOWED_USERS: '*',
+    ...(keysFile === undefined ? {} : { MCP_AUTH_SERVER_KEYS_FILE: keysFile }),
+  });
+  return { issuer: ISSUER, resources: [`${ISSUER}/mcp`], scopes: ['mcp:tools'], settings: settings! };
+}
+
 describe('signing keys file', () => {
   it('is created on first start, reused by the next instance, and rotated without dropping the old key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'as-keys-'));
     const file = join(dir, 'signing-keys.json');
-    const { settings } = loadAuthorizationServerSettings({
-      MCP_UPSTREAM_PROVIDER: 'github',
-      MCP_UPSTREAM_CLIENT_ID: 'id',
-      MCP_UPSTREAM_CLIENT_SECRET: 'secret',
-      MCP_ALLOWED_USERS: '*',
-      MCP_AUTH_SERVER_KEYS_FILE: file,
-    });
-    const options = { issuer: ISSUER, resources: [`${ISSUER}/mcp`], scopes: ['mcp:tools'], settings: settings! };
+    const options = serverOptions(file);
 
     const first = await createAuthorizationServer(options);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -55,14 +60,7 @@ describe('signing keys file', () => {
 
   it('publicJwks() of an instance sharing the file includes the key another instance rotated in', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'as-keys-')), 'signing-keys.json');
-    const { settings } = loadAuthorizationServerSettings({
-      MCP_UPSTREAM_PROVIDER: 'github',
-      MCP_UPSTREAM_CLIENT_ID: 'id',
-      MCP_UPSTREAM_CLIENT_SECRET: 'secret',
-      MCP_ALLOWED_USERS: '*',
-      MCP_AUTH_SERVER_KEYS_FILE: file,
-    });
-    const options = { issuer: ISSUER, resources: [`${ISSUER}/mcp`], scopes: ['mcp:tools'], settings: settings! };
+    const options = serverOptions(file);
     const a = await createAuthorizationServer(options);
     const b = await createAuthorizationServer(options);
     const [original] = await jwks(b);
@@ -76,18 +74,7 @@ describe('signing keys file', () => {
   });
 
   it('publicJwks() is exactly what the JWKS endpoint serves, public members only, after a rotation too', async () => {
-    const { settings } = loadAuthorizationServerSettings({
-      MCP_UPSTREAM_PROVIDER: 'github',
-      MCP_UPSTREAM_CLIENT_ID: 'id',
-      MCP_UPSTREAM_CLIENT_SECRET: 'secret',
-      MCP_ALLOWED_USERS: '*',
-    });
-    const server = await createAuthorizationServer({
-      issuer: ISSUER,
-      resources: [`${ISSUER}/mcp`],
-      scopes: ['mcp:tools'],
-      settings: settings!,
-    });
+    const server = await createAuthorizationServer(serverOptions());
     await server.rotateKeys();
     const { keys } = server.publicJwks();
     expect(keys.map((key) => key.kid)).toEqual(await jwks(server));

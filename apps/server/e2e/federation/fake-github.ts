@@ -26,6 +26,8 @@ export interface FakeGitHub {
   userApi: string;
   clientId: string;
   clientSecret: string;
+  /** The reference server's settings that make this its upstream provider. */
+  upstreamEnv: Record<string, string>;
   /** Every access token it issued, to prove none reaches an MCP client. */
   issuedTokens: string[];
   /** How many token requests were refused (wrong secret, PKCE, code reuse). */
@@ -185,6 +187,14 @@ export async function startFakeGitHub(
     userApi: `${url}/api/v3/user`,
     clientId,
     clientSecret,
+    upstreamEnv: {
+      MCP_UPSTREAM_PROVIDER: 'github',
+      MCP_UPSTREAM_CLIENT_ID: clientId,
+      MCP_UPSTREAM_CLIENT_SECRET: clientSecret,
+      MCP_UPSTREAM_AUTHORIZATION_ENDPOINT: `${url}/login/oauth/authorize`,
+      MCP_UPSTREAM_TOKEN_ENDPOINT: `${url}/login/oauth/access_token`,
+      MCP_UPSTREAM_USERINFO_ENDPOINT: `${url}/api/v3/user`,
+    },
     get issuedTokens() {
       return state.issuedTokens;
     },

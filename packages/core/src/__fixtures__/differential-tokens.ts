@@ -18,6 +18,7 @@ import {
 } from 'node:crypto';
 import fc from 'fast-check';
 import type { JWK } from 'jose';
+import { SUPPORTED_JWT_ALGORITHMS } from '../jwt/jwt-algorithms.js';
 
 export const ISSUER = 'https://issuer.differential.test/';
 export const ISSUER_ALIAS = 'https://issuer.differential.test';
@@ -27,23 +28,8 @@ export const SECRET = 'differential-secret-0123456789-abcdefghijklmnopqrstuvwxyz
 /** The instant every case is decided at (fake `Date`), so time claims sit exactly on their edges. */
 export const NOW = 1_900_000_000;
 
-/** Every algorithm mcp-warden allows (jwt-algorithms.ts). */
-export const ALGORITHMS = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
+/** Every algorithm mcp-warden allows. */
+export const ALGORITHMS = SUPPORTED_JWT_ALGORITHMS;
 
 /** A private key of the pool and its public JWK (with a `kid` unless `kid` is undefined). */
 export interface PoolKey {
