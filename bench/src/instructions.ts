@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BENCH_ROOT } from './bench-paths.js';
 import { INSTRUCTION_ALGORITHMS, INSTRUCTION_SUBJECTS } from './instructions/instruction-config.js';
 import {
@@ -74,6 +74,9 @@ if (fromJson !== undefined) {
   const algorithms = list('--algorithms', INSTRUCTION_ALGORITHMS, DEFAULT_INSTRUCTION_PLAN.algorithms);
   const subjects = list('--subjects', INSTRUCTION_SUBJECTS, DEFAULT_INSTRUCTION_PLAN.subjects);
   const frameworks = list('--servers', FRAMEWORKS, FRAMEWORKS);
+  // callgrind's files kept for `callgrind_annotate`, e.g. to compare two subjects function by function.
+  const keepCallgrind = option('--keep-callgrind') === undefined ? undefined : resolve(option('--keep-callgrind')!);
+  if (keepCallgrind !== undefined) mkdirSync(keepCallgrind, { recursive: true });
   const serverSubjects = list('--server-subjects', SERVER_SUBJECTS, SERVER_SUBJECTS);
   const distinct =
     algorithms.length === 0 || subjects.length === 0
@@ -83,7 +86,12 @@ if (fromJson !== undefined) {
     frameworks.length === 0 || serverSubjects.length === 0
       ? []
       : await (args.includes('--server-window') ? runServerWindowCounts : runServerInstructionCounts)(
-          { ...serverRequests(), frameworks, subjects: serverSubjects },
+          {
+            ...serverRequests(),
+            frameworks,
+            subjects: serverSubjects,
+            ...(keepCallgrind === undefined ? {} : { keepDir: keepCallgrind }),
+          },
           log,
         );
   const run: SavedRun = { date: new Date().toISOString(), node: process.version, distinct, servers };

@@ -1,20 +1,22 @@
 /**
  * Instruction counts (bench/README.md, "Instruction counts"): each subject runs in its own Node
  * process under `valgrind --tool=callgrind`, which counts the instructions the process executes,
- * all threads together, the same whatever else the machine is doing. Each subject runs twice,
- * with `small` and `large` tokens after the same warm-up; (large − small) / (large − small tokens)
- * is the cost of one more token. The harness subject (the loop alone) is subtracted from every
- * other figure.
+ * all threads together, far less moved by whatever else the machine is doing than time. Each
+ * subject runs twice, with `small` and `large` tokens after the same warm-up;
+ * (large − small) / (large − small tokens) is the cost of one more token, V8's compilers left out
+ * (`callgrind-file.ts`). The harness subject (the loop alone) is subtracted from every other
+ * figure.
  *
  * @module
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type JWK, SignJWT } from 'jose';
 import { assertBuilt, builtScript } from '../bench-paths.js';
 import { AUDIENCE, createSigningKey } from '../tokens.js';
+import { countThreadFile } from './callgrind-file.js';
 import {
   INSTRUCTION_CONFIG_ENV,
   type InstructionAlgorithm,
@@ -35,13 +37,20 @@ export interface InstructionPlan {
   concurrency: number;
 }
 
-/** Instructions per token of one subject for one algorithm (harness already subtracted). */
+/**
+ * Instructions per token of one subject for one algorithm (harness already subtracted), all
+ * threads, V8's compilers left out (`callgrind-file.ts` says why).
+ */
 export interface InstructionFigure {
   alg: InstructionAlgorithm;
   subject: InstructionSubject;
   perToken: number;
-  /** The raw counts of the two runs. */
+  /** The same with V8's compilers counted (the figure of runs before 2026-12-02's second round). */
+  withCompilationPerToken?: number;
+  /** The raw counts of the two runs, all threads, compilation included. */
   counts: { small: number; large: number };
+  /** The compilers' share of each run. */
+  compileCounts?: { small: number; large: number };
 }
 
 export const DEFAULT_INSTRUCTION_PLAN: InstructionPlan = {
@@ -85,14 +94,25 @@ async function tokensFor(alg: InstructionAlgorithm, total: number): Promise<{ to
   return { tokens, publicJwk: key.publicJwk };
 }
 
-/** Runs one process under callgrind and returns its instruction count (`Collected`). */
-function countInstructions(configFile: string, outFile: string): Promise<number> {
+/**
+ * Runs one process under callgrind, threads counted separately; returns its instruction count
+ * (`Collected`, all threads) and the part of it that is V8 compiling.
+ */
+function countInstructions(configFile: string, outFile: string): Promise<{ total: number; compile: number }> {
   const script = builtScript('instructions/instruction-subject.js');
   assertBuilt(script);
   return new Promise((resolve, reject) => {
     const child = spawn(
       'valgrind',
-      ['--tool=callgrind', `--callgrind-out-file=${outFile}`, '--smc-check=all-non-file', process.execPath, script],
+      [
+        '--tool=callgrind',
+        `--callgrind-out-file=${outFile}`,
+        '--separate-threads=yes',
+        '--dump-instr=no',
+        '--smc-check=all-non-file',
+        process.execPath,
+        script,
+      ],
       {
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', [INSTRUCTION_CONFIG_ENV]: configFile },
         stdio: ['ignore', 'ignore', 'pipe'],
@@ -105,9 +125,14 @@ function countInstructions(configFile: string, outFile: string): Promise<number>
     child.once('error', reject);
     child.once('exit', (code) => {
       const collected = /Collected : (\d+)/.exec(stderr)?.[1];
-      if (code !== 0 || collected === undefined)
+      if (code !== 0 || collected === undefined) {
         reject(new Error(`callgrind run failed (${code}):\n${stderr.slice(-2000)}`));
-      else resolve(Number(collected));
+        return;
+      }
+      const prefix = `${basename(outFile)}-`;
+      const threads = readdirSync(dirname(outFile)).filter((name) => name.startsWith(prefix));
+      const compile = threads.reduce((sum, name) => sum + countThreadFile(join(dirname(outFile), name)).compile, 0);
+      resolve({ total: Number(collected), compile });
     });
   });
 }
@@ -122,10 +147,11 @@ export async function runInstructionCounts(
   try {
     for (const alg of plan.algorithms) {
       const { tokens, publicJwk } = await tokensFor(alg, plan.warmup + plan.large);
-      const harness = new Map<number, number>();
+      const harness = new Map<number, { total: number; compile: number }>();
       const subjects = plan.subjects.includes('harness') ? plan.subjects : ['harness' as const, ...plan.subjects];
       for (const subject of subjects) {
         const counts = { small: 0, large: 0 };
+        const compileCounts = { small: 0, large: 0 };
         for (const size of ['small', 'large'] as const) {
           const config: InstructionConfig = {
             subject,
@@ -140,14 +166,32 @@ export async function runInstructionCounts(
           };
           const configFile = join(dir, `${alg}-${subject}-${size}.json`);
           writeFileSync(configFile, JSON.stringify(config));
-          counts[size] = await countInstructions(configFile, join(dir, `${alg}-${subject}-${size}.callgrind`));
-          if (subject === 'harness') harness.set(plan[size], counts[size]);
+          const counted = await countInstructions(configFile, join(dir, `${alg}-${subject}-${size}.callgrind`));
+          counts[size] = counted.total;
+          compileCounts[size] = counted.compile;
+          if (subject === 'harness') harness.set(plan[size], counted);
         }
-        const raw = (counts.large - counts.small) / (plan.large - plan.small);
-        const loop = ((harness.get(plan.large) ?? 0) - (harness.get(plan.small) ?? 0)) / (plan.large - plan.small);
-        const perToken = subject === 'harness' ? raw : raw - loop;
-        figures.push({ alg, subject, perToken: Math.round(perToken), counts });
-        log(`instructions: ${alg} ${subject} ${Math.round(perToken).toLocaleString('en-US')} per token`);
+        const added = plan.large - plan.small;
+        const loopOf = (pick: (c: { total: number; compile: number }) => number) =>
+          subject === 'harness'
+            ? 0
+            : (pick(harness.get(plan.large) ?? { total: 0, compile: 0 }) -
+                pick(harness.get(plan.small) ?? { total: 0, compile: 0 })) /
+              added;
+        const running = (size: 'small' | 'large') => counts[size] - compileCounts[size];
+        const perToken = (running('large') - running('small')) / added - loopOf((c) => c.total - c.compile);
+        const withCompilation = (counts.large - counts.small) / added - loopOf((c) => c.total);
+        figures.push({
+          alg,
+          subject,
+          perToken: Math.round(perToken),
+          withCompilationPerToken: Math.round(withCompilation),
+          counts,
+          compileCounts,
+        });
+        log(
+          `instructions: ${alg} ${subject} ${Math.round(perToken).toLocaleString('en-US')} per token (${Math.round(withCompilation).toLocaleString('en-US')} with compilation)`,
+        );
       }
     }
     return figures;

@@ -8,7 +8,7 @@
 
 import type { InstructionAlgorithm } from './instruction-config.js';
 import type { InstructionFigure } from './instruction-count.js';
-import type { ServerInstructionFigure } from './server-instructions.js';
+import { SERVER_SUBJECTS, type ServerInstructionFigure, type ServerSubject } from './server-instructions.js';
 
 /** Per distinct token: the pipeline's instructions at most this many times the node:crypto floor. */
 export const DISTINCT_TARGETS: Record<InstructionAlgorithm, number> = { RS256: 1.2, ES256: 1.2, EdDSA: 1.2, HS256: 2 };
@@ -30,6 +30,59 @@ function row(required: number, ratio: number | undefined): [string, string] {
   return [met ? '**met**' : '**missed**', `${met ? 'under' : 'over'} by ${Math.abs(margin).toFixed(1)}%`];
 }
 
+const FRAMEWORK_ORDER = ['express', 'fastify', 'hono'] as const;
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * `subject` against `base` on one framework. Windows counted inside one process, where both ran
+ * side by side, are compared by their main threads (the JavaScript of every request; the helper
+ * threads' share moves with their timing), and the median over windows is judged; without
+ * windows, the differenced figures of all threads.
+ */
+function compareServers(
+  servers: readonly ServerInstructionFigure[],
+  framework: string,
+  base: ServerSubject,
+  subject: ServerSubject,
+): { ratio: number | undefined; text: string } | undefined {
+  const of = (name: ServerSubject) => servers.filter((f) => f.framework === framework && f.subject === name);
+  const bases = of(base);
+  const subjects = of(subject);
+  if (bases.length === 0 && subjects.length === 0) return undefined;
+  const pairs = subjects.flatMap((figure) => {
+    const other = bases.find((b) => b.window !== undefined && b.window === figure.window);
+    return other === undefined || figure.mainThreadPerRequest === undefined || other.mainThreadPerRequest === undefined
+      ? []
+      : [
+          {
+            main: figure.mainThreadPerRequest / other.mainThreadPerRequest,
+            total: figure.perRequest / other.perRequest,
+            figure,
+            other,
+          },
+        ];
+  });
+  if (pairs.length > 0) {
+    const ratio = median(pairs.map((p) => p.main));
+    const all = median(pairs.map((p) => p.total));
+    const one = pairs.length === 1 ? pairs[0]! : undefined;
+    const text =
+      one === undefined
+        ? `${times(ratio)} main thread, median of ${pairs.length} windows (${pairs.map((p) => times(p.main)).join(', ')}); all threads without compilation ${times(all)} (${pairs.map((p) => times(p.total)).join(', ')})`
+        : `${times(ratio)} main thread (${int(one.figure.mainThreadPerRequest)} vs ${int(one.other.mainThreadPerRequest)}); all threads without compilation ${times(all)}`;
+    return { ratio, text };
+  }
+  const a = subjects.find((f) => f.window === undefined)?.perRequest;
+  const b = bases.find((f) => f.window === undefined)?.perRequest;
+  const ratio = a === undefined || b === undefined ? undefined : a / b;
+  return { ratio, text: ratio === undefined ? '–' : `${times(ratio)} (${int(a)} vs ${int(b)})` };
+}
+
 /** The Markdown section, markers included. */
 export function renderInstructionSection(
   distinct: readonly InstructionFigure[],
@@ -38,7 +91,7 @@ export function renderInstructionSection(
 ): string {
   const lines = [SECTION_START, '## Instruction counts', ''];
   lines.push(
-    `Counted with \`valgrind --tool=callgrind\` by \`pnpm --filter @mcp-warden/bench bench:instructions\` on ${meta.date}, Node.js ${meta.node}. Each subject runs in a process of its own twice, with the same warm-up and two different amounts of work; the difference divided by the difference in work is the cost of one more token or request, all threads together (bench/README.md, "Instruction counts"). The count moves far less with what else the machine is doing than time does, so these are the figures the targets are judged by; throughput ratios elsewhere in this file are secondary. It is not fixed, though: the garbage collector and the JIT compiler run when their timers and background threads say, and a whole server's figure can move by several percent between two runs of the same subject, so a server row near its target needs several runs.`,
+    `Counted with \`valgrind --tool=callgrind\` by \`pnpm --filter @mcp-warden/bench bench:instructions\` on ${meta.date}, Node.js ${meta.node} (bench/README.md, "Instruction counts"). The count moves far less with what else the machine is doing than time does, so these are the figures the targets are judged by; throughput ratios elsewhere in this file are secondary. Per distinct token, each subject runs in a process of its own twice, with the same warm-up and two different amounts of work; the difference divided by the difference in work is the cost of one more token, all threads together, without V8's compilers: compiling is warm-up, and how much of it falls between two counts depends on when V8's tiering decides (bench/src/instructions/callgrind-file.ts). Per request, the subjects of a framework are counted inside one process each, side by side (\`--server-window\`): after the warm-up the counters are zeroed and the next requests counted, thread by thread. The main thread runs every request's JavaScript and is what the server rows are judged by; the other threads are V8's background compiler and garbage-collector helpers, whose share of a window moves by several percent with their timing (whether a major collection's marking falls inside it), and is shown beside it without the compilers.`,
   );
   if (meta.note !== undefined) lines.push('', meta.note);
   lines.push(
@@ -56,37 +109,31 @@ export function renderInstructionSection(
       `| Distinct tokens vs the node:crypto floor | ${alg} | ≤ ${DISTINCT_TARGETS[alg]}× | ${ratio === undefined ? '–' : `${times(ratio)} (${int(pipeline)} vs ${int(floor)})`} | ${result} | ${margin} |`,
     );
   }
-  const server = (framework: string, subject: string) =>
-    servers.find((f) => f.framework === framework && f.subject === subject)?.perRequest;
-  for (const framework of ['express', 'fastify', 'hono']) {
-    const reference = server(framework, 'reference');
-    const warden = server(framework, 'warden-repeated');
-    if (reference === undefined && warden === undefined) continue;
-    const ratio = reference === undefined || warden === undefined ? undefined : warden / reference;
-    const [result, margin] = row(REPEATED_TARGET, ratio);
-    lines.push(
-      `| Repeated token vs the reference middleware | ${framework} | ≤ ${REPEATED_TARGET}× | ${ratio === undefined ? '–' : `${times(ratio)} (${int(warden)} vs ${int(reference)})`} | ${result} | ${margin} |`,
-    );
-  }
-  for (const framework of ['express', 'fastify', 'hono']) {
-    const off = server(framework, 'apps-no-auth');
-    const jwt = server(framework, 'apps-jwt-repeated');
-    if (off === undefined && jwt === undefined) continue;
-    const ratio = off === undefined || jwt === undefined ? undefined : jwt / off;
-    const [result, margin] = row(REFERENCE_SERVER_TARGET, ratio);
-    lines.push(
-      `| Reference server, tools/list, repeated JWT vs auth disabled | ${framework} | ≤ ${REFERENCE_SERVER_TARGET}× | ${ratio === undefined ? '–' : `${times(ratio)} (${int(jwt)} vs ${int(off)})`} | ${result} | ${margin} |`,
-    );
+  for (const [label, base, subject, target] of [
+    ['Repeated token vs the reference middleware', 'reference', 'warden-repeated', REPEATED_TARGET],
+    [
+      'Reference server, tools/list, repeated JWT vs auth disabled',
+      'apps-no-auth',
+      'apps-jwt-repeated',
+      REFERENCE_SERVER_TARGET,
+    ],
+  ] as const) {
+    for (const framework of FRAMEWORK_ORDER) {
+      const comparison = compareServers(servers, framework, base, subject);
+      if (comparison === undefined) continue;
+      const [result, margin] = row(target, comparison.ratio);
+      lines.push(`| ${label} | ${framework} | ≤ ${target}× | ${comparison.text} | ${result} | ${margin} |`);
+    }
   }
   if (distinct.length > 0) {
     lines.push(
       '',
       '### Per distinct token',
       '',
-      '"floor": node:crypto\'s own `verify` (or HMAC and `timingSafeEqual`) plus splitting the token and decoding and parsing its header and payload, the least any verifier does. "pipeline": `authenticator.authenticate()` as an adapter calls it (remote JWKS, or the shared secret for HS256; the verified-token cache in place, no hits), with the engine Node.js gets by default (node:crypto). "jose": `jwtVerify` with the key already imported. Instructions per token, the loop itself subtracted.',
+      '"floor": node:crypto\'s own `verify` (or HMAC and `timingSafeEqual`) plus splitting the token and decoding and parsing its header and payload, the least any verifier does. "pipeline": `authenticator.authenticate()` as an adapter calls it (remote JWKS, or the shared secret for HS256; the verified-token cache in place, no hits), with the engine Node.js gets by default (node:crypto). "jose": `jwtVerify` with the key already imported. Instructions per token, all threads, V8\'s compilers left out, the loop itself subtracted; the last column counts the compilers too.',
       '',
-      '| algorithm | floor | pipeline | pipeline / floor | raw jose | pipeline / jose |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| algorithm | floor | pipeline | pipeline / floor | raw jose | pipeline / jose | pipeline / floor, compilation counted |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const alg of Object.keys(DISTINCT_TARGETS)) {
       const floor = get(alg, 'floor');
@@ -94,8 +141,10 @@ export function renderInstructionSection(
       const jose = get(alg, 'jose');
       if (floor === undefined && pipeline === undefined && jose === undefined) continue;
       const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '–' : times(a / b));
+      const compiled = (subject: string) =>
+        distinct.find((f) => f.alg === alg && f.subject === subject)?.withCompilationPerToken;
       lines.push(
-        `| ${alg} | ${int(floor)} | ${int(pipeline)} | ${ratio(pipeline, floor)} | ${int(jose)} | ${ratio(pipeline, jose)} |`,
+        `| ${alg} | ${int(floor)} | ${int(pipeline)} | ${ratio(pipeline, floor)} | ${int(jose)} | ${ratio(pipeline, jose)} | ${ratio(compiled('pipeline'), compiled('floor'))} |`,
       );
     }
   }
@@ -104,17 +153,25 @@ export function renderInstructionSection(
       '',
       '### Per request',
       '',
-      '"reference": the benchmark server with the reference middleware (reads the header, adds the CORS headers, verifies nothing); "warden": mcp-warden with one repeated RS256 token, the same request (`GET /mcp`). "apps/server": the reference MCP server answering `tools/list` (`POST /mcp`, the headers the official SDK client sends), with authentication disabled or with a repeated valid RS256 JWT; every request carries the same `Authorization` header.',
+      '"reference": the benchmark server with the reference middleware (reads the header, adds the CORS headers, verifies nothing); "warden": mcp-warden with one repeated RS256 token, the same request (`GET /mcp`). "apps/server": the reference MCP server answering `tools/list` (`POST /mcp`, the headers the official SDK client sends), with authentication disabled or with a repeated valid RS256 JWT; every request carries the same `Authorization` header. Counted inside one process: main thread / all threads without V8\'s compilers, one row per window; otherwise the differenced figure of all threads.',
       '',
-      '| framework | reference | warden, repeated token | apps/server, auth disabled | apps/server, repeated JWT |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| framework | window | reference | warden, repeated token | apps/server, auth disabled | apps/server, repeated JWT |',
+      '| --- | --- | ---: | ---: | ---: | ---: |',
     );
-    for (const framework of ['express', 'fastify', 'hono']) {
-      const cells = ['reference', 'warden-repeated', 'apps-no-auth', 'apps-jwt-repeated'].map((s) =>
-        int(server(framework, s)),
-      );
-      if (cells.every((c) => c === '–')) continue;
-      lines.push(`| ${framework} | ${cells.join(' | ')} |`);
+    for (const framework of FRAMEWORK_ORDER) {
+      const ofFramework = servers.filter((f) => f.framework === framework);
+      const windows = [...new Set(ofFramework.map((f) => f.window ?? 'differenced'))];
+      for (const window of windows) {
+        const cells = SERVER_SUBJECTS.map((subject) => {
+          const figure = ofFramework.find((f) => (f.window ?? 'differenced') === window && f.subject === subject);
+          if (figure === undefined) return '–';
+          return figure.mainThreadPerRequest === undefined
+            ? int(figure.perRequest)
+            : `${int(figure.mainThreadPerRequest)} / ${int(figure.runningPerRequest ?? figure.perRequest)}`;
+        });
+        const when = window === 'differenced' ? 'two processes, differenced' : window.slice(11, 19);
+        lines.push(`| ${framework} | ${when} | ${cells.join(' | ')} |`);
+      }
     }
   }
   lines.push(SECTION_END);

@@ -14,13 +14,14 @@
  * @module
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { APPS_SERVER_MAIN, assertBuilt, builtScript } from '../bench-paths.js';
 import { freePort } from '../server-process.js';
 import { FRAMEWORKS, type Framework, SERVER_CONFIG_ENV, type ServerConfig } from '../servers/server-config.js';
 import { AUDIENCE, createSigningKey, signAccessToken } from '../tokens.js';
+import { countThreadFile } from './callgrind-file.js';
 
 /** What the server runs. */
 export const SERVER_SUBJECTS = ['reference', 'warden-repeated', 'apps-no-auth', 'apps-jwt-repeated'] as const;
@@ -32,6 +33,11 @@ export interface ServerInstructionPlan {
   warmup: number;
   small: number;
   large: number;
+  /**
+   * Where callgrind's output files are kept for `callgrind_annotate` (`--keep-callgrind`); by
+   * default they go to a temporary directory removed afterwards.
+   */
+  keepDir?: string;
 }
 
 export const DEFAULT_SERVER_PLAN: ServerInstructionPlan = {
@@ -49,6 +55,12 @@ export interface ServerInstructionFigure {
   perRequest: number;
   /** The two processes' totals; counted inside one process (`--server-window`), 0 and the window's. */
   counts: { small: number; large: number };
+  /** Counted inside one process: the main thread's instructions per request (the rest are V8's and libuv's helper threads). */
+  mainThreadPerRequest?: number;
+  /** Counted inside one process: all threads per request with V8's compilers left out (`callgrind-file.ts`). */
+  runningPerRequest?: number;
+  /** Counted inside one process: which window it was, so that the subjects counted side by side are compared. */
+  window?: string;
 }
 
 const ISSUER = 'https://issuer.bench.test/';
@@ -61,25 +73,47 @@ const SDK_HEADERS = {
   'mcp-protocol-version': '2025-11-25',
 };
 
+/** What callgrind counted in one window: all threads, the main (JavaScript) thread alone, and V8's compilers in all threads. */
+export interface WindowCount {
+  total: number;
+  main: number;
+  compile: number;
+}
+
 interface Started {
   url: string;
   /** Zeroes callgrind's counters (`callgrind_control -z`). */
   zero(): void;
-  /** What was counted since the last zero (`callgrind_control -d`, the dump's `summary`). */
-  dump(): number;
+  /** What was counted since the last zero (`callgrind_control -d`, one dump file per thread). */
+  dump(): WindowCount;
   stop(): Promise<number>;
 }
 
-/** Starts `script` under callgrind; resolves once it prints its listening line. */
-async function startUnderCallgrind(script: string, env: Record<string, string>, dir: string): Promise<Started> {
-  const logFile = join(dir, `callgrind-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
+/**
+ * Starts `script` under callgrind; resolves once it prints its listening line. Threads are counted
+ * separately (`--separate-threads=yes`): thread 1 runs the JavaScript of every request, the others
+ * are V8's background compiler and garbage-collector helpers and libuv's pool, whose share of a
+ * window moves with their timing (bench/README.md, "Instruction counts").
+ */
+async function startUnderCallgrind(
+  script: string,
+  env: Record<string, string>,
+  dir: string,
+  label: string,
+): Promise<Started> {
+  const logFile = join(dir, `callgrind-${label}-${Date.now()}-${Math.random().toString(36).slice(2)}.log`);
   const outFile = `${logFile}.out`;
-  const processEnv = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env };
+  const processEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    ...env,
+  };
   let dumps = 0;
   // callgrind_control finds the process through files named after its HOST and USER variables.
   const control = (command: string) =>
     execFileSync('callgrind_control', [command, String(child.pid)], {
-      env: { PATH: processEnv.PATH, ...(env.HOST === undefined ? {} : { HOST: env.HOST }) },
+      env: { PATH: processEnv.PATH, HOST: processEnv.HOST },
       stdio: 'ignore',
     });
   const child = spawn(
@@ -87,6 +121,7 @@ async function startUnderCallgrind(script: string, env: Record<string, string>, 
     [
       '--tool=callgrind',
       `--callgrind-out-file=${outFile}`,
+      '--separate-threads=yes',
       '--dump-instr=no',
       '--dump-line=no',
       `--log-file=${logFile}`,
@@ -114,9 +149,17 @@ async function startUnderCallgrind(script: string, env: Record<string, string>, 
     dump() {
       control('-d');
       dumps += 1;
-      const summary = /^(?:summary|totals): (\d+)/m.exec(readFileSync(`${outFile}.${dumps}`, 'utf8'))?.[1];
-      if (summary === undefined) throw new Error(`no instruction count in the dump of ${script}`);
-      return Number(summary);
+      const prefix = `${basename(outFile)}.${dumps}-`;
+      const files = readdirSync(dir)
+        .filter((name) => name.startsWith(prefix))
+        .sort();
+      if (files.length === 0) throw new Error(`no callgrind dump of ${script}`);
+      const counts = files.map((name) => countThreadFile(join(dir, name)));
+      return {
+        total: counts.reduce((sum, c) => sum + c.total, 0),
+        main: counts[0]!.total,
+        compile: counts.reduce((sum, c) => sum + c.compile, 0),
+      };
     },
     async stop() {
       child.kill('SIGTERM');
@@ -209,7 +252,7 @@ export async function runServerWindowCounts(
   plan: ServerInstructionPlan,
   log: (line: string) => void = () => {},
 ): Promise<ServerInstructionFigure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
+  const dir = plan.keepDir ?? mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
   const key = await createSigningKey('RS256', 'rs256-1');
   const publicKey = JSON.stringify(key.publicJwk);
   const counted = plan.large - plan.small;
@@ -219,26 +262,37 @@ export async function runServerWindowCounts(
       const measured = await Promise.all(
         plan.subjects.map(async (subject) => {
           const { script, env, init } = await subjectProcess(framework, subject, key, publicKey);
-          const server = await startUnderCallgrind(script, env, dir);
+          const server = await startUnderCallgrind(script, env, dir, `${framework}-${subject}`);
           try {
             await send(`${server.url}/mcp`, init, plan.warmup);
             server.zero();
             await send(`${server.url}/mcp`, init, counted);
-            return { subject, total: server.dump() };
+            return { subject, counted: server.dump() };
           } finally {
             await server.stop();
           }
         }),
       );
-      for (const { subject, total } of measured) {
-        const perRequest = Math.round(total / counted);
-        figures.push({ framework, subject, perRequest, counts: { small: 0, large: total } });
-        log(`instructions (one process): ${framework} ${subject} ${perRequest.toLocaleString('en-US')} per request`);
+      const window = `${new Date().toISOString()} ${framework}`;
+      for (const { subject, counted: count } of measured) {
+        const perRequest = Math.round(count.total / counted);
+        const mainThreadPerRequest = Math.round(count.main / counted);
+        figures.push({
+          framework,
+          subject,
+          perRequest,
+          counts: { small: 0, large: count.total },
+          mainThreadPerRequest,
+          window,
+        });
+        log(
+          `instructions (one process): ${framework} ${subject} ${perRequest.toLocaleString('en-US')} per request, ${mainThreadPerRequest.toLocaleString('en-US')} on the main thread`,
+        );
       }
     }
     return figures;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (plan.keepDir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -247,7 +301,7 @@ export async function runServerInstructionCounts(
   plan: ServerInstructionPlan,
   log: (line: string) => void = () => {},
 ): Promise<ServerInstructionFigure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
+  const dir = plan.keepDir ?? mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
   const key = await createSigningKey('RS256', 'rs256-1');
   const publicKey = JSON.stringify(key.publicJwk);
   const figures: ServerInstructionFigure[] = [];
@@ -257,7 +311,7 @@ export async function runServerInstructionCounts(
         const counts = { small: 0, large: 0 };
         for (const size of ['small', 'large'] as const) {
           const { script, env, init } = await subjectProcess(framework, subject, key, publicKey);
-          const server = await startUnderCallgrind(script, env, dir);
+          const server = await startUnderCallgrind(script, env, dir, `${framework}-${subject}`);
           try {
             await send(`${server.url}/mcp`, init, plan.warmup + plan[size]);
           } finally {
@@ -271,6 +325,6 @@ export async function runServerInstructionCounts(
     }
     return figures;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (plan.keepDir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,6 @@ import type { Request } from 'express';
  */
 class ExpressAuthRequest implements AuthRequest {
   readonly authorization: string | null;
-  readonly apiKey: string | null;
   readonly method: string;
   readonly body: unknown;
   readonly #req: Request;
@@ -22,9 +21,13 @@ class ExpressAuthRequest implements AuthRequest {
   constructor(req: Request, withoutBody: boolean) {
     this.#req = req;
     this.authorization = credentialHeader(req.rawHeaders, 'authorization');
-    this.apiKey = credentialHeader(req.rawHeaders, 'x-api-key');
     this.method = req.method;
     this.body = withoutBody ? undefined : req.body;
+  }
+
+  /** Read only when the cache did not answer (see core's AuthRequest.apiKey): a cached Bearer request never scans for it. */
+  get apiKey(): string | null {
+    return credentialHeader(this.#req.rawHeaders, 'x-api-key');
   }
 
   /** Read only for a loopback resource (see core's AuthRequest.host). */

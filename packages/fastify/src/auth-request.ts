@@ -29,7 +29,6 @@ function headerValue(request: FastifyRequest, name: string): string | null {
  */
 class FastifyAuthRequest implements AuthRequest {
   readonly authorization: string | null;
-  readonly apiKey: string | null;
   readonly method: string;
   readonly body: unknown;
   readonly #request: FastifyRequest;
@@ -37,9 +36,13 @@ class FastifyAuthRequest implements AuthRequest {
   constructor(request: FastifyRequest, withoutBody: boolean) {
     this.#request = request;
     this.authorization = headerValue(request, 'authorization');
-    this.apiKey = headerValue(request, 'x-api-key');
     this.method = request.method;
     this.body = withoutBody ? undefined : request.body;
+  }
+
+  /** Read only when the cache did not answer (see core's AuthRequest.apiKey): a cached Bearer request never scans for it. */
+  get apiKey(): string | null {
+    return headerValue(this.#request, 'x-api-key');
   }
 
   /** Read only for a loopback resource (see core's AuthRequest.host). */

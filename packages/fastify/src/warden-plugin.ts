@@ -47,6 +47,13 @@ declare module 'fastify' {
 }
 
 type RawWithAuth = IncomingMessage & { auth?: AuthInfo };
+/**
+ * Where the first half of the decision waits for the second, on the request itself: a request
+ * decorator is part of every request's shape from the start, where a WeakMap entry per request
+ * costs a hash and the garbage collector's ephemeron pass.
+ */
+const PASSED = Symbol('@mcp-warden/fastify passed');
+type WithPassed = FastifyRequest & { [PASSED]?: AuthResult };
 /** A stream Fastify's body reader accepts in place of the request (it reads this length). */
 type ReadPayload = Readable & { receivedEncodedLength?: number };
 
@@ -79,10 +86,9 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new TypeError('wardenPlugin: options.maxBodyBytes must be a positive integer (bytes)');
   }
-  // The first half of the decision, taken before the body is read, waiting for the second.
-  const passed = new WeakMap<FastifyRequest, AuthResult>();
-
   if (!instance.hasRequestDecorator('auth')) instance.decorateRequest('auth', undefined);
+  // The first half of the decision, taken before the body is read, waiting for the second.
+  if (!instance.hasRequestDecorator(PASSED)) instance.decorateRequest(PASSED, undefined);
   if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
 
   if (cors) {
@@ -126,51 +132,90 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   }
 
   // preParsing: authentication is decided before a byte of the body is read; only a request that
-  // passes has its body read, within the limit, and handed to Fastify's parser.
-  instance.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply, payload) => {
-    const override = request.routeOptions.config.warden;
-    if (override === false || request.method === 'OPTIONS') return payload;
-    const withBody = hasBody(request);
-    if (withBody) {
-      const refusal = bodyHeadersProblem(
-        request.headers['content-length'],
-        request.headers['content-encoding'],
-        request.headers['content-type'],
-        maxBodyBytes,
+  // passes has its body read, within the limit, and handed to Fastify's parser. A callback hook
+  // chained on the authenticator's promise rather than an async function: Fastify settles an async
+  // hook's own promise on top of the one awaited inside it, on every request.
+  const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    authenticator.reportUnexpectedFailure(error, { method: request.method, path: request.url.split('?', 1)[0] });
+    sendJson(reply, UNEXPECTED_FAILURE);
+  };
+  instance.addHook(
+    'preParsing',
+    (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: ReadPayload,
+      done: (error: null, payload?: ReadPayload) => void,
+    ) => {
+      const override = request.routeOptions.config.warden;
+      if (override === false || request.method === 'OPTIONS') return done(null, payload);
+      const withBody = hasBody(request);
+      if (withBody) {
+        const refusal = bodyHeadersProblem(
+          request.headers['content-length'],
+          request.headers['content-encoding'],
+          request.headers['content-type'],
+          maxBodyBytes,
+        );
+        if (refusal !== undefined) {
+          sendJson(reply, refusal); // answered: Fastify's runner stops at a sent reply
+          return;
+        }
+      }
+      let decision: Promise<AuthResult>;
+      try {
+        decision = authenticator.authenticate(toAuthRequest(request, true), effectiveRoute(override));
+      } catch (error) {
+        failed(request, reply, error);
+        return;
+      }
+      decision.then(
+        (result) => {
+          if (result.outcome === 'rejected') {
+            sendJson(reply, result);
+            return;
+          }
+          const auth = result.outcome === 'authenticated' ? result.authInfo : undefined;
+          request.auth = auth;
+          (request.raw as RawWithAuth).auth = auth;
+          (request as WithPassed)[PASSED] = result;
+          if (!withBody) {
+            done(null, payload);
+            return;
+          }
+          readRequestBody(payload, request.headers['content-type'], maxBodyBytes, false).then(
+            (read) => {
+              if ('status' in read) {
+                sendJson(reply, read);
+                return;
+              }
+              const buffered: ReadPayload = Readable.from([read.bytes]);
+              buffered.receivedEncodedLength = read.bytes.byteLength;
+              done(null, buffered);
+            },
+            (error: unknown) => failed(request, reply, error),
+          );
+        },
+        (error: unknown) => failed(request, reply, error),
       );
-      if (refusal !== undefined) return sendJson(reply, refusal);
-    }
-    let result: AuthResult;
-    try {
-      result = await authenticator.authenticate(toAuthRequest(request, true), effectiveRoute(override));
-    } catch (error) {
-      authenticator.reportUnexpectedFailure(error, { method: request.method, path: request.url.split('?', 1)[0] });
-      return sendJson(reply, UNEXPECTED_FAILURE);
-    }
-    if (result.outcome === 'rejected') return sendJson(reply, result);
-    const auth = result.outcome === 'authenticated' ? result.authInfo : undefined;
-    request.auth = auth;
-    (request.raw as RawWithAuth).auth = auth;
-    passed.set(request, result);
-    if (!withBody) return payload;
-    const read = await readRequestBody(payload, request.headers['content-type'], maxBodyBytes, false);
-    if ('status' in read) return sendJson(reply, read);
-    const buffered: ReadPayload = Readable.from([read.bytes]);
-    buffered.receivedEncodedLength = read.bytes.byteLength;
-    return buffered;
-  });
+    },
+  );
 
   // preValidation: the body is parsed; the tools/call check (docs/requirements.md, "Step-up for tools") runs before schema validation
   // tells a caller without the scope anything about the route's input.
-  instance.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook: nothing here awaits, and most requests (no body, or no tool scopes) leave at once.
+  instance.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const override = request.routeOptions.config.warden;
-    if (override === false || request.method === 'OPTIONS' || request.body === undefined) return;
-    const first = passed.get(request);
-    if (first === undefined) return;
+    const first = (request as WithPassed)[PASSED];
+    if (override === false || request.body === undefined || first === undefined) return done();
     const route = effectiveRoute(override);
-    if (!routeNeedsBody(authenticator, route)) return;
+    if (!routeNeedsBody(authenticator, route)) return done();
     const result = authenticator.authorizeToolCall(first, toAuthRequest(request), route);
-    if (result.outcome === 'rejected') return sendJson(reply, result);
+    if (result.outcome === 'rejected') {
+      sendJson(reply, result); // answered here: Fastify expects no done() after a reply is sent
+      return;
+    }
+    done();
   });
 };
 

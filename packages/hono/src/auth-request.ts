@@ -14,6 +14,18 @@ interface NodeBindings {
 }
 
 /**
+ * A request header, every copy joined with `, ` as `Headers.get` joins them. Under
+ * `@hono/node-server` it is read from the Node request's `rawHeaders`: each `c.req.header()` is a
+ * Fetch `Headers` lookup (name validation and normalisation), several times the cost of a scan
+ * of a request's dozen raw headers.
+ */
+export function requestHeader(c: Context, lowerName: string): string | undefined {
+  const rawHeaders = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+  if (rawHeaders === undefined) return c.req.header(lowerName);
+  return credentialHeader(rawHeaders, lowerName) ?? undefined;
+}
+
+/**
  * The request as the core sees it. Under `@hono/node-server` the credential headers come from the
  * Node request's `rawHeaders` (every copy joined, like the Express and Fastify adapters), which
  * skips building and validating Fetch API headers per request; elsewhere from
@@ -22,7 +34,6 @@ interface NodeBindings {
  */
 class HonoAuthRequest implements AuthRequest {
   readonly authorization: string | null;
-  readonly apiKey: string | null;
   readonly method: string;
   readonly body: unknown;
   readonly #c: Context;
@@ -32,13 +43,19 @@ class HonoAuthRequest implements AuthRequest {
     const rawHeaders = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
     if (rawHeaders === undefined) {
       this.authorization = c.req.header('authorization') ?? null;
-      this.apiKey = c.req.header('x-api-key') ?? null;
     } else {
       this.authorization = credentialHeader(rawHeaders, 'authorization');
-      this.apiKey = credentialHeader(rawHeaders, 'x-api-key');
     }
     this.method = c.req.method;
     this.body = body;
+  }
+
+  /** Read only when the cache did not answer (see core's AuthRequest.apiKey): a cached Bearer request never looks for it. */
+  get apiKey(): string | null {
+    const rawHeaders = (this.#c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+    return rawHeaders === undefined
+      ? (this.#c.req.header('x-api-key') ?? null)
+      : credentialHeader(rawHeaders, 'x-api-key');
   }
 
   /** Read only for a loopback resource (see core's AuthRequest.host). */

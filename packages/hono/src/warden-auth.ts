@@ -21,7 +21,7 @@ import {
   type WardenAdapterOptions,
 } from '@mcp-warden/core/adapter';
 import type { Context, MiddlewareHandler } from 'hono';
-import { toAuthRequest } from './auth-request.js';
+import { requestHeader, toAuthRequest } from './auth-request.js';
 import { sendJson } from './send-json.js';
 import { respondWithMetadata } from './warden-metadata.js';
 
@@ -41,8 +41,8 @@ export interface WardenEnv {
 
 /** Whether a request carries a body (RFC 9112 §6.3: a Content-Length above 0, or Transfer-Encoding). */
 function hasBody(c: Context): boolean {
-  const length = c.req.header('content-length');
-  return (length !== undefined && length.trim() !== '0') || c.req.header('transfer-encoding') !== undefined;
+  const length = requestHeader(c, 'content-length');
+  return (length !== undefined && length.trim() !== '0') || requestHeader(c, 'transfer-encoding') !== undefined;
 }
 
 /**
@@ -106,9 +106,9 @@ export function wardenAuth(options: WardenAdapterOptions): MiddlewareHandler<War
         const withBody = hasBody(c);
         if (withBody) {
           const refusal = bodyHeadersProblem(
-            c.req.header('content-length'),
-            c.req.header('content-encoding'),
-            c.req.header('content-type'),
+            requestHeader(c, 'content-length'),
+            requestHeader(c, 'content-encoding'),
+            requestHeader(c, 'content-type'),
             maxBodyBytes,
           );
           if (refusal !== undefined) return answer(c, refusal, cors);
@@ -145,7 +145,7 @@ async function readBody(
   maxBodyBytes: number,
 ): Promise<HttpAnswer | { json: unknown } | undefined> {
   const raw = c.req.raw;
-  const contentType = c.req.header('content-type');
+  const contentType = requestHeader(c, 'content-type');
   const cached = raw.bodyUsed || raw.body === null;
   const source = cached ? new Response(await c.req.arrayBuffer()).body : raw.body;
   if (source === null) return undefined;
@@ -166,7 +166,7 @@ async function readBody(
  * API's streams on every request, which cost more than the authentication itself.
  */
 function exposeChallengeHeaders(c: Context, cors: CorsPolicy): void {
-  const origin = c.req.header('origin');
+  const origin = requestHeader(c, 'origin');
   try {
     addCorsHeaders(c.res.headers, cors, origin);
   } catch {
@@ -196,7 +196,7 @@ function answer(c: Context, json: HttpAnswer, cors: CorsPolicy | undefined): Res
   if (cors === undefined) return response;
   const headers = response.headers;
   if (!headers.has(ALLOW_ORIGIN)) {
-    const allowed = cors.allowOrigin(c.req.header('origin'));
+    const allowed = cors.allowOrigin(requestHeader(c, 'origin'));
     if (allowed !== undefined) {
       headers.set(ALLOW_ORIGIN, allowed);
       c.header(ALLOW_ORIGIN, allowed);

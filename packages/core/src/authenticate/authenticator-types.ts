@@ -48,7 +48,10 @@ export interface AuthInfo {
 export interface AuthRequest {
   /** The `Authorization` header (comma-joined if repeated): `Bearer`, or `Basic` when Basic users are configured. */
   authorization?: string | null;
-  /** The `X-API-Key` header. */
+  /**
+   * The `X-API-Key` header. Not read when the `Authorization` header's Bearer token is answered
+   * from the verified-token cache, so an adapter may compute it on read (a getter).
+   */
   apiKey?: string | null;
   /** The HTTP method. */
   method: string;

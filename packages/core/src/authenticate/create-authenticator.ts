@@ -431,8 +431,9 @@ export async function createAuthenticator(
     let authInfo: AuthInfo;
     const credentials: BearerCredentials =
       uncachedJwt === undefined ? parseAuthorization(authorization) : { kind: 'bearer', token: uncachedJwt };
+    const presentedKey = request.apiKey; // read once: adapters may compute it on read
     const apiKey =
-      typeof request.apiKey === 'string' && request.apiKey.trim() !== '' ? request.apiKey.trim() : undefined;
+      typeof presentedKey === 'string' && presentedKey.trim() !== '' ? presentedKey.trim() : undefined;
     // Basic credentials are read only when Basic users are configured; otherwise the scheme is
     // refused as any other would be. Like a bearer token, an oversized header costs no decoding.
     let basic: BasicCredentials | undefined;

@@ -73,7 +73,8 @@ export function createDpopChecker(config: WardenConfig, store: SharedStore, logg
    */
   function expectedUrl(request: AuthRequest): string {
     const origin = loopback ? new URL(resourceUrlForHost(config.resourceUrl, request.host)).origin : resourceUrl.origin;
-    const path = typeof request.path === 'string' && request.path.startsWith('/') ? request.path : resourceUrl.pathname;
+    const sent = request.path; // read once: adapters compute it on read
+    const path = typeof sent === 'string' && sent.startsWith('/') ? sent : resourceUrl.pathname;
     return `${origin}${path}`;
   }
 
