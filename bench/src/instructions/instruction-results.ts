@@ -147,6 +147,13 @@ export function renderInstructionSection(
         `| ${alg} | ${int(floor)} | ${int(pipeline)} | ${ratio(pipeline, floor)} | ${int(jose)} | ${ratio(pipeline, jose)} | ${ratio(compiled('pipeline'), compiled('floor'))} |`,
       );
     }
+    const hits = distinct.filter((f) => f.subject === 'pipeline-cached');
+    if (hits.length > 0) {
+      lines.push(
+        '',
+        `A cache hit (\`pipeline-cached\`: the same token every time, after the warm-up), beyond the loop's own \`await\`: ${hits.map((f) => `${f.alg} ${int(f.perToken)}`).join(', ')} instructions per call.`,
+      );
+    }
   }
   if (servers.length > 0) {
     lines.push(
