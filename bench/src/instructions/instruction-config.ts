@@ -19,19 +19,9 @@ export type InstructionAlgorithm = (typeof INSTRUCTION_ALGORITHMS)[number];
  * - `floor`: node:crypto's own verify plus parsing (split, base64url, JSON) of the same token;
  * - `jose`: `jose.jwtVerify` with the key already imported;
  * - `pipeline`: `authenticator.authenticate()` as an adapter calls it (engine `auto`: node:crypto);
- * - `pipeline-jose`: the same with `MCP_JWT_ENGINE=jose`;
- * - `pipeline-cached`: `authenticator.authenticate()` with the first token every time, a cache
- *   hit after the warm-up (not in the default plan; against `harness` it is what a hit costs
- *   beyond the loop's own `await`, docs/performance.md).
+ * - `pipeline-jose`: the same with `MCP_JWT_ENGINE=jose`.
  */
-export const INSTRUCTION_SUBJECTS = [
-  'harness',
-  'floor',
-  'jose',
-  'pipeline',
-  'pipeline-jose',
-  'pipeline-cached',
-] as const;
+export const INSTRUCTION_SUBJECTS = ['harness', 'floor', 'jose', 'pipeline', 'pipeline-jose'] as const;
 export type InstructionSubject = (typeof INSTRUCTION_SUBJECTS)[number];
 
 export interface InstructionConfig {

@@ -21,6 +21,7 @@ function windowed(
     perRequest: total,
     counts: { small: 0, large: total * 1000 },
     mainThreadPerRequest: main,
+    runningPerRequest: total,
     window: `${window} fastify`,
   };
 }
@@ -58,6 +59,21 @@ describe('the instruction-count section of RESULTS.md', () => {
     );
     expect(row).toContain('1.031× main thread (1,031,000 vs 1,000,000); all threads without compilation 1.000×');
     expect(row).toContain('**missed** | over by 0.1%');
+  });
+
+  it('says "all threads" when a window did not tell the compilers apart', () => {
+    const servers = [
+      windowed('2026-12-02T15:00:00.000Z', 'apps-no-auth', 1_000_000, 3_000_000),
+      {
+        ...windowed('2026-12-02T15:00:00.000Z', 'apps-jwt-repeated', 1_010_000, 3_300_000),
+        runningPerRequest: undefined,
+      },
+    ];
+    const row = targetRow(
+      renderInstructionSection([], servers, meta),
+      'Reference server, tools/list, repeated JWT vs auth disabled | fastify',
+    );
+    expect(row).toContain('1.010× main thread (1,010,000 vs 1,000,000); all threads 1.100×');
   });
 
   it('falls back to the differenced figures of all threads when no window was counted', () => {

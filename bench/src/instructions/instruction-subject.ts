@@ -52,7 +52,7 @@ async function jose(): Promise<Verify> {
   return (token) => jwtVerify(token, key, options);
 }
 
-async function pipeline(jwtEngine: 'auto' | 'jose', cached = false): Promise<Verify> {
+async function pipeline(jwtEngine: 'auto' | 'jose'): Promise<Verify> {
   let jwksUri: string | undefined;
   if (config.publicJwk !== undefined) {
     const body = JSON.stringify({ keys: [config.publicJwk] });
@@ -73,10 +73,8 @@ async function pipeline(jwtEngine: 'auto' | 'jose', cached = false): Promise<Ver
     // Under callgrind everything runs fifty times slower: the first JWKS fetch needs more than 5 s.
     { jwks: { timeoutMs: 600_000 } },
   );
-  const repeated = `Bearer ${config.tokens[0]!}`;
   return async (token) => {
-    const authorization = cached ? repeated : `Bearer ${token}`;
-    const result = await authenticator.authenticate({ authorization, method: 'POST', path: '/mcp' });
+    const result = await authenticator.authenticate({ authorization: `Bearer ${token}`, method: 'POST', path: '/mcp' });
     if (result.outcome !== 'authenticated') throw new Error(`pipeline refused a valid ${alg} token`);
   };
 }
@@ -88,7 +86,7 @@ const verify: Verify =
       ? floor()
       : config.subject === 'jose'
         ? await jose()
-        : await pipeline(config.subject === 'pipeline-jose' ? 'jose' : 'auto', config.subject === 'pipeline-cached');
+        : await pipeline(config.subject === 'pipeline' ? 'auto' : 'jose');
 
 async function run(tokens: readonly string[]): Promise<void> {
   let next = 0;

@@ -277,12 +277,14 @@ export async function runServerWindowCounts(
       for (const { subject, counted: count } of measured) {
         const perRequest = Math.round(count.total / counted);
         const mainThreadPerRequest = Math.round(count.main / counted);
+        const runningPerRequest = Math.round((count.total - count.compile) / counted);
         figures.push({
           framework,
           subject,
           perRequest,
           counts: { small: 0, large: count.total },
           mainThreadPerRequest,
+          runningPerRequest,
           window,
         });
         log(

@@ -432,8 +432,7 @@ export async function createAuthenticator(
     const credentials: BearerCredentials =
       uncachedJwt === undefined ? parseAuthorization(authorization) : { kind: 'bearer', token: uncachedJwt };
     const presentedKey = request.apiKey; // read once: adapters may compute it on read
-    const apiKey =
-      typeof presentedKey === 'string' && presentedKey.trim() !== '' ? presentedKey.trim() : undefined;
+    const apiKey = typeof presentedKey === 'string' && presentedKey.trim() !== '' ? presentedKey.trim() : undefined;
     // Basic credentials are read only when Basic users are configured; otherwise the scheme is
     // refused as any other would be. Like a bearer token, an oversized header costs no decoding.
     let basic: BasicCredentials | undefined;
