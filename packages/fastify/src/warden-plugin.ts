@@ -47,13 +47,6 @@ declare module 'fastify' {
 }
 
 type RawWithAuth = IncomingMessage & { auth?: AuthInfo };
-/**
- * Where the first half of the decision waits for the second, on the request itself: a request
- * decorator is part of every request's shape from the start, where a WeakMap entry per request
- * costs a hash and the garbage collector's ephemeron pass.
- */
-const PASSED = Symbol('@mcp-warden/fastify passed');
-type WithPassed = FastifyRequest & { [PASSED]?: AuthResult };
 /** A stream Fastify's body reader accepts in place of the request (it reads this length). */
 type ReadPayload = Readable & { receivedEncodedLength?: number };
 
@@ -87,8 +80,13 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
     throw new TypeError('wardenPlugin: options.maxBodyBytes must be a positive integer (bytes)');
   }
   if (!instance.hasRequestDecorator('auth')) instance.decorateRequest('auth', undefined);
-  // The first half of the decision, taken before the body is read, waiting for the second.
-  if (!instance.hasRequestDecorator(PASSED)) instance.decorateRequest(PASSED, undefined);
+  // The first half of the decision, taken before the body is read, waits for the second on the
+  // request itself: a request decorator is part of every request's shape from the start, where a
+  // WeakMap entry per request costs a hash and the garbage collector's ephemeron pass. One slot
+  // per registration, so nested registrations each read their own first half.
+  const passedSlot = Symbol('@mcp-warden/fastify passed');
+  instance.decorateRequest(passedSlot, undefined);
+  type WithPassed = FastifyRequest & { [passedSlot]?: AuthResult };
   if (options.metadata !== undefined) registerMetadataRoutes(instance, options.metadata, 'wardenPlugin');
 
   if (cors) {
@@ -178,7 +176,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
           const auth = result.outcome === 'authenticated' ? result.authInfo : undefined;
           request.auth = auth;
           (request.raw as RawWithAuth).auth = auth;
-          (request as WithPassed)[PASSED] = result;
+          (request as WithPassed)[passedSlot] = result;
           if (!withBody) {
             done(null, payload);
             return;
@@ -206,7 +204,7 @@ const plugin: FastifyPluginAsync<WardenAdapterOptions> = async (instance, option
   // A callback hook: nothing here awaits, and most requests (no body, or no tool scopes) leave at once.
   instance.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const override = request.routeOptions.config.warden;
-    const first = (request as WithPassed)[PASSED];
+    const first = (request as WithPassed)[passedSlot];
     if (override === false || request.body === undefined || first === undefined) return done();
     const route = effectiveRoute(override);
     if (!routeNeedsBody(authenticator, route)) return done();

@@ -40,22 +40,14 @@ class HonoAuthRequest implements AuthRequest {
 
   constructor(c: Context, body: unknown) {
     this.#c = c;
-    const rawHeaders = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
-    if (rawHeaders === undefined) {
-      this.authorization = c.req.header('authorization') ?? null;
-    } else {
-      this.authorization = credentialHeader(rawHeaders, 'authorization');
-    }
+    this.authorization = requestHeader(c, 'authorization') ?? null;
     this.method = c.req.method;
     this.body = body;
   }
 
   /** Read only when the cache did not answer (see core's AuthRequest.apiKey): a cached Bearer request never looks for it. */
   get apiKey(): string | null {
-    const rawHeaders = (this.#c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
-    return rawHeaders === undefined
-      ? (this.#c.req.header('x-api-key') ?? null)
-      : credentialHeader(rawHeaders, 'x-api-key');
+    return requestHeader(this.#c, 'x-api-key') ?? null;
   }
 
   /** Read only for a loopback resource (see core's AuthRequest.host). */
@@ -65,8 +57,7 @@ class HonoAuthRequest implements AuthRequest {
 
   /** Read only for `Authorization: DPoP` (see core's AuthRequest.dpop): Bearer requests never look for it. */
   get dpop(): string | null {
-    const rawHeaders = (this.#c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
-    return rawHeaders === undefined ? (this.#c.req.header('dpop') ?? null) : credentialHeader(rawHeaders, 'dpop');
+    return requestHeader(this.#c, 'dpop') ?? null;
   }
 
   /**
