@@ -89,7 +89,7 @@ it('runs every selected variant, the micro benchmarks, cold start and memory, an
   const markdown = renderResults(report);
   for (const heading of [
     '## Machine',
-    '## Targets',
+    '## Throughput targets (secondary)',
     '## HTTP throughput',
     '## Verification pipeline',
     '## DPoP: what a proof costs per request',

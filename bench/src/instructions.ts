@@ -53,8 +53,8 @@ function serverRequests(): Pick<ServerInstructionPlan, 'warmup' | 'small' | 'lar
   const value = option('--server-requests');
   if (value === undefined) return DEFAULT_SERVER_PLAN;
   const [warmup, small, large] = value.split(',').map(Number);
-  if (![warmup, small, large].every((n) => Number.isSafeInteger(n) && n! >= 0) || !(large! > small!)) {
-    throw new Error(`--server-requests: expected warmup,small,large with large > small, got ${value}`);
+  if (![warmup, small, large].every((n) => Number.isSafeInteger(n) && n! >= 0) || !(large! > small!) || warmup! < 1) {
+    throw new Error(`--server-requests: expected warmup,small,large with warmup ≥ 1 and large > small, got ${value}`);
   }
   return { warmup: warmup!, small: small!, large: large! };
 }
@@ -77,7 +77,7 @@ if (fromJson !== undefined) {
   // callgrind's files kept for `callgrind_annotate`, e.g. to compare two subjects function by function.
   const keepCallgrind = option('--keep-callgrind') === undefined ? undefined : resolve(option('--keep-callgrind')!);
   if (keepCallgrind !== undefined) mkdirSync(keepCallgrind, { recursive: true });
-  const serverSubjects = list('--server-subjects', SERVER_SUBJECTS, SERVER_SUBJECTS);
+  const serverSubjects = list('--server-subjects', SERVER_SUBJECTS, DEFAULT_SERVER_PLAN.subjects);
   const distinct =
     algorithms.length === 0 || subjects.length === 0
       ? []

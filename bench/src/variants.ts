@@ -112,7 +112,8 @@ const peerSettings = (context: VariantContext): JwtPeerSettings => ({
   algorithm: 'RS256',
 });
 
-const warden =
+/** mcp-warden's guard on a benchmark server, as every mcp-warden row runs it. */
+export const wardenGuard =
   (alg: BenchAlgorithm, cors?: boolean) =>
   (context: VariantContext): GuardConfig => ({
     kind: 'mcp-warden',
@@ -120,7 +121,8 @@ const warden =
     ...(cors === undefined ? {} : { cors }),
   });
 
-interface PeerDefinition {
+/** A peer library on one framework, configured as favourably as it allows. */
+export interface PeerDefinition {
   name: string;
   slug: string;
   framework: Framework;
@@ -128,7 +130,7 @@ interface PeerDefinition {
   note?: string;
 }
 
-const PEERS: PeerDefinition[] = [
+const PEERS: readonly PeerDefinition[] = [
   {
     name: 'express-oauth2-jwt-bearer',
     slug: 'express-oauth2-jwt-bearer',
@@ -172,6 +174,11 @@ const PEERS: PeerDefinition[] = [
   },
 ];
 
+/** The peer libraries that run on `framework`. */
+export function peersOf(framework: Framework): readonly PeerDefinition[] {
+  return PEERS.filter((peer) => peer.framework === framework);
+}
+
 const RS256_REPEATED: Credential = { kind: 'token', alg: 'RS256', distinct: false };
 const RS256_DISTINCT: Credential = { kind: 'token', alg: 'RS256', distinct: true };
 
@@ -201,7 +208,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'api-key',
       credential: { kind: 'api-key' },
-      target: { kind: 'bench', guard: warden('RS256') },
+      target: { kind: 'bench', guard: wardenGuard('RS256') },
     },
     {
       ...base,
@@ -209,7 +216,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'rs256-repeated',
       credential: RS256_REPEATED,
-      target: { kind: 'bench', guard: warden('RS256') },
+      target: { kind: 'bench', guard: wardenGuard('RS256') },
     },
     {
       ...base,
@@ -217,7 +224,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'rs256-repeated-no-cors',
       credential: RS256_REPEATED,
-      target: { kind: 'bench', guard: warden('RS256', false) },
+      target: { kind: 'bench', guard: wardenGuard('RS256', false) },
     },
     {
       ...base,
@@ -225,7 +232,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'rs256-distinct',
       credential: RS256_DISTINCT,
-      target: { kind: 'bench', guard: warden('RS256') },
+      target: { kind: 'bench', guard: wardenGuard('RS256') },
     },
     {
       ...base,
@@ -233,7 +240,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'rs256-distinct-no-cors',
       credential: RS256_DISTINCT,
-      target: { kind: 'bench', guard: warden('RS256', false) },
+      target: { kind: 'bench', guard: wardenGuard('RS256', false) },
     },
     {
       ...base,
@@ -241,7 +248,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'es256-distinct',
       credential: { kind: 'token', alg: 'ES256', distinct: true },
-      target: { kind: 'bench', guard: warden('ES256') },
+      target: { kind: 'bench', guard: wardenGuard('ES256') },
     },
     {
       ...base,
@@ -249,7 +256,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'eddsa-distinct',
       credential: { kind: 'token', alg: 'EdDSA', distinct: true },
-      target: { kind: 'bench', guard: warden('EdDSA') },
+      target: { kind: 'bench', guard: wardenGuard('EdDSA') },
     },
     {
       ...base,
@@ -257,7 +264,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'dpop-repeated',
       credential: { kind: 'dpop' },
-      target: { kind: 'bench', guard: warden('RS256') },
+      target: { kind: 'bench', guard: wardenGuard('RS256') },
     },
     {
       ...base,
@@ -265,7 +272,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       library: 'mcp-warden',
       scenario: 'dpop-repeated-no-cors',
       credential: { kind: 'dpop' },
-      target: { kind: 'bench', guard: warden('RS256', false) },
+      target: { kind: 'bench', guard: wardenGuard('RS256', false) },
     },
     {
       ...base,
@@ -274,7 +281,7 @@ function frameworkVariants(framework: Framework): Variant[] {
       scenario: 'missing',
       credential: { kind: 'none' },
       expectedStatus: 401,
-      target: { kind: 'bench', guard: warden('RS256') },
+      target: { kind: 'bench', guard: wardenGuard('RS256') },
     },
   ];
   // Run order within a round: each target variant right next to its baseline (rounds alternate
@@ -294,7 +301,7 @@ function frameworkVariants(framework: Framework): Variant[] {
     'eddsa-distinct',
   ];
   variants.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
-  for (const peer of PEERS.filter((p) => p.framework === framework)) {
+  for (const peer of peersOf(framework)) {
     for (const [scenario, credential] of [
       ['rs256-repeated', RS256_REPEATED],
       ['rs256-distinct', RS256_DISTINCT],

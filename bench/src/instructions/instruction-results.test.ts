@@ -88,6 +88,44 @@ describe('the instruction-count section of RESULTS.md', () => {
     expect(markdown).toContain('| hono | two processes, differenced | 472,027 | 485,413 | – | – |');
   });
 
+  it('judges mcp-warden against each peer by all threads without compilation, per token mode', () => {
+    const window = '2026-12-02T18:00:00.000Z express';
+    const figure = (
+      subject: ServerInstructionFigure['subject'],
+      main: number,
+      running: number,
+      peer?: string,
+    ): ServerInstructionFigure => ({
+      framework: 'express',
+      subject,
+      ...(peer === undefined ? {} : { peer }),
+      perRequest: running + 100_000,
+      counts: { small: 0, large: 1 },
+      mainThreadPerRequest: main,
+      runningPerRequest: running,
+      window,
+    });
+    const servers = [
+      // distinct: the jose peer's main thread is lighter (its RSA check runs on the thread pool), all threads heavier
+      figure('warden-distinct-no-cors', 1_400_000, 1_450_000),
+      figure('peers-distinct', 1_200_000, 1_600_000, 'express-oauth2-jwt-bearer'),
+      // repeated: behind the peer by 1%
+      figure('warden-repeated-no-cors', 820_000, 1_010_000),
+      figure('peers-repeated', 810_000, 1_000_000, 'express-oauth2-jwt-bearer'),
+    ];
+    const markdown = renderInstructionSection([], servers, meta);
+    const distinct = targetRow(markdown, 'Ahead of peers, per request | express: express-oauth2-jwt-bearer, distinct');
+    expect(distinct).toContain('0.906× (1,450,000 vs 1,600,000); main thread 1.167×');
+    expect(distinct).toContain('**met** | ahead by 9.4%');
+    const repeated = targetRow(markdown, 'Ahead of peers, per request | express: express-oauth2-jwt-bearer, repeated');
+    expect(repeated).toContain('1.010× (1,010,000 vs 1,000,000)');
+    expect(repeated).toContain('**missed** | behind by 1.0%');
+    // the peer windows get a table of their own, not empty columns in the repeated-token table
+    expect(markdown).not.toContain('### Per request\n');
+    expect(markdown).toContain('| express | 18:00:00 | express-oauth2-jwt-bearer, distinct | 1,200,000 | 1,600,000 |');
+    expect(markdown).toContain('| express | 18:00:00 | mcp-warden, repeated | 820,000 | 1,010,000 |');
+  });
+
   it('replaces the section between its markers and leaves the rest of the file alone', () => {
     const before = `# Results\n\n${SECTION_START}\nold\n${SECTION_END}\n\n## Reproduce\n`;
     const after = replaceInstructionSection(before, `${SECTION_START}\nnew\n${SECTION_END}`);

@@ -8,7 +8,7 @@
 
 import type { InstructionAlgorithm } from './instruction-config.js';
 import type { InstructionFigure } from './instruction-count.js';
-import { SERVER_SUBJECTS, type ServerInstructionFigure, type ServerSubject } from './server-instructions.js';
+import { DEFAULT_SERVER_SUBJECTS, type ServerInstructionFigure, type ServerSubject } from './server-instructions.js';
 
 /** Per distinct token: the pipeline's instructions at most this many times the node:crypto floor. */
 export const DISTINCT_TARGETS: Record<InstructionAlgorithm, number> = { RS256: 1.2, ES256: 1.2, EdDSA: 1.2, HS256: 2 };
@@ -16,6 +16,8 @@ export const DISTINCT_TARGETS: Record<InstructionAlgorithm, number> = { RS256: 1
 export const REPEATED_TARGET = 1.05;
 /** Through the reference server: a repeated valid JWT at most this many times auth disabled, per request. */
 export const REFERENCE_SERVER_TARGET = 1.03;
+/** Against a peer library: mcp-warden's instructions per request below the peer's (strictly). */
+export const PEER_TARGET = 1;
 
 export const SECTION_START = '<!-- instruction-counts:start -->';
 export const SECTION_END = '<!-- instruction-counts:end -->';
@@ -89,6 +91,49 @@ function compareServers(
   return { ratio, text: ratio === undefined ? '–' : `${times(ratio)} (${int(a)} vs ${int(b)})` };
 }
 
+/** What figure a peer comparison reads: all threads without V8's compilers where the window told them apart. */
+const running = (figure: ServerInstructionFigure) => figure.runningPerRequest ?? figure.perRequest;
+
+/**
+ * mcp-warden against each peer library of a framework, per token mode, from the windows where both
+ * ran. Judged by all threads without V8's compilers, not the main thread alone: the jose-based
+ * peers verify on libuv's thread pool (WebCrypto), so their main thread leaves out work they do.
+ */
+function comparePeers(servers: readonly ServerInstructionFigure[]): { label: string; ratio: number; text: string }[] {
+  const rows: { label: string; ratio: number; text: string }[] = [];
+  for (const framework of FRAMEWORK_ORDER) {
+    for (const mode of ['repeated', 'distinct'] as const) {
+      const peerSubject: ServerSubject = mode === 'repeated' ? 'peers-repeated' : 'peers-distinct';
+      const wardenSubject: ServerSubject = mode === 'repeated' ? 'warden-repeated-no-cors' : 'warden-distinct-no-cors';
+      const ofFramework = servers.filter((f) => f.framework === framework);
+      const peers = [...new Set(ofFramework.filter((f) => f.subject === peerSubject).map((f) => f.peer ?? '?'))];
+      for (const peer of peers) {
+        const pairs = ofFramework.flatMap((figure) => {
+          if (figure.subject !== peerSubject || figure.peer !== peer) return [];
+          const warden = ofFramework.find((f) => f.subject === wardenSubject && f.window === figure.window);
+          return warden === undefined ? [] : [{ warden, figure }];
+        });
+        if (pairs.length === 0) continue;
+        const ratios = pairs.map((p) => running(p.warden) / running(p.figure));
+        const ratio = median(ratios);
+        const mains = pairs.flatMap((p) =>
+          p.warden.mainThreadPerRequest === undefined || p.figure.mainThreadPerRequest === undefined
+            ? []
+            : [p.warden.mainThreadPerRequest / p.figure.mainThreadPerRequest],
+        );
+        const one = pairs.length === 1 ? pairs[0]! : undefined;
+        const counted =
+          one === undefined
+            ? `${times(ratio)}, median of ${pairs.length} windows (${ratios.map(times).join(', ')})`
+            : `${times(ratio)} (${int(running(one.warden))} vs ${int(running(one.figure))})`;
+        const main = mains.length === 0 ? '' : `; main thread ${times(median(mains))}`;
+        rows.push({ label: `${framework}: ${peer}, ${mode}`, ratio, text: `${counted}${main}` });
+      }
+    }
+  }
+  return rows;
+}
+
 /** The Markdown section, markers included. */
 export function renderInstructionSection(
   distinct: readonly InstructionFigure[],
@@ -131,6 +176,13 @@ export function renderInstructionSection(
       lines.push(`| ${label} | ${framework} | ≤ ${target}× | ${comparison.text} | ${result} | ${margin} |`);
     }
   }
+  for (const peer of comparePeers(servers)) {
+    const ahead = peer.ratio < PEER_TARGET;
+    const margin = Math.abs(1 - peer.ratio) * 100;
+    lines.push(
+      `| Ahead of peers, per request | ${peer.label} | < ${PEER_TARGET}× the peer | ${peer.text} | ${ahead ? '**met**' : '**missed**'} | ${ahead ? 'ahead' : 'behind'} by ${margin.toFixed(1)}% |`,
+    );
+  }
   if (distinct.length > 0) {
     lines.push(
       '',
@@ -154,7 +206,7 @@ export function renderInstructionSection(
       );
     }
   }
-  if (servers.length > 0) {
+  if (servers.some((f) => DEFAULT_SERVER_SUBJECTS.includes(f.subject))) {
     lines.push(
       '',
       '### Per request',
@@ -168,7 +220,13 @@ export function renderInstructionSection(
       const ofFramework = servers.filter((f) => f.framework === framework);
       const windows = [...new Set(ofFramework.map((f) => f.window ?? 'differenced'))];
       for (const window of windows) {
-        const cells = SERVER_SUBJECTS.map((subject) => {
+        if (
+          !ofFramework.some(
+            (f) => (f.window ?? 'differenced') === window && DEFAULT_SERVER_SUBJECTS.includes(f.subject),
+          )
+        )
+          continue;
+        const cells = DEFAULT_SERVER_SUBJECTS.map((subject) => {
           const figure = ofFramework.find((f) => (f.window ?? 'differenced') === window && f.subject === subject);
           if (figure === undefined) return '–';
           return figure.mainThreadPerRequest === undefined
@@ -177,6 +235,33 @@ export function renderInstructionSection(
         });
         const when = window === 'differenced' ? 'two processes, differenced' : window.slice(11, 19);
         lines.push(`| ${framework} | ${when} | ${cells.join(' | ')} |`);
+      }
+    }
+  }
+  const peerFigures = servers.filter((f) => !DEFAULT_SERVER_SUBJECTS.includes(f.subject));
+  if (peerFigures.length > 0) {
+    lines.push(
+      '',
+      '### Per request, against the peers',
+      '',
+      "The peer libraries configured as in the throughput rows (bench/src/variants.ts), mcp-warden with `cors: false` so that both answer the same response, keys from the local JWKS server; `GET /mcp` with one repeated RS256 token, or a token never sent before on every request (the verified-token cache misses every time). Main thread / all threads without V8's compilers, one row per window. The targets are judged by all threads: the jose-based peers verify on libuv's thread pool.",
+      '',
+      '| framework | window | subject | main thread | all threads |',
+      '| --- | --- | --- | ---: | ---: |',
+    );
+    for (const framework of FRAMEWORK_ORDER) {
+      const ofFramework = peerFigures
+        .filter((f) => f.framework === framework)
+        .sort((a, b) => (a.window ?? '').localeCompare(b.window ?? ''));
+      for (const figure of ofFramework) {
+        const subject =
+          figure.peer === undefined
+            ? `mcp-warden, ${figure.subject.split('-')[1]}`
+            : `${figure.peer}, ${figure.subject.split('-')[1]}`;
+        const when = figure.window === undefined ? 'two processes, differenced' : figure.window.slice(11, 19);
+        lines.push(
+          `| ${framework} | ${when} | ${subject} | ${int(figure.mainThreadPerRequest)} | ${int(running(figure))} |`,
+        );
       }
     }
   }

@@ -9,7 +9,10 @@
  *   `GET /mcp` with the same `Authorization` header;
  * - per framework, the reference server (apps/server) with authentication disabled against a
  *   repeated valid RS256 JWT, both `POST /mcp` `tools/list` with the headers the official SDK
- *   client sends, and the same `Authorization` header.
+ *   client sends, and the same `Authorization` header;
+ * - per framework, mcp-warden (`cors: false`, keys from the local JWKS server) against every peer
+ *   library of that framework, configured as in the throughput rows (`variants.ts`), with one
+ *   repeated RS256 token or a distinct one on every request.
  *
  * @module
  */
@@ -18,14 +21,45 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { APPS_SERVER_MAIN, assertBuilt, builtScript } from '../bench-paths.js';
+import { type JwksServer, startJwksServer } from '../jwks-server.js';
 import { freePort } from '../server-process.js';
 import { FRAMEWORKS, type Framework, SERVER_CONFIG_ENV, type ServerConfig } from '../servers/server-config.js';
-import { AUDIENCE, createSigningKey, signAccessToken } from '../tokens.js';
+import { AUDIENCE, createSigningKey, type SigningKey, signAccessToken, signTokenPool } from '../tokens.js';
+import { type PeerDefinition, peersOf, type VariantContext, wardenGuard } from '../variants.js';
 import { countThreadFile } from './callgrind-file.js';
 
-/** What the server runs. */
-export const SERVER_SUBJECTS = ['reference', 'warden-repeated', 'apps-no-auth', 'apps-jwt-repeated'] as const;
+/**
+ * What the server runs. `peers-repeated` and `peers-distinct` stand for one process per peer
+ * library of the framework; they are compared with `warden-repeated-no-cors` and
+ * `warden-distinct-no-cors` of the same window.
+ */
+export const SERVER_SUBJECTS = [
+  'reference',
+  'warden-repeated',
+  'apps-no-auth',
+  'apps-jwt-repeated',
+  'warden-repeated-no-cors',
+  'peers-repeated',
+  'warden-distinct-no-cors',
+  'peers-distinct',
+] as const;
 export type ServerSubject = (typeof SERVER_SUBJECTS)[number];
+
+/** The subjects counted when none are named: the repeated-token targets against their baselines. */
+export const DEFAULT_SERVER_SUBJECTS: readonly ServerSubject[] = [
+  'reference',
+  'warden-repeated',
+  'apps-no-auth',
+  'apps-jwt-repeated',
+];
+
+/** The subjects of the peer comparisons, three to four processes per window on each framework. */
+export const PEER_SERVER_SUBJECTS: readonly ServerSubject[] = [
+  'warden-repeated-no-cors',
+  'peers-repeated',
+  'warden-distinct-no-cors',
+  'peers-distinct',
+];
 
 export interface ServerInstructionPlan {
   frameworks: readonly Framework[];
@@ -42,7 +76,7 @@ export interface ServerInstructionPlan {
 
 export const DEFAULT_SERVER_PLAN: ServerInstructionPlan = {
   frameworks: FRAMEWORKS,
-  subjects: SERVER_SUBJECTS,
+  subjects: DEFAULT_SERVER_SUBJECTS,
   warmup: 200,
   small: 100,
   large: 500,
@@ -52,6 +86,8 @@ export const DEFAULT_SERVER_PLAN: ServerInstructionPlan = {
 export interface ServerInstructionFigure {
   framework: Framework;
   subject: ServerSubject;
+  /** For `peers-repeated` and `peers-distinct`: the peer library's name. */
+  peer?: string;
   perRequest: number;
   /** The two processes' totals; counted inside one process (`--server-window`), 0 and the window's. */
   counts: { small: number; large: number };
@@ -171,23 +207,117 @@ async function startUnderCallgrind(
   };
 }
 
-async function send(url: string, init: RequestInit, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
+/**
+ * Sends the first request until it is answered 200, for up to `patienceMs`. Under callgrind a
+ * server's first key fetch (a JWKS, compiled and run instrumented) can outlast the 5-second
+ * budget every library here gives it in production, and a failed fetch is retried after a
+ * cool-down; the configuration stays the one the throughput rows measure.
+ */
+async function firstAnswer(url: string, init: RequestInit, patienceMs = 300_000): Promise<void> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
     const response = await fetch(url, init);
+    await response.arrayBuffer();
+    if (response.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} still answered ${response.status} after ${patienceMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+/** Sends `count` requests one after another, the `i`-th with `init(offset + i)`; every answer must be 200. */
+async function send(url: string, init: (index: number) => RequestInit, count: number, offset = 0): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(url, init(offset + i));
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
   }
 }
 
-type SigningKey = Awaited<ReturnType<typeof createSigningKey>>;
+/** One server process to count: a subject, and for `peers-*` the peer library it runs. */
+interface CountedProcess {
+  subject: ServerSubject;
+  peer?: PeerDefinition;
+}
 
-/** The script, environment and request of one subject on one framework. */
+/** The processes of `subjects` on `framework`: `peers-*` becomes one process per peer. */
+function processesOf(framework: Framework, subjects: readonly ServerSubject[]): CountedProcess[] {
+  return subjects.flatMap((subject): CountedProcess[] =>
+    subject === 'peers-repeated' || subject === 'peers-distinct'
+      ? peersOf(framework).map((peer) => ({ subject, peer }))
+      : [{ subject }],
+  );
+}
+
+const isDistinct = (subject: ServerSubject) => subject === 'warden-distinct-no-cors' || subject === 'peers-distinct';
+
+/**
+ * What every process of a run shares. The baselines of the repeated-token targets verify with a
+ * static key (`key`, issuer {@link ISSUER}); the peer comparisons read their keys from a local
+ * JWKS server, as the throughput rows do (every benchmark algorithm's key published, RS256 tokens).
+ */
+interface Fixtures {
+  key: SigningKey;
+  publicKey: string;
+  jwks: JwksServer;
+  context: VariantContext;
+  /** RS256 tokens from the JWKS server's issuer: one repeated, and `distinct` for one-per-request. */
+  peerKey: SigningKey;
+  repeated: string;
+  distinct: string[];
+}
+
+async function createFixtures(subjects: readonly ServerSubject[], tokensNeeded: number): Promise<Fixtures> {
+  const key = await createSigningKey('RS256', 'rs256-1');
+  const jwks = await startJwksServer();
+  const peerKeys = [
+    await createSigningKey('RS256', 'rs256-1'),
+    await createSigningKey('ES256', 'es256-1'),
+    await createSigningKey('EdDSA', 'eddsa-1'),
+  ];
+  jwks.publish(
+    'main',
+    peerKeys.map((k) => k.publicJwk),
+  );
+  const peerKey = peerKeys[0]!;
+  const distinct = subjects.some(isDistinct) ? await signTokenPool(peerKey, jwks.issuer, tokensNeeded) : [];
+  return {
+    key,
+    publicKey: JSON.stringify(key.publicJwk),
+    jwks,
+    context: { issuer: jwks.issuer, jwksUri: jwks.url('main') },
+    peerKey,
+    repeated: await signAccessToken(peerKey, { issuer: jwks.issuer }),
+    distinct,
+  };
+}
+
+/** The script, environment and requests of one process on one framework. */
 async function subjectProcess(
   framework: Framework,
-  subject: ServerSubject,
-  key: SigningKey,
-  publicKey: string,
-): Promise<{ script: string; env: Record<string, string>; init: RequestInit }> {
+  { subject, peer }: CountedProcess,
+  fixtures: Fixtures,
+): Promise<{ script: string; env: Record<string, string>; init: (index: number) => RequestInit }> {
+  const { key, publicKey } = fixtures;
+  if (peer !== undefined || subject === 'warden-repeated-no-cors' || subject === 'warden-distinct-no-cors') {
+    const script = builtScript(`servers/serve-${framework}.js`);
+    assertBuilt(script);
+    const config: ServerConfig = {
+      framework,
+      guard: peer === undefined ? wardenGuard('RS256', false)(fixtures.context) : peer.guard(fixtures.context),
+    };
+    const { repeated, distinct } = fixtures;
+    return {
+      script,
+      env: { [SERVER_CONFIG_ENV]: JSON.stringify(config) },
+      init: isDistinct(subject)
+        ? (index) => {
+            const token = distinct[index];
+            if (token === undefined) throw new Error(`only ${distinct.length} distinct tokens were signed`);
+            return { headers: { authorization: `Bearer ${token}` } };
+          }
+        : () => ({ headers: { authorization: `Bearer ${repeated}` } }),
+    };
+  }
   let script: string;
   let env: Record<string, string>;
   if (subject === 'reference' || subject === 'warden-repeated') {
@@ -239,7 +369,7 @@ async function subjectProcess(
   const init: RequestInit = apps
     ? { method: 'POST', headers: { ...SDK_HEADERS, authorization: `Bearer ${token}` }, body: TOOLS_LIST }
     : { headers: { authorization: `Bearer ${token}` } };
-  return { script, env, init };
+  return { script, env, init: () => init };
 }
 
 /**
@@ -253,34 +383,36 @@ export async function runServerWindowCounts(
   log: (line: string) => void = () => {},
 ): Promise<ServerInstructionFigure[]> {
   const dir = plan.keepDir ?? mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
-  const key = await createSigningKey('RS256', 'rs256-1');
-  const publicKey = JSON.stringify(key.publicJwk);
   const counted = plan.large - plan.small;
+  const fixtures = await createFixtures(plan.subjects, plan.warmup + counted);
   const figures: ServerInstructionFigure[] = [];
   try {
     for (const framework of plan.frameworks) {
       const measured = await Promise.all(
-        plan.subjects.map(async (subject) => {
-          const { script, env, init } = await subjectProcess(framework, subject, key, publicKey);
-          const server = await startUnderCallgrind(script, env, dir, `${framework}-${subject}`);
+        processesOf(framework, plan.subjects).map(async (one) => {
+          const { script, env, init } = await subjectProcess(framework, one, fixtures);
+          const label = `${framework}-${one.subject}${one.peer === undefined ? '' : `-${one.peer.slug}`}`;
+          const server = await startUnderCallgrind(script, env, dir, label);
           try {
-            await send(`${server.url}/mcp`, init, plan.warmup);
+            await firstAnswer(`${server.url}/mcp`, init(0));
+            await send(`${server.url}/mcp`, init, plan.warmup - 1, 1);
             server.zero();
-            await send(`${server.url}/mcp`, init, counted);
-            return { subject, counted: server.dump() };
+            await send(`${server.url}/mcp`, init, counted, plan.warmup);
+            return { ...one, counted: server.dump() };
           } finally {
             await server.stop();
           }
         }),
       );
       const window = `${new Date().toISOString()} ${framework}`;
-      for (const { subject, counted: count } of measured) {
+      for (const { subject, peer, counted: count } of measured) {
         const perRequest = Math.round(count.total / counted);
         const mainThreadPerRequest = Math.round(count.main / counted);
         const runningPerRequest = Math.round((count.total - count.compile) / counted);
         figures.push({
           framework,
           subject,
+          ...(peer === undefined ? {} : { peer: peer.name }),
           perRequest,
           counts: { small: 0, large: count.total },
           mainThreadPerRequest,
@@ -288,12 +420,13 @@ export async function runServerWindowCounts(
           window,
         });
         log(
-          `instructions (one process): ${framework} ${subject} ${perRequest.toLocaleString('en-US')} per request, ${mainThreadPerRequest.toLocaleString('en-US')} on the main thread`,
+          `instructions (one process): ${framework} ${subject}${peer === undefined ? '' : ` (${peer.name})`} ${perRequest.toLocaleString('en-US')} per request, ${mainThreadPerRequest.toLocaleString('en-US')} on the main thread`,
         );
       }
     }
     return figures;
   } finally {
+    await fixtures.jwks.close();
     if (plan.keepDir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -304,29 +437,33 @@ export async function runServerInstructionCounts(
   log: (line: string) => void = () => {},
 ): Promise<ServerInstructionFigure[]> {
   const dir = plan.keepDir ?? mkdtempSync(join(tmpdir(), 'mcp-warden-server-instructions-'));
-  const key = await createSigningKey('RS256', 'rs256-1');
-  const publicKey = JSON.stringify(key.publicJwk);
+  const fixtures = await createFixtures(plan.subjects, plan.warmup + plan.large);
   const figures: ServerInstructionFigure[] = [];
   try {
     for (const framework of plan.frameworks) {
-      for (const subject of plan.subjects) {
+      for (const one of processesOf(framework, plan.subjects)) {
+        const { subject, peer } = one;
         const counts = { small: 0, large: 0 };
         for (const size of ['small', 'large'] as const) {
-          const { script, env, init } = await subjectProcess(framework, subject, key, publicKey);
+          const { script, env, init } = await subjectProcess(framework, one, fixtures);
           const server = await startUnderCallgrind(script, env, dir, `${framework}-${subject}`);
           try {
-            await send(`${server.url}/mcp`, init, plan.warmup + plan[size]);
+            await firstAnswer(`${server.url}/mcp`, init(0));
+            await send(`${server.url}/mcp`, init, plan.warmup + plan[size] - 1, 1);
           } finally {
             counts[size] = await server.stop();
           }
         }
         const perRequest = Math.round((counts.large - counts.small) / (plan.large - plan.small));
-        figures.push({ framework, subject, perRequest, counts });
-        log(`instructions: ${framework} ${subject} ${perRequest.toLocaleString('en-US')} per request`);
+        figures.push({ framework, subject, ...(peer === undefined ? {} : { peer: peer.name }), perRequest, counts });
+        log(
+          `instructions: ${framework} ${subject}${peer === undefined ? '' : ` (${peer.name})`} ${perRequest.toLocaleString('en-US')} per request`,
+        );
       }
     }
     return figures;
   } finally {
+    await fixtures.jwks.close();
     if (plan.keepDir === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
