@@ -213,9 +213,10 @@ async function startUnderCallgrind(
  * budget every library here gives it in production, and a failed fetch is retried after a
  * cool-down; the configuration stays the one the throughput rows measure.
  */
-async function firstAnswer(url: string, init: RequestInit, patienceMs = 300_000): Promise<void> {
+async function firstAnswer(url: string, init: RequestInit, signal?: AbortSignal, patienceMs = 300_000): Promise<void> {
   const deadline = Date.now() + patienceMs;
   for (;;) {
+    signal?.throwIfAborted();
     const response = await fetch(url, init);
     await response.arrayBuffer();
     if (response.status === 200) return;
@@ -224,9 +225,16 @@ async function firstAnswer(url: string, init: RequestInit, patienceMs = 300_000)
   }
 }
 
-/** Sends `count` requests one after another, the `i`-th with `init(offset + i)`; every answer must be 200. */
-async function send(url: string, init: (index: number) => RequestInit, count: number, offset = 0): Promise<void> {
+/** Sends `count` requests one after another, the `i`-th with `init(offset + i)`; every answer must be 200. Stops when `signal` aborts. */
+async function send(
+  url: string,
+  init: (index: number) => RequestInit,
+  count: number,
+  offset = 0,
+  signal?: AbortSignal,
+): Promise<void> {
   for (let i = 0; i < count; i++) {
+    signal?.throwIfAborted();
     const response = await fetch(url, init(offset + i));
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
@@ -388,22 +396,32 @@ export async function runServerWindowCounts(
   const figures: ServerInstructionFigure[] = [];
   try {
     for (const framework of plan.frameworks) {
-      const measured = await Promise.all(
+      // One failing subject stops the others early, and every process is stopped before the
+      // failure is reported: no server is left running under callgrind.
+      const failed = new AbortController();
+      const settled = await Promise.allSettled(
         processesOf(framework, plan.subjects).map(async (one) => {
           const { script, env, init } = await subjectProcess(framework, one, fixtures);
           const label = `${framework}-${one.subject}${one.peer === undefined ? '' : `-${one.peer.slug}`}`;
           const server = await startUnderCallgrind(script, env, dir, label);
           try {
-            await firstAnswer(`${server.url}/mcp`, init(0));
-            await send(`${server.url}/mcp`, init, plan.warmup - 1, 1);
+            await firstAnswer(`${server.url}/mcp`, init(0), failed.signal);
+            await send(`${server.url}/mcp`, init, plan.warmup - 1, 1, failed.signal);
             server.zero();
-            await send(`${server.url}/mcp`, init, counted, plan.warmup);
+            await send(`${server.url}/mcp`, init, counted, plan.warmup, failed.signal);
             return { ...one, counted: server.dump() };
+          } catch (error) {
+            failed.abort();
+            throw error;
           } finally {
             await server.stop();
           }
         }),
       );
+      // the failure itself, not the others' stopping because of it
+      const reasons = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+      if (reasons.length > 0) throw reasons.find((reason) => reason !== failed.signal.reason) ?? reasons[0];
+      const measured = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       const window = `${new Date().toISOString()} ${framework}`;
       for (const { subject, peer, counted: count } of measured) {
         const perRequest = Math.round(count.total / counted);
