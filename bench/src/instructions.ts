@@ -69,7 +69,13 @@ interface SavedRun {
 const fromJson = option('--from-json');
 let runs: SavedRun[];
 if (fromJson !== undefined) {
-  runs = fromJson.split(',').map((file) => JSON.parse(readFileSync(file.trim(), 'utf8')) as SavedRun);
+  // A trailing or doubled comma (a list built by a shell) names no file, so it is skipped.
+  const files = fromJson
+    .split(',')
+    .map((file) => file.trim())
+    .filter((file) => file !== '');
+  if (files.length === 0) throw new Error('--from-json needs at least one saved run (a comma-separated list of files)');
+  runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as SavedRun);
 } else {
   const algorithms = list('--algorithms', INSTRUCTION_ALGORITHMS, DEFAULT_INSTRUCTION_PLAN.algorithms);
   const subjects = list('--subjects', INSTRUCTION_SUBJECTS, DEFAULT_INSTRUCTION_PLAN.subjects);

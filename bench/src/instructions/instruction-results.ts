@@ -63,7 +63,11 @@ function compareServers(
       : [
           {
             main: figure.mainThreadPerRequest / other.mainThreadPerRequest,
-            total: figure.perRequest / other.perRequest,
+            // all threads without V8's compilers where both windows told them apart (what the label says)
+            total:
+              figure.runningPerRequest !== undefined && other.runningPerRequest !== undefined
+                ? figure.runningPerRequest / other.runningPerRequest
+                : figure.perRequest / other.perRequest,
             figure,
             other,
           },

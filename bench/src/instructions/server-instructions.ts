@@ -132,8 +132,7 @@ interface Started {
  * window moves with their timing (bench/README.md, "Instruction counts").
  */
 async function startUnderCallgrind(
-  script: string,
-  env: Record<string, string>,
+  { script, env, nodeFlags = [] }: SubjectProcess,
   dir: string,
   label: string,
 ): Promise<Started> {
@@ -163,6 +162,7 @@ async function startUnderCallgrind(
       `--log-file=${logFile}`,
       '--smc-check=all-non-file',
       process.execPath,
+      ...nodeFlags,
       script,
     ],
     { env: processEnv, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -299,12 +299,32 @@ async function createFixtures(subjects: readonly ServerSubject[], tokensNeeded: 
   };
 }
 
+/** How one counted process is started, and the request it is sent (the `index`th of its run). */
+interface SubjectProcess {
+  script: string;
+  env: Record<string, string>;
+  /** Node.js and V8 options placed before the script. */
+  nodeFlags?: readonly string[];
+  init: (index: number) => RequestInit;
+}
+
+/**
+ * The reference server's subjects run with V8's `--predictable-gc-schedule`. Each `tools/list`
+ * through the SDK leaves tens of kilobytes that outlive the young generation, so a major
+ * collection comes every few hundred requests; by default V8 sizes the heap, and so times those
+ * collections, from the speeds it measures, and under callgrind whether one fell inside a window
+ * of 1,000 requests was chance (bench/NOTES.md, "Major collections in the reference server's
+ * windows"). With the schedule fixed they follow allocation alone, so the two modes, which
+ * allocate alike, collect alike and a window compares their requests, collections included.
+ */
+const APPS_NODE_FLAGS = ['--predictable-gc-schedule'] as const;
+
 /** The script, environment and requests of one process on one framework. */
 async function subjectProcess(
   framework: Framework,
   { subject, peer }: CountedProcess,
   fixtures: Fixtures,
-): Promise<{ script: string; env: Record<string, string>; init: (index: number) => RequestInit }> {
+): Promise<SubjectProcess> {
   const { key, publicKey } = fixtures;
   if (peer !== undefined || subject === 'warden-repeated-no-cors' || subject === 'warden-distinct-no-cors') {
     const script = builtScript(`servers/serve-${framework}.js`);
@@ -377,7 +397,7 @@ async function subjectProcess(
   const init: RequestInit = apps
     ? { method: 'POST', headers: { ...SDK_HEADERS, authorization: `Bearer ${token}` }, body: TOOLS_LIST }
     : { headers: { authorization: `Bearer ${token}` } };
-  return { script, env, init: () => init };
+  return { script, env, ...(apps ? { nodeFlags: APPS_NODE_FLAGS } : {}), init: () => init };
 }
 
 /**
@@ -401,9 +421,10 @@ export async function runServerWindowCounts(
       const failed = new AbortController();
       const settled = await Promise.allSettled(
         processesOf(framework, plan.subjects).map(async (one) => {
-          const { script, env, init } = await subjectProcess(framework, one, fixtures);
+          const started = await subjectProcess(framework, one, fixtures);
+          const { init } = started;
           const label = `${framework}-${one.subject}${one.peer === undefined ? '' : `-${one.peer.slug}`}`;
-          const server = await startUnderCallgrind(script, env, dir, label);
+          const server = await startUnderCallgrind(started, dir, label);
           try {
             await firstAnswer(`${server.url}/mcp`, init(0), failed.signal);
             await send(`${server.url}/mcp`, init, plan.warmup - 1, 1, failed.signal);
@@ -463,8 +484,9 @@ export async function runServerInstructionCounts(
         const { subject, peer } = one;
         const counts = { small: 0, large: 0 };
         for (const size of ['small', 'large'] as const) {
-          const { script, env, init } = await subjectProcess(framework, one, fixtures);
-          const server = await startUnderCallgrind(script, env, dir, `${framework}-${subject}`);
+          const started = await subjectProcess(framework, one, fixtures);
+          const { init } = started;
+          const server = await startUnderCallgrind(started, dir, `${framework}-${subject}`);
           try {
             await firstAnswer(`${server.url}/mcp`, init(0));
             await send(`${server.url}/mcp`, init, plan.warmup + plan[size] - 1, 1);
