@@ -58,30 +58,27 @@ function compareServers(
   if (bases.length === 0 && subjects.length === 0) return undefined;
   const pairs = subjects.flatMap((figure) => {
     const other = bases.find((b) => b.window !== undefined && b.window === figure.window);
-    return other === undefined || figure.mainThreadPerRequest === undefined || other.mainThreadPerRequest === undefined
-      ? []
-      : [
-          {
-            main: figure.mainThreadPerRequest / other.mainThreadPerRequest,
-            // all threads without V8's compilers where both windows told them apart (what the label says)
-            total:
-              figure.runningPerRequest !== undefined && other.runningPerRequest !== undefined
-                ? figure.runningPerRequest / other.runningPerRequest
-                : figure.perRequest / other.perRequest,
-            figure,
-            other,
-          },
-        ];
+    if (other === undefined || figure.mainThreadPerRequest === undefined || other.mainThreadPerRequest === undefined) {
+      return [];
+    }
+    // windows counted before the compilers were told apart carry all threads whole
+    const withoutCompilers = figure.runningPerRequest !== undefined && other.runningPerRequest !== undefined;
+    return [
+      {
+        main: figure.mainThreadPerRequest / other.mainThreadPerRequest,
+        total: withoutCompilers
+          ? figure.runningPerRequest! / other.runningPerRequest!
+          : figure.perRequest / other.perRequest,
+        withoutCompilers,
+        figure,
+        other,
+      },
+    ];
   });
   if (pairs.length > 0) {
     const ratio = median(pairs.map((p) => p.main));
     const all = median(pairs.map((p) => p.total));
-    // windows counted before the compilers were told apart carry all threads whole
-    const allThreads = pairs.every(
-      (p) => p.figure.runningPerRequest !== undefined && p.other.runningPerRequest !== undefined,
-    )
-      ? 'all threads without compilation'
-      : 'all threads';
+    const allThreads = pairs.every((p) => p.withoutCompilers) ? 'all threads without compilation' : 'all threads';
     const one = pairs.length === 1 ? pairs[0]! : undefined;
     const text =
       one === undefined

@@ -397,7 +397,7 @@ async function subjectProcess(
   const init: RequestInit = apps
     ? { method: 'POST', headers: { ...SDK_HEADERS, authorization: `Bearer ${token}` }, body: TOOLS_LIST }
     : { headers: { authorization: `Bearer ${token}` } };
-  return { script, env, ...(apps ? { nodeFlags: APPS_NODE_FLAGS } : {}), init: () => init };
+  return { script, env, nodeFlags: apps ? APPS_NODE_FLAGS : [], init: () => init };
 }
 
 /**
@@ -421,10 +421,10 @@ export async function runServerWindowCounts(
       const failed = new AbortController();
       const settled = await Promise.allSettled(
         processesOf(framework, plan.subjects).map(async (one) => {
-          const started = await subjectProcess(framework, one, fixtures);
-          const { init } = started;
+          const startup = await subjectProcess(framework, one, fixtures);
+          const { init } = startup;
           const label = `${framework}-${one.subject}${one.peer === undefined ? '' : `-${one.peer.slug}`}`;
-          const server = await startUnderCallgrind(started, dir, label);
+          const server = await startUnderCallgrind(startup, dir, label);
           try {
             await firstAnswer(`${server.url}/mcp`, init(0), failed.signal);
             await send(`${server.url}/mcp`, init, plan.warmup - 1, 1, failed.signal);
@@ -484,9 +484,9 @@ export async function runServerInstructionCounts(
         const { subject, peer } = one;
         const counts = { small: 0, large: 0 };
         for (const size of ['small', 'large'] as const) {
-          const started = await subjectProcess(framework, one, fixtures);
-          const { init } = started;
-          const server = await startUnderCallgrind(started, dir, `${framework}-${subject}`);
+          const startup = await subjectProcess(framework, one, fixtures);
+          const { init } = startup;
+          const server = await startUnderCallgrind(startup, dir, `${framework}-${subject}`);
           try {
             await firstAnswer(`${server.url}/mcp`, init(0));
             await send(`${server.url}/mcp`, init, plan.warmup + plan[size] - 1, 1);
